@@ -1,0 +1,26 @@
+import { getSchema, type AnyExtension } from '@tiptap/core';
+import StarterKit from '@tiptap/starter-kit';
+import { TableKit } from '@tiptap/extension-table';
+import { ReportDocument } from './report-document.js';
+import { Section } from './section/section.js';
+
+/**
+ * The one list of extensions that defines a report's content. The browser's editor, the
+ * server's checks and the publishing renderer all build their schema from it.
+ */
+export const reportExtensions: AnyExtension[] = [
+  ReportDocument,
+  Section,
+  StarterKit.configure({
+    document: false,
+    // Collaboration brings its own undo history, scoped to the user's own edits.
+    undoRedo: false,
+    // A trailing paragraph after the last section would not fit `section+`.
+    trailingNode: false,
+    heading: { levels: [3, 4] },
+    link: { openOnClick: false, protocols: ['http', 'https', 'mailto'], defaultProtocol: 'https' },
+  }),
+  TableKit.configure({ table: { resizable: false } }),
+];
+
+export const reportSchema = getSchema(reportExtensions);

@@ -1,0 +1,65 @@
+import { Hono } from 'hono';
+import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
+import { CloseCode } from '../../blocks/contract.js';
+import { hashPassword, verifyPassword } from '../auth/password.js';
+import { requireSession } from '../auth/session-middleware.js';
+import { SESSION_COOKIE, type SessionStore } from '../auth/sessions.js';
+import type { RoomRegistry } from '../collab/room-registry.js';
+import type { Db } from '../db/database.js';
+import { findUserByUsername } from '../db/users.js';
+import type { AppEnv } from './app-env.js';
+import { ApiError, badRequest } from './errors.js';
+import { readJsonObject } from './read-json.js';
+
+export interface AuthRoutesDeps {
+  db: Db;
+  sessions: SessionStore;
+  rooms: RoomRegistry;
+  cookieSecure: boolean;
+}
+
+/** Compared against when the username is unknown, so timing does not reveal which usernames exist. */
+const decoyHash = hashPassword('decoy-password-never-matches');
+
+export function createAuthRoutes({ db, sessions, rooms, cookieSecure }: AuthRoutesDeps) {
+  return new Hono<AppEnv>()
+    .post('/login', async (c) => {
+      const body = await readJsonObject(c);
+      const { username, password } = body;
+      if (typeof username !== 'string' || typeof password !== 'string' || username === '' || password === '') {
+        throw badRequest('请填写用户名和密码（username and password are required strings）');
+      }
+      const user = await findUserByUsername(db, username.trim());
+      const valid = await verifyPassword(password, user?.password_hash ?? (await decoyHash));
+      if (!user || !valid) throw new ApiError(401, 'invalid_credentials', '用户名或密码错误（wrong username or password）');
+      const { token, expiresAt } = await sessions.create(user.id);
+      setCookie(c, SESSION_COOKIE, token, {
+        httpOnly: true,
+        sameSite: 'Lax',
+        secure: cookieSecure,
+        path: '/',
+        expires: new Date(expiresAt),
+      });
+      return c.json({ username: user.username, name: user.name, department: user.department_id, role: user.role });
+    })
+    .post('/logout', async (c) => {
+      const sessionId = await sessions.destroy(getCookie(c, SESSION_COOKIE));
+      deleteCookie(c, SESSION_COOKIE, { path: '/' });
+      if (sessionId) {
+        for (const peer of rooms.peersOfSession(sessionId)) peer.close(CloseCode.SessionExpired, '已退出登录（logged out）');
+      }
+      return c.json({ ok: true });
+    })
+    .get('/me', (c) => {
+      const { user } = requireSession(c);
+      return c.json({
+        username: user.username,
+        name: user.name,
+        department: user.departmentId,
+        departmentName: user.departmentName,
+        departmentNameEn: user.departmentNameEn,
+        color: user.departmentColor,
+        role: user.role,
+      });
+    });
+}

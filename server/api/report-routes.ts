@@ -1,0 +1,62 @@
+import { Hono } from 'hono';
+import { BODY_FIELD } from '../../blocks/contract.js';
+import { readSectionOutline } from '../../blocks/section/outline.js';
+import { requireSession } from '../auth/session-middleware.js';
+import type { AuthenticatedSession } from '../auth/sessions.js';
+import type { RoomRegistry } from '../collab/room-registry.js';
+import type { Db } from '../db/database.js';
+import { findReport, listReportsOfDistrict, listSectionRows } from '../db/reports.js';
+import { listDepartments } from '../db/users.js';
+import type { AppEnv } from './app-env.js';
+import { notFound } from './errors.js';
+
+export interface ReportRoutesDeps {
+  db: Db;
+  rooms: RoomRegistry;
+}
+
+/** A report the session's user may see, or a 404 that does not reveal whether it exists elsewhere. */
+export async function findVisibleReport(db: Db, session: AuthenticatedSession, reportId: string) {
+  const report = await findReport(db, reportId);
+  if (!report || report.district_id !== session.user.districtId) {
+    throw notFound(`报告不存在或无权访问：${reportId}（no such report）`);
+  }
+  return report;
+}
+
+export function createReportRoutes({ db, rooms }: ReportRoutesDeps) {
+  return new Hono<AppEnv>()
+    .get('/', async (c) => {
+      const session = requireSession(c);
+      return c.json(await listReportsOfDistrict(db, session.user.districtId));
+    })
+    .get('/:id/sections', async (c) => {
+      const session = requireSession(c);
+      const report = await findVisibleReport(db, session, c.req.param('id'));
+      const [rows, departments, outline] = await Promise.all([
+        listSectionRows(db, report.id),
+        listDepartments(db, report.district_id),
+        rooms.read(report.id, (room) => readSectionOutline(room.document.getXmlFragment(BODY_FIELD))),
+      ]);
+      const rowById = new Map(rows.map((row) => [row.section_id, row]));
+      const departmentById = new Map(departments.map((d) => [d.id, d]));
+      return c.json(
+        outline.map((entry) => {
+          const row = rowById.get(entry.sectionId);
+          const department = row?.department_id ? departmentById.get(row.department_id) : undefined;
+          return {
+            id: entry.sectionId,
+            title: entry.title,
+            level: entry.level,
+            department: department?.id ?? null,
+            departmentName: department?.name ?? null,
+            departmentNameEn: department?.name_en ?? null,
+            color: department?.color ?? null,
+            state: row?.state ?? 'draft',
+            locked: row?.locked === 1,
+            deadline: row?.deadline ?? null,
+          };
+        }),
+      );
+    });
+}

@@ -1,0 +1,48 @@
+import { createNodeWebSocket } from '@hono/node-ws';
+import { Hono } from 'hono';
+import { HTTPException } from 'hono/http-exception';
+import { limits } from '../blocks/contract.js';
+import type { AppEnv } from './api/app-env.js';
+import { createAuthRoutes } from './api/auth-routes.js';
+import { ApiError } from './api/errors.js';
+import { createReportRoutes } from './api/report-routes.js';
+import { loadSession } from './auth/session-middleware.js';
+import type { SessionStore } from './auth/sessions.js';
+import { createCollabRoute } from './collab/collab-route.js';
+import type { RoomRegistry } from './collab/room-registry.js';
+import type { Db } from './db/database.js';
+import { createStaticClient } from './static-client.js';
+
+export interface AppDeps {
+  db: Db;
+  sessions: SessionStore;
+  rooms: RoomRegistry;
+  cookieSecure: boolean;
+  clientDir: string;
+  onError(error: unknown, context: string): void;
+}
+
+/** Builds the whole HTTP + WebSocket surface; `injectWebSocket` attaches it to a Node server. */
+export function createApp(deps: AppDeps) {
+  const app = new Hono<AppEnv>();
+  const { upgradeWebSocket, injectWebSocket, wss } = createNodeWebSocket({ app });
+  // Frames over the limit are refused by the socket layer itself (close 1009), before buffering.
+  wss.options.maxPayload = limits.maxMessageBytes;
+
+  app.use('/api/*', loadSession(deps.sessions));
+  app.use('/collab/*', loadSession(deps.sessions));
+  app.route('/api', createAuthRoutes(deps));
+  app.route('/api/reports', createReportRoutes(deps));
+  app.all('/api/*', (c) => c.json({ error: { code: 'not_found', message: `no such API: ${c.req.method} ${c.req.path}` } }, 404));
+  app.route('/collab', createCollabRoute({ ...deps, upgradeWebSocket, now: deps.sessions.clock }));
+  app.route('/', createStaticClient(deps.clientDir));
+
+  app.onError((error, c) => {
+    if (error instanceof ApiError) return c.json({ error: { code: error.code, message: error.message } }, error.status);
+    if (error instanceof HTTPException) return c.json({ error: { code: 'http_error', message: error.message } }, error.status);
+    deps.onError(error, `${c.req.method} ${c.req.path}`);
+    return c.json({ error: { code: 'internal', message: '服务器内部错误（internal error）' } }, 500);
+  });
+
+  return { app, injectWebSocket };
+}

@@ -1,0 +1,19 @@
+import type { Context, MiddlewareHandler } from 'hono';
+import { getCookie } from 'hono/cookie';
+import { unauthorized } from '../api/errors.js';
+import type { AppEnv } from '../api/app-env.js';
+import { SESSION_COOKIE, type AuthenticatedSession, type SessionStore } from './sessions.js';
+
+/** Reads the session cookie (if any) so later handlers can ask who is calling. */
+export function loadSession(sessions: SessionStore): MiddlewareHandler<AppEnv> {
+  return async function loadSessionMiddleware(c, next) {
+    c.set('session', await sessions.authenticate(getCookie(c, SESSION_COOKIE)));
+    await next();
+  };
+}
+
+export function requireSession(c: Context<AppEnv>): AuthenticatedSession {
+  const session = c.get('session');
+  if (!session) throw unauthorized();
+  return session;
+}

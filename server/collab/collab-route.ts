@@ -1,0 +1,88 @@
+import type { UpgradeWebSocket, WSContext } from 'hono/ws';
+import { Hono } from 'hono';
+import { CloseCode, truncateCloseReason, type CloseCodeValue } from '../../blocks/contract.js';
+import type { AppEnv } from '../api/app-env.js';
+import { findVisibleReport } from '../api/report-routes.js';
+import { requireSession } from '../auth/session-middleware.js';
+import type { Db } from '../db/database.js';
+import type { Peer } from './peer.js';
+import type { Room } from './room.js';
+import type { RoomRegistry } from './room-registry.js';
+
+export interface CollabRouteDeps {
+  db: Db;
+  rooms: RoomRegistry;
+  upgradeWebSocket: UpgradeWebSocket;
+  now: () => number;
+}
+
+const OPEN = 1;
+
+/**
+ * `/collab/:reportId`: the standard y-websocket wire. The session and the report are checked
+ * before the upgrade, so a refused client gets a plain HTTP 401/404 and never a socket.
+ */
+export function createCollabRoute({ db, rooms, upgradeWebSocket, now }: CollabRouteDeps) {
+  return new Hono<AppEnv>().get(
+    '/:reportId',
+    async (c, next) => {
+      const session = requireSession(c);
+      await findVisibleReport(db, session, c.req.param('reportId'));
+      await next();
+    },
+    upgradeWebSocket((c) => {
+      const session = requireSession(c);
+      const reportId = c.req.param('reportId')!;
+      const { user } = session;
+      let peer: Peer | null = null;
+      let room: Room | null = null;
+
+      const close = (ws: WSContext, code: CloseCodeValue, reason: string) => {
+        if (ws.readyState === OPEN) ws.close(code, truncateCloseReason(reason));
+      };
+
+      return {
+        onOpen(_event, ws) {
+          peer = {
+            userId: user.id,
+            sessionId: session.id,
+            canWrite: user.role !== 'viewer',
+            identity: {
+              username: user.username,
+              name: user.name,
+              department: user.departmentId,
+              departmentName: user.departmentName,
+              color: user.departmentColor,
+            },
+            send(frame) {
+              if (ws.readyState === OPEN) ws.send(frame as Uint8Array<ArrayBuffer>);
+            },
+            close(code, reason) {
+              close(ws, code, reason);
+            },
+          };
+          const opened = rooms.connect(peer, reportId);
+          room = opened;
+          opened.ready.catch(() => close(ws, CloseCode.ServerError, `报告无法加载（report ${reportId} could not be loaded）`));
+        },
+        onMessage(event, ws) {
+          if (!peer || !room) return;
+          if (now() >= session.expiresAt) {
+            close(ws, CloseCode.SessionExpired, '登录已过期，请重新登录（session expired）');
+            return;
+          }
+          if (typeof event.data === 'string') {
+            close(ws, CloseCode.MalformedMessage, 'malformed message: text frames are not part of the protocol');
+            return;
+          }
+          room.receive(peer, new Uint8Array(event.data as ArrayBuffer));
+        },
+        onClose() {
+          if (peer && room) rooms.disconnect(peer, room);
+          peer = null;
+          room = null;
+        },
+      };
+    }),
+  );
+}

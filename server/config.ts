@@ -1,0 +1,43 @@
+import path from 'node:path';
+
+export interface ServerConfig {
+  host: string;
+  port: number;
+  dataDir: string;
+  /** How long a login lasts. */
+  sessionTtlMs: number;
+  /** Send the session cookie only over HTTPS (set behind a TLS-terminating proxy). */
+  cookieSecure: boolean;
+  /** 'full' also survives power loss at some cost per update; 'normal' survives a killed process. */
+  sqliteSynchronous: 'normal' | 'full';
+  compactAfterUpdates: number;
+  /** Where the built browser app lives. */
+  clientDir: string;
+}
+
+function readInteger(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number, max: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < min || value > max) {
+    throw new Error(`${name} must be an integer between ${min} and ${max}, got "${raw}"`);
+  }
+  return value;
+}
+
+export function readConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): ServerConfig {
+  const synchronous = env.SQLITE_SYNCHRONOUS ?? 'normal';
+  if (synchronous !== 'normal' && synchronous !== 'full') {
+    throw new Error(`SQLITE_SYNCHRONOUS must be "normal" or "full", got "${synchronous}"`);
+  }
+  return {
+    host: env.HOST || '127.0.0.1',
+    port: readInteger(env, 'PORT', 8080, 0, 65535),
+    dataDir: path.resolve(cwd, env.DATA_DIR || './data'),
+    sessionTtlMs: readInteger(env, 'SESSION_TTL_MINUTES', 12 * 60, 1, 60 * 24 * 30) * 60_000,
+    cookieSecure: env.COOKIE_SECURE === '1' || env.COOKIE_SECURE === 'true',
+    sqliteSynchronous: synchronous,
+    compactAfterUpdates: readInteger(env, 'COMPACT_AFTER_UPDATES', 500, 1, 1_000_000),
+    clientDir: path.resolve(cwd, env.CLIENT_DIR || './dist/client'),
+  };
+}

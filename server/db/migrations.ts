@@ -1,0 +1,88 @@
+import { sql, type Kysely, type Migration, type MigrationProvider } from 'kysely';
+
+/**
+ * Migrations live in code so the server binary carries them. Each is frozen once released:
+ * typed against `Kysely<any>`, never against today's table interfaces.
+ */
+const migrations: Record<string, Migration> = {
+  '2026-11-22-0001-core': {
+    async up(db: Kysely<any>) {
+      await db.schema
+        .createTable('districts')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('name', 'text', (c) => c.notNull())
+        .execute();
+      await db.schema
+        .createTable('departments')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('district_id', 'text', (c) => c.notNull().references('districts.id'))
+        .addColumn('name', 'text', (c) => c.notNull())
+        .addColumn('name_en', 'text', (c) => c.notNull())
+        .addColumn('color', 'text', (c) => c.notNull())
+        .addColumn('is_lead', 'integer', (c) => c.notNull().defaultTo(0))
+        .execute();
+      await db.schema
+        .createTable('users')
+        .addColumn('id', 'integer', (c) => c.primaryKey().autoIncrement())
+        .addColumn('username', 'text', (c) => c.notNull().unique())
+        .addColumn('name', 'text', (c) => c.notNull())
+        .addColumn('password_hash', 'text', (c) => c.notNull())
+        .addColumn('department_id', 'text', (c) => c.notNull().references('departments.id'))
+        .addColumn('role', 'text', (c) => c.notNull().check(sql`role in ('lead', 'editor', 'viewer')`))
+        .addColumn('created_at', 'integer', (c) => c.notNull())
+        .execute();
+      await db.schema
+        .createTable('sessions')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('user_id', 'integer', (c) => c.notNull().references('users.id').onDelete('cascade'))
+        .addColumn('created_at', 'integer', (c) => c.notNull())
+        .addColumn('expires_at', 'integer', (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex('sessions_by_user').on('sessions').column('user_id').execute();
+      await db.schema
+        .createTable('reports')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('district_id', 'text', (c) => c.notNull().references('districts.id'))
+        .addColumn('title', 'text', (c) => c.notNull())
+        .addColumn('year', 'integer', (c) => c.notNull())
+        .addColumn('format', 'text', (c) => c.notNull())
+        .addColumn('created_at', 'integer', (c) => c.notNull())
+        .execute();
+      await db.schema
+        .createTable('sections')
+        .addColumn('report_id', 'text', (c) => c.notNull().references('reports.id').onDelete('cascade'))
+        .addColumn('section_id', 'text', (c) => c.notNull())
+        .addColumn('department_id', 'text', (c) => c.references('departments.id'))
+        .addColumn('state', 'text', (c) =>
+          c.notNull().defaultTo('draft').check(sql`state in ('draft', 'submitted', 'approved', 'returned')`),
+        )
+        .addColumn('locked', 'integer', (c) => c.notNull().defaultTo(0))
+        .addColumn('deadline', 'integer')
+        .addPrimaryKeyConstraint('sections_pk', ['report_id', 'section_id'])
+        .execute();
+      await db.schema
+        .createTable('update_log')
+        .addColumn('report_id', 'text', (c) => c.notNull().references('reports.id').onDelete('cascade'))
+        .addColumn('seq', 'integer', (c) => c.notNull())
+        .addColumn('data', 'blob', (c) => c.notNull())
+        .addColumn('user_id', 'integer', (c) => c.references('users.id'))
+        .addColumn('created_at', 'integer', (c) => c.notNull())
+        .addPrimaryKeyConstraint('update_log_pk', ['report_id', 'seq'])
+        .execute();
+      await db.schema
+        .createTable('snapshots')
+        .addColumn('report_id', 'text', (c) => c.notNull().references('reports.id').onDelete('cascade'))
+        .addColumn('seq', 'integer', (c) => c.notNull())
+        .addColumn('data', 'blob', (c) => c.notNull())
+        .addColumn('created_at', 'integer', (c) => c.notNull())
+        .addPrimaryKeyConstraint('snapshots_pk', ['report_id', 'seq'])
+        .execute();
+    },
+  },
+};
+
+export const migrationProvider: MigrationProvider = {
+  async getMigrations() {
+    return migrations;
+  },
+};

@@ -1,0 +1,36 @@
+import type { Db } from './database.js';
+import type { NewUser } from './types.js';
+
+export async function findUserByUsername(db: Db, username: string) {
+  return db.selectFrom('users').selectAll().where('username', '=', username).executeTakeFirst();
+}
+
+export async function createUser(db: Db, user: NewUser) {
+  return db.insertInto('users').values(user).returningAll().executeTakeFirstOrThrow();
+}
+
+/** A user with the department they belong to, as every request needs them. */
+export async function findUserWithDepartment(db: Db, userId: number) {
+  return db
+    .selectFrom('users')
+    .innerJoin('departments', 'departments.id', 'users.department_id')
+    .select([
+      'users.id',
+      'users.username',
+      'users.name',
+      'users.role',
+      'users.department_id as departmentId',
+      'departments.name as departmentName',
+      'departments.name_en as departmentNameEn',
+      'departments.color as departmentColor',
+      'departments.district_id as districtId',
+    ])
+    .where('users.id', '=', userId)
+    .executeTakeFirst();
+}
+
+export type UserWithDepartment = NonNullable<Awaited<ReturnType<typeof findUserWithDepartment>>>;
+
+export async function listDepartments(db: Db, districtId: string) {
+  return db.selectFrom('departments').selectAll().where('district_id', '=', districtId).orderBy('is_lead', 'desc').orderBy('id').execute();
+}
