@@ -1,0 +1,52 @@
+import { NodeViewContent, NodeViewWrapper, type ReactNodeViewProps } from '@tiptap/react';
+import { createContext, memo, useContext } from 'react';
+
+export type SectionReviewState = 'draft' | 'submitted' | 'approved' | 'returned';
+
+/** What the database says about a section; shown on its header, never stored in the document. */
+export interface SectionMeta {
+  departmentName: string | null;
+  color: string | null;
+  state: SectionReviewState;
+  locked: boolean;
+}
+
+export interface SectionViewContextValue {
+  meta: ReadonlyMap<string, SectionMeta>;
+  labels: { states: Record<SectionReviewState, string>; unassigned: string; locked: string };
+}
+
+export const SectionViewContext = createContext<SectionViewContextValue | null>(null);
+
+function SectionHeader({ sectionId, title, level }: { sectionId: string; title: string; level: number }) {
+  const context = useContext(SectionViewContext);
+  const meta = context?.meta.get(sectionId);
+  const Heading = level === 2 ? 'h3' : 'h2';
+  return (
+    <header className="report-section-header" contentEditable={false} suppressContentEditableWarning>
+      <Heading className="report-section-title">{title}</Heading>
+      {context && (
+        <span className="report-section-badges">
+          <span className="department-badge" style={{ borderColor: meta?.color ?? undefined, color: meta?.color ?? undefined }}>
+            {meta?.departmentName ?? context.labels.unassigned}
+          </span>
+          <span className={`state-badge state-${meta?.state ?? 'draft'}`}>{context.labels.states[meta?.state ?? 'draft']}</span>
+          {meta?.locked && <span className="state-badge state-locked">{context.labels.locked}</span>}
+        </span>
+      )}
+    </header>
+  );
+}
+
+const MemoSectionHeader = memo(SectionHeader);
+
+/** The editor's drawing of a report section: a non-editable header over the editable body. */
+export function SectionView({ node }: ReactNodeViewProps) {
+  const { sectionId, title, level } = node.attrs as { sectionId: string; title: string; level: number };
+  return (
+    <NodeViewWrapper as="section" className={`report-section level-${level}`} data-section-id={sectionId}>
+      <MemoSectionHeader sectionId={sectionId} title={title} level={level} />
+      <NodeViewContent className="report-section-body" />
+    </NodeViewWrapper>
+  );
+}

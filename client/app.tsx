@@ -1,0 +1,87 @@
+import { useCallback, useEffect, useState } from 'react';
+import { api, type Me } from './api.js';
+import { I18nProvider, useI18n } from './i18n.js';
+import { LoginPage } from './pages/login-page.js';
+import { ReportPage } from './pages/report-page.js';
+import { ReportsPage } from './pages/reports-page.js';
+import { matchRoute, navigate, usePathname } from './router.js';
+
+function TopBar({ me, onLogout }: { me: Me | null; onLogout: () => void }) {
+  const { t, language, setLanguage } = useI18n();
+  return (
+    <header className="top-bar">
+      <a
+        className="brand"
+        href="/"
+        onClick={(event) => {
+          event.preventDefault();
+          navigate('/');
+        }}
+      >
+        {t('appTitle')}
+      </a>
+      <span className="spacer" />
+      {me && (
+        <span className="who" data-testid="current-user">
+          <span className="presence-dot" style={{ background: me.color }} aria-hidden="true" />
+          {me.name} · {language === 'en' ? me.departmentNameEn : me.departmentName}
+        </span>
+      )}
+      <button type="button" className="link-button" onClick={() => setLanguage(language === 'zh' ? 'en' : 'zh')}>
+        {t('switchLanguage')}
+      </button>
+      {me && (
+        <button type="button" className="link-button" onClick={onLogout}>
+          {t('logout')}
+        </button>
+      )}
+    </header>
+  );
+}
+
+function Shell() {
+  const { t } = useI18n();
+  const pathname = usePathname();
+  const route = matchRoute(pathname);
+  const [me, setMe] = useState<Me | null | undefined>(undefined);
+
+  useEffect(() => {
+    api.me().then(setMe, () => setMe(null));
+  }, []);
+
+  useEffect(() => {
+    if (me === null && route.page !== 'login') navigate(`/login?next=${encodeURIComponent(pathname)}`, { replace: true });
+  }, [me, route.page, pathname]);
+
+  const sessionEnded = useCallback(() => setMe(null), []);
+  const logout = useCallback(async () => {
+    await api.logout().catch(() => undefined);
+    setMe(null);
+  }, []);
+  const loggedIn = useCallback((next: Me) => {
+    setMe(next);
+    const target = new URLSearchParams(window.location.search).get('next');
+    navigate(target && target.startsWith('/') && !target.startsWith('//') ? target : '/', { replace: true });
+  }, []);
+
+  let page;
+  if (me === undefined) page = <p className="muted">{t('loading')}</p>;
+  else if (me === null || route.page === 'login') page = <LoginPage onLoggedIn={loggedIn} />;
+  else if (route.page === 'report') page = <ReportPage key={route.reportId} reportId={route.reportId} me={me} onSessionEnded={sessionEnded} />;
+  else page = <ReportsPage />;
+
+  return (
+    <>
+      <TopBar me={me ?? null} onLogout={logout} />
+      {page}
+    </>
+  );
+}
+
+export function App() {
+  return (
+    <I18nProvider>
+      <Shell />
+    </I18nProvider>
+  );
+}

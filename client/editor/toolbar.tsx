@@ -1,0 +1,47 @@
+import { useEditorState, type Editor } from '@tiptap/react';
+import { useI18n, type MessageKey } from '../i18n.js';
+
+interface ToolbarAction {
+  label: MessageKey;
+  glyph: string;
+  isActive?: (editor: Editor) => boolean;
+  run: (editor: Editor) => void;
+}
+
+const actions: ToolbarAction[] = [
+  { label: 'undo', glyph: '↶', run: (e) => e.chain().focus().undo().run() },
+  { label: 'redo', glyph: '↷', run: (e) => e.chain().focus().redo().run() },
+  { label: 'bold', glyph: 'B', isActive: (e) => e.isActive('bold'), run: (e) => e.chain().focus().toggleBold().run() },
+  { label: 'italic', glyph: 'I', isActive: (e) => e.isActive('italic'), run: (e) => e.chain().focus().toggleItalic().run() },
+  { label: 'heading', glyph: 'H', isActive: (e) => e.isActive('heading', { level: 3 }), run: (e) => e.chain().focus().toggleHeading({ level: 3 }).run() },
+  { label: 'bulletList', glyph: '•', isActive: (e) => e.isActive('bulletList'), run: (e) => e.chain().focus().toggleBulletList().run() },
+  { label: 'orderedList', glyph: '1.', isActive: (e) => e.isActive('orderedList'), run: (e) => e.chain().focus().toggleOrderedList().run() },
+  { label: 'insertTable', glyph: '⊞', run: (e) => e.chain().focus().insertTable({ rows: 3, cols: 3, withHeaderRow: true }).run() },
+];
+
+export function Toolbar({ editor }: { editor: Editor | null }) {
+  const { t } = useI18n();
+  const active = useEditorState({
+    editor,
+    selector: ({ editor: current }) => actions.map((action) => (current && action.isActive ? action.isActive(current) : false)),
+  });
+  return (
+    <div className="toolbar" role="toolbar" aria-label="格式">
+      {actions.map((action, index) => (
+        <button
+          key={action.label}
+          type="button"
+          title={t(action.label)}
+          aria-label={t(action.label)}
+          aria-pressed={action.isActive ? Boolean(active?.[index]) : undefined}
+          className={active?.[index] ? 'is-active' : undefined}
+          disabled={!editor}
+          onMouseDown={(event) => event.preventDefault()}
+          onClick={() => editor && action.run(editor)}
+        >
+          {action.glyph}
+        </button>
+      ))}
+    </div>
+  );
+}

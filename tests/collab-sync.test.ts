@@ -1,0 +1,98 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import * as Y from 'yjs';
+import { connectClient, firstReportId, login, sectionText, waitForDoc, type TestClient } from './support/clients.js';
+import { startServer, type ServerProcess } from './support/server-process.js';
+
+const servers: ServerProcess[] = [];
+const clients: TestClient[] = [];
+
+afterEach(async () => {
+  for (const client of clients.splice(0)) client.destroy();
+  for (const server of servers.splice(0)) await server.kill('SIGKILL');
+});
+
+async function start(dataDir?: string) {
+  const server = await startServer({ dataDir });
+  servers.push(server);
+  return server;
+}
+
+async function join(server: ServerProcess, username: string) {
+  const cookie = await login(server.url, username);
+  const reportId = await firstReportId(server.url, cookie);
+  const client = connectClient(server.wsUrl, reportId, cookie);
+  clients.push(client);
+  await client.synced;
+  return { client, reportId, cookie };
+}
+
+/** Every change `seen` has is also in `holder`. */
+function containsEverything(holder: Y.Doc, seen: Y.Doc): boolean {
+  const have = Y.decodeStateVector(Y.encodeStateVector(holder));
+  for (const [client, clock] of Y.decodeStateVector(Y.encodeStateVector(seen))) {
+    if ((have.get(client) ?? 0) < clock) return false;
+  }
+  return true;
+}
+
+describe('live collaboration through the server', () => {
+  it('two departments typing at once in the same report end with the same text', async () => {
+    const server = await start();
+    const finance = await join(server, 'finance');
+    const food = await join(server, 'food');
+
+    const financeText = sectionText(finance.client.body, 'overview-finance');
+    const foodText = sectionText(food.client.body, 'overview-food');
+    for (const ch of '预算公开') financeText.insert(0, ch);
+    for (const ch of '抽检结果') foodText.insert(0, ch);
+
+    const converged = () =>
+      finance.client.body.toString() === food.client.body.toString() &&
+      sectionText(finance.client.body, 'overview-food').toString().startsWith('果结检抽') &&
+      sectionText(food.client.body, 'overview-finance').toString().startsWith('开公算预');
+    await waitForDoc([finance.client.doc, food.client.doc], converged, 'both departments to see each other');
+    expect(finance.client.body.toString()).toBe(food.client.body.toString());
+  });
+
+  it('keeps every edit across a graceful restart', async () => {
+    const server = await start();
+    const writer = await join(server, 'env');
+    const reader = await join(server, 'lead');
+    sectionText(writer.client.body, 'overview-env').insert(0, '空气质量优良天数比例提升。');
+    await waitForDoc(reader.client.doc, () => containsEverything(reader.client.doc, writer.client.doc), 'the edit to reach the reader');
+
+    expect(await server.kill('SIGTERM')).toBe(0);
+    const restarted = await start(server.dataDir);
+    const fresh = await join(restarted, 'lead');
+    expect(sectionText(fresh.client.body, 'overview-env').toString()).toContain('空气质量优良天数比例提升。');
+    expect(containsEverything(fresh.client.doc, reader.client.doc)).toBe(true);
+  });
+
+  it('loses nothing any client had received when the server is killed with SIGKILL mid-typing', async () => {
+    const server = await start();
+    let current = server;
+    for (let round = 0; round < 3; round++) {
+      const writer = await join(current, 'finance');
+      const observer = await join(current, 'lead');
+      const text = sectionText(writer.client.body, 'overview-finance');
+      const typing = setInterval(() => text.insert(0, '财'), 2);
+      await waitForDoc(observer.client.doc, () => sectionText(observer.client.body, 'overview-finance').toString().startsWith('财财财财财'), 'typing to reach the observer');
+      await new Promise((resolve) => setTimeout(resolve, 50 + Math.random() * 200));
+      await current.kill('SIGKILL');
+      clearInterval(typing);
+      const received = Y.encodeStateAsUpdate(observer.client.doc);
+      writer.client.destroy();
+      observer.client.destroy();
+
+      current = await start(server.dataDir);
+      const fresh = await join(current, 'lead');
+      const seen = new Y.Doc();
+      Y.applyUpdate(seen, received);
+      expect(containsEverything(fresh.client.doc, seen)).toBe(true);
+      // The server may hold a few more keystrokes than the observer got before the kill, never fewer.
+      const seenText = sectionText(seen.getXmlFragment('body'), 'overview-finance').toString();
+      expect(sectionText(fresh.client.body, 'overview-finance').toString().endsWith(seenText.replace(/^财+/, ''))).toBe(true);
+      expect(sectionText(fresh.client.body, 'overview-finance').toString().length).toBeGreaterThanOrEqual(seenText.length);
+    }
+  });
+});
