@@ -18,7 +18,7 @@ export const reportExtensions: AnyExtension[] = [
     // A trailing paragraph after the last section would not fit `section+`.
     trailingNode: false,
     heading: { levels: [3, 4] },
-    link: { openOnClick: false, protocols: ['http', 'https', 'mailto'], defaultProtocol: 'https' },
+    link: { openOnClick: false, defaultProtocol: 'https' },
   }),
   TableKit.configure({ table: { resizable: false } }),
 ];

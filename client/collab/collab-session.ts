@@ -11,6 +11,7 @@ export type SessionNotice =
   | { kind: 'server-error'; reason: string };
 
 export interface CollabConnection {
+  doc: Y.Doc;
   gate: CompositionGate;
   provider: WebsocketProvider;
 }
@@ -49,10 +50,9 @@ export class CollabSession {
   }
 
   private join(): void {
-    const networkDoc = new Y.Doc();
-    const gate = new CompositionGate(networkDoc);
-    const provider = new WebsocketProvider(collabUrl(), this.reportId, networkDoc, { connect: false });
-    const connection = { gate, provider };
+    const doc = new Y.Doc();
+    const provider = new WebsocketProvider(collabUrl(), this.reportId, doc, { connect: false });
+    const connection = { doc, provider, gate: new CompositionGate(provider) };
     this.current = connection;
     provider.on('status', ({ status }) => {
       if (this.current === connection) this.events.onStatus(status);
@@ -86,7 +86,7 @@ export class CollabSession {
     this.current = null;
     if (!connection) return;
     connection.provider.destroy();
-    connection.gate.destroy();
-    connection.gate.networkDoc.destroy();
+    connection.doc.destroy();
   }
 }
+

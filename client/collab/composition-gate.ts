@@ -1,59 +1,54 @@
+import * as decoding from 'lib0/decoding';
+import type { WebsocketProvider } from 'y-websocket';
+import * as syncProtocol from 'y-protocols/sync';
 import * as Y from 'yjs';
 
-const GATE = Symbol('composition-gate');
+/** y-websocket's message type for sync messages. */
+const MESSAGE_SYNC = 0;
 
 /**
- * Two documents joined by a gate: the network document talks to the server, the editor
- * document is bound to ProseMirror. Local edits pass straight through; remote edits are held
- * back while an input method is composing (a remote change applied mid-composition breaks or
- * duplicates the characters being composed) and applied together when the composition ends.
+ * Holds back remote edits while an input method is composing: a remote change applied to the
+ * editor mid-composition breaks or duplicates the characters being composed. Incoming document
+ * updates are kept as they arrive and applied together when the composition ends; the server's
+ * requests for our state are still answered at once, so the connection stays healthy.
  */
 export class CompositionGate {
-  readonly editorDoc = new Y.Doc();
   private held: Uint8Array[] = [];
+  private heldInitialSync = false;
   private composing = false;
 
-  constructor(readonly networkDoc: Y.Doc) {
-    // Both documents act for the same client: the network one only relays the editor's edits.
-    networkDoc.clientID = this.editorDoc.clientID;
-    Y.applyUpdate(this.editorDoc, Y.encodeStateAsUpdate(networkDoc), GATE);
-    this.editorDoc.on('update', this.forwardLocal);
-    networkDoc.on('update', this.receiveRemote);
+  constructor(private readonly provider: WebsocketProvider) {
+    const deliver = provider.messageHandlers[MESSAGE_SYNC]!;
+    provider.messageHandlers[MESSAGE_SYNC] = (encoder, decoder, source, emitSynced, messageType) => {
+      const step = decoding.peekVarUint(decoder);
+      if (!this.composing || step === syncProtocol.messageYjsSyncStep1) {
+        deliver(encoder, decoder, source, emitSynced, messageType);
+        return;
+      }
+      decoding.readVarUint(decoder);
+      this.held.push(decoding.readVarUint8Array(decoder));
+      if (step === syncProtocol.messageYjsSyncStep2 && emitSynced) this.heldInitialSync = true;
+    };
   }
 
-  get isComposing(): boolean {
-    return this.composing;
-  }
-
-  get heldUpdates(): number {
-    return this.held.length;
+  get isHolding(): boolean {
+    return this.held.length > 0;
   }
 
   setComposing(composing: boolean): void {
     this.composing = composing;
-    if (!composing) this.flush();
+    if (!composing) this.release();
   }
 
-  destroy(): void {
-    this.editorDoc.off('update', this.forwardLocal);
-    this.networkDoc.off('update', this.receiveRemote);
-    this.editorDoc.destroy();
+  private release(): void {
+    if (this.held.length > 0) {
+      const update = this.held.length === 1 ? this.held[0]! : Y.mergeUpdates(this.held);
+      this.held = [];
+      Y.applyUpdate(this.provider.doc, update, this.provider);
+    }
+    if (this.heldInitialSync) {
+      this.heldInitialSync = false;
+      if (!this.provider.synced) this.provider.synced = true;
+    }
   }
-
-  private flush(): void {
-    if (this.held.length === 0) return;
-    const update = this.held.length === 1 ? this.held[0]! : Y.mergeUpdates(this.held);
-    this.held = [];
-    Y.applyUpdate(this.editorDoc, update, GATE);
-  }
-
-  private readonly forwardLocal = (update: Uint8Array, origin: unknown) => {
-    if (origin !== GATE) Y.applyUpdate(this.networkDoc, update, GATE);
-  };
-
-  private readonly receiveRemote = (update: Uint8Array, origin: unknown) => {
-    if (origin === GATE) return;
-    if (this.composing) this.held.push(update);
-    else Y.applyUpdate(this.editorDoc, update, GATE);
-  };
 }

@@ -27,13 +27,13 @@ function activeSectionId(editor: Editor): string | null {
 }
 
 export function ReportEditor({ connection, me }: { connection: CollabConnection; me: Me }) {
-  const { gate, provider } = connection;
+  const { doc, gate, provider } = connection;
 
   const editor = useEditor(
     {
       extensions: [
         ...editorExtensions,
-        Collaboration.configure({ fragment: gate.editorDoc.getXmlFragment(BODY_FIELD) }),
+        Collaboration.configure({ fragment: doc.getXmlFragment(BODY_FIELD) }),
         CollaborationCaret.configure({ provider, user: { name: me.name, color: me.color } }),
       ],
       editorProps: {

@@ -82,7 +82,7 @@ export function ReportPage({ reportId, me, onSessionEnded }: { reportId: string;
           </ol>
         </nav>
         <SectionViewContext.Provider value={sectionContext}>
-          {connection ? <ReportEditor key={connection.gate.editorDoc.clientID} connection={connection} me={me} /> : <p className="muted editor-placeholder">{t('loading')}</p>}
+          {connection ? <ReportEditor key={connection.doc.clientID} connection={connection} me={me} /> : <p className="muted editor-placeholder">{t('loading')}</p>}
         </SectionViewContext.Provider>
         {connection && <PresenceList awareness={connection.provider.awareness} sections={sections} />}
       </div>

@@ -20,7 +20,8 @@ export interface AwarenessEntry {
 
 const MAX_STATE_BYTES = 16 * 1024;
 
-export function decodeAwarenessUpdate(update: Uint8Array): AwarenessEntry[] {
+/** The entries of an awareness update for the client ids `wanted` accepts; the rest are skipped unparsed. */
+export function decodeAwarenessUpdate(update: Uint8Array, wanted: (clientID: number) => boolean): AwarenessEntry[] {
   const decoder = decoding.createDecoder(update);
   const entries: AwarenessEntry[] = [];
   try {
@@ -29,6 +30,7 @@ export function decodeAwarenessUpdate(update: Uint8Array): AwarenessEntry[] {
       const clientID = decoding.readVarUint(decoder);
       const clock = decoding.readVarUint(decoder);
       const json = decoding.readVarString(decoder);
+      if (!wanted(clientID)) continue;
       if (json.length > MAX_STATE_BYTES) throw new MalformedMessageError(`awareness state of client ${clientID} exceeds ${MAX_STATE_BYTES} bytes`);
       const state: unknown = JSON.parse(json);
       if (state !== null && (typeof state !== 'object' || Array.isArray(state))) {

@@ -21,7 +21,8 @@ export interface RoomOptions {
 export class Room {
   readonly awareness: awarenessProtocol.Awareness;
   private doc: Y.Doc | null = null;
-  private readonly peers = new Map<Peer, Set<number>>();
+  /** Each socket and the one awareness client id it speaks for (once it has announced it). */
+  private readonly peers = new Map<Peer, { clientID: number | null }>();
   private readonly clientOwners = new Map<number, Peer>();
   private tail: Promise<void>;
   private lastSeq = 0;
@@ -54,7 +55,7 @@ export class Room {
   }
 
   join(peer: Peer): void {
-    this.peers.set(peer, new Set());
+    this.peers.set(peer, { clientID: null });
     this.enqueue(() => {
       peer.send(encodeSyncStep1(Y.encodeStateVector(this.document)));
       const states = this.awareness.getStates();
@@ -81,11 +82,11 @@ export class Room {
   }
 
   leave(peer: Peer): void {
-    const clients = this.peers.get(peer);
+    const presence = this.peers.get(peer);
     this.peers.delete(peer);
-    if (!clients || clients.size === 0) return;
-    for (const clientID of clients) this.clientOwners.delete(clientID);
-    awarenessProtocol.removeAwarenessStates(this.awareness, [...clients], null);
+    if (presence?.clientID == null || this.clientOwners.get(presence.clientID) !== peer) return;
+    this.clientOwners.delete(presence.clientID);
+    awarenessProtocol.removeAwarenessStates(this.awareness, [presence.clientID], null);
   }
 
   /** Runs `task` after every message received so far; used by readers that need a settled document. */
@@ -166,23 +167,26 @@ export class Room {
     if (this.updatesSinceSnapshot >= this.options.compactAfterUpdates) await this.compact();
   }
 
+  /**
+   * A socket speaks for one awareness client: the first it announces. y-websocket clients also
+   * relay everyone else's presence back; those entries are ignored, so nobody can speak for
+   * another user, and the identity of what is accepted is the session's, not the client's.
+   */
   private acceptAwareness(peer: Peer, update: Uint8Array): void {
-    const entries = decodeAwarenessUpdate(update);
-    const owned = this.peers.get(peer);
-    if (!owned) return;
-    for (const { clientID } of entries) {
-      const owner = this.clientOwners.get(clientID);
-      if (owner && owner !== peer) {
-        if (owner.userId !== peer.userId) {
-          this.expel(peer, CloseCode.Forbidden, `presence of client ${clientID} belongs to another user`);
-          return;
-        }
-        // The same user reconnected before the old socket was noticed as gone.
-        this.peers.get(owner)?.delete(clientID);
+    const presence = this.peers.get(peer);
+    if (!presence) return;
+    const entries = decodeAwarenessUpdate(update, (clientID) => {
+      if (presence.clientID === null) {
+        const owner = this.clientOwners.get(clientID);
+        // A user's reconnect may arrive before the old socket is noticed as gone.
+        if (owner && owner.userId !== peer.userId) return false;
+        if (owner) this.peers.get(owner)!.clientID = null;
+        presence.clientID = clientID;
+        this.clientOwners.set(clientID, peer);
       }
-      owned.add(clientID);
-      this.clientOwners.set(clientID, peer);
-    }
+      return clientID === presence.clientID;
+    });
+    if (entries.length === 0) return;
     awarenessProtocol.applyAwarenessUpdate(this.awareness, encodeStampedAwarenessUpdate(entries, peer.identity), peer);
   }
 

@@ -28,12 +28,13 @@ export async function firstReportId(baseUrl: string, cookie: string): Promise<st
 }
 
 /** `ws` with the session cookie on the upgrade request, as a browser would send it. */
-export function webSocketWithCookie(cookie: string): typeof WebSocket {
-  return class CookieWebSocket extends WebSocket {
-    constructor(address: string | URL, protocols?: string | string[]) {
-      super(address, protocols, { headers: { cookie } });
+export function webSocketWithCookie(cookie: string): typeof globalThis.WebSocket {
+  class CookieWebSocket extends WebSocket {
+    constructor(address: string | URL | null, protocols?: string | string[]) {
+      super(address!, protocols, { headers: { cookie } });
     }
-  };
+  }
+  return CookieWebSocket as unknown as typeof globalThis.WebSocket;
 }
 
 export interface TestClient {
@@ -48,7 +49,7 @@ export interface TestClient {
 export function connectClient(wsUrl: string, reportId: string, cookie: string): TestClient {
   const doc = new Y.Doc();
   const provider = new WebsocketProvider(wsUrl, reportId, doc, {
-    WebSocketPolyfill: webSocketWithCookie(cookie) as unknown as typeof globalThis.WebSocket,
+    WebSocketPolyfill: webSocketWithCookie(cookie),
     disableBc: true,
   });
   const synced = new Promise<void>((resolve) => {

@@ -1,0 +1,57 @@
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+
+/** Debian's Chromium, headless, with nothing that reaches outside the machine. */
+export function launchChromium(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+    ],
+  });
+}
+
+/** A separate browser profile (own cookies, no shared BroadcastChannel) logged in through the login page. */
+export async function loginInNewContext(browser: Browser, baseUrl: string, path: string, username: string): Promise<{ context: BrowserContext; page: Page }> {
+  const context = await browser.newContext({ locale: 'zh-CN', viewport: { width: 1400, height: 900 } });
+  const page = await context.newPage();
+  await page.goto(`${baseUrl}${path}`);
+  await page.locator('input[name="username"]').fill(username);
+  await page.locator('input[name="password"]').fill('demo');
+  await page.getByRole('button', { name: '登录' }).click();
+  await page.waitForURL(`${baseUrl}${path}`);
+  return { context, page };
+}
+
+/** Puts the caret inside the first paragraph of a section, at its start or end, as a click would. */
+export async function placeCaret(page: Page, sectionId: string, where: 'start' | 'end'): Promise<void> {
+  const paragraph = page.locator(`[data-section-id="${sectionId}"] .report-section-body p`).first();
+  await paragraph.click();
+  await paragraph.evaluate((element, at) => {
+    const walker = document.createTreeWalker(element, NodeFilter.SHOW_TEXT);
+    const texts: Text[] = [];
+    while (walker.nextNode()) texts.push(walker.currentNode as Text);
+    const target = at === 'start' ? texts[0]! : texts[texts.length - 1]!;
+    const selection = window.getSelection()!;
+    selection.collapse(target, at === 'start' ? 0 : target.length);
+  }, where);
+  // ProseMirror reads the DOM selection on selectionchange; let that event run.
+  await page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => resolve(null))));
+}
+
+/** The text of a section's first paragraph as the document holds it (other people's caret labels left out). */
+export async function paragraphText(page: Page, sectionId: string): Promise<string> {
+  return page
+    .locator(`[data-section-id="${sectionId}"] .report-section-body p`)
+    .first()
+    .evaluate((element) => {
+      const copy = element.cloneNode(true) as HTMLElement;
+      for (const caret of copy.querySelectorAll('.collaboration-carets__caret')) caret.remove();
+      return copy.textContent ?? '';
+    });
+}
