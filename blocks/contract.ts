@@ -18,7 +18,7 @@ export const ROOT_FIELDS: readonly string[] = [BODY_FIELD, ANNEX_FIELD];
 export const CloseCode = {
   /** Server is stopping; the provider reconnects by itself. */
   GoingAway: 1001,
-  /** A frame larger than `limits.maxMessageBytes` (set by the socket layer). */
+  /** A frame larger than `limits.maxMessageBytes`. */
   MessageTooBig: 1009,
   /** A frame that is not a well-formed y-websocket message or Yjs update. */
   MalformedMessage: 4400,

@@ -26,8 +26,9 @@ export interface AppDeps {
 export function createApp(deps: AppDeps) {
   const app = new Hono<AppEnv>();
   const { upgradeWebSocket, injectWebSocket, wss } = createNodeWebSocket({ app });
-  // Frames over the limit are refused by the socket layer itself (close 1009), before buffering.
-  wss.options.maxPayload = limits.maxMessageBytes;
+  // The collab route refuses frames over the limit with a reason; far larger ones are cut off
+  // by the socket layer itself before they are buffered whole.
+  wss.options.maxPayload = limits.maxMessageBytes * 2;
 
   app.use('/api/*', loadSession(deps.sessions));
   app.use('/collab/*', loadSession(deps.sessions));

@@ -1,6 +1,6 @@
 import type { UpgradeWebSocket, WSContext } from 'hono/ws';
 import { Hono } from 'hono';
-import { CloseCode, truncateCloseReason, type CloseCodeValue } from '../../blocks/contract.js';
+import { CloseCode, limits, truncateCloseReason, type CloseCodeValue } from '../../blocks/contract.js';
 import type { AppEnv } from '../api/app-env.js';
 import { findVisibleReport } from '../api/report-routes.js';
 import { requireSession } from '../auth/session-middleware.js';
@@ -75,7 +75,12 @@ export function createCollabRoute({ db, rooms, upgradeWebSocket, now }: CollabRo
             close(ws, CloseCode.MalformedMessage, 'malformed message: text frames are not part of the protocol');
             return;
           }
-          room.receive(peer, new Uint8Array(event.data as ArrayBuffer));
+          const frame = new Uint8Array(event.data as ArrayBuffer);
+          if (frame.byteLength > limits.maxMessageBytes) {
+            close(ws, CloseCode.MessageTooBig, `message of ${frame.byteLength} bytes exceeds the limit of ${limits.maxMessageBytes} bytes`);
+            return;
+          }
+          room.receive(peer, frame);
         },
         onClose() {
           if (peer && room) rooms.disconnect(peer, room);
