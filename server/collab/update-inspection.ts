@@ -74,7 +74,23 @@ export function inspectUpdate(doc: Y.Doc, update: Uint8Array): UpdateInspection 
         return refuse('missing-dependency', `update deletes ${client}:${range.clock}+${range.len}, beyond what the report holds`);
       }
     }
-    if (ranges.length > 0) addsContent = true;
+    if (!addsContent && ranges.some((range) => deletesSomethingLive(doc, client, range.clock, range.clock + range.len))) addsContent = true;
   }
   return { ok: true, decoded, addsContent };
+}
+
+/**
+ * Whether a deleted range removes anything the report still shows. A reconnecting client
+ * re-sends every deletion it knows; those already applied change nothing and are not logged.
+ */
+function deletesSomethingLive(doc: Y.Doc, client: number, from: number, to: number): boolean {
+  const end = Math.min(to, Y.getState(doc.store, client));
+  // Clocks beyond what the report holds belong to items of this very update.
+  if (end < to) return true;
+  for (let clock = from; clock < end; ) {
+    const struct = Y.getItem(doc.store, Y.createID(client, clock)) as Y.Item | Y.GC;
+    if (!struct.deleted) return true;
+    clock = struct.id.clock + struct.length;
+  }
+  return false;
 }
