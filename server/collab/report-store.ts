@@ -32,11 +32,11 @@ export class ReportStore {
   async load(reportId: string): Promise<LoadedReport> {
     const tail = await readReportHistoryTail(this.db, reportId);
     const doc = createReportDoc();
-    const parts = [...(tail.snapshot ? [tail.snapshot.data] : []), ...tail.updates.map((u) => u.data)];
-    if (parts.length > 0) {
-      // One merged update integrates far faster than thousands of small ones.
-      Y.applyUpdate(doc, parts.length === 1 ? parts[0]! : Y.mergeUpdates(parts));
-    }
+    // One transaction for the whole history: observers and cleanup run once, not per update.
+    Y.transact(doc, () => {
+      if (tail.snapshot) Y.applyUpdate(doc, tail.snapshot.data);
+      for (const update of tail.updates) Y.applyUpdate(doc, update.data);
+    });
     return { doc, lastSeq: tail.lastSeq, updatesSinceSnapshot: tail.updates.length };
   }
 
