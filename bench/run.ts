@@ -11,6 +11,7 @@ import { ReportStore } from '../server/collab/report-store.js';
 import { inspectUpdate } from '../server/collab/update-inspection.js';
 import { openDatabase } from '../server/db/database.js';
 import { seedDemoIfEmpty } from '../server/demo/seed-demo.js';
+import { sectionText } from '../tests/support/clients.js';
 
 function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
@@ -40,19 +41,7 @@ console.log(`${'figure'.padEnd(58)} ${'value'.padEnd(30)} target`);
 const { doc: serverDoc, lastSeq } = await store.load(reportId);
 const writer = new Y.Doc();
 Y.applyUpdate(writer, Y.encodeStateAsUpdate(serverDoc));
-const firstText = (() => {
-  const walk = (node: Y.XmlElement | Y.XmlFragment): Y.XmlText | null => {
-    for (const child of node.toArray()) {
-      if (child instanceof Y.XmlText) return child;
-      if (child instanceof Y.XmlElement) {
-        const found = walk(child);
-        if (found) return found;
-      }
-    }
-    return null;
-  };
-  return walk(writer.getXmlFragment(BODY_FIELD))!;
-})();
+const firstText = sectionText(writer.getXmlFragment(BODY_FIELD), 'overview-finance');
 const keystrokes: Uint8Array[] = [];
 writer.on('update', (update: Uint8Array) => keystrokes.push(update));
 const KEYSTROKES = 20_000;

@@ -40,6 +40,11 @@ describe('two people editing one report in the browser', () => {
       expect(await foodCaretOnFinancePage.evaluate((el) => getComputedStyle(el).backgroundColor)).toBe('rgb(21, 128, 61)');
 
       await expect.poll(() => finance.page.getByTestId('presence-entry').filter({ hasText: '张科长' }).textContent()).toContain('（二）食品药品安全信息公开');
+
+      await food.page.getByRole('button', { name: 'English' }).click();
+      await expect.poll(() => food.page.getByRole('button', { name: 'Log out' }).count()).toBe(1);
+      expect(await food.page.getByText('Market Supervision (Food Safety) Bureau').count()).toBeGreaterThan(0);
+      expect(await food.page.evaluate(() => document.documentElement.lang)).toBe('en');
     } finally {
       await finance.context.close();
       await food.context.close();
