@@ -31,10 +31,6 @@ export class CompositionGate {
     };
   }
 
-  get isHolding(): boolean {
-    return this.held.length > 0;
-  }
-
   setComposing(composing: boolean): void {
     this.composing = composing;
     if (!composing) this.release();

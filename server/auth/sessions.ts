@@ -41,11 +41,6 @@ export class SessionStore {
     return { id, user, expiresAt: session.expires_at };
   }
 
-  /** Whether a session authenticated earlier is still valid (not expired, not logged out). */
-  async isLive(sessionId: string): Promise<boolean> {
-    return (await findLiveSession(this.db, sessionId, this.now())) !== undefined;
-  }
-
   async destroy(token: string | undefined): Promise<string | null> {
     if (!token) return null;
     const id = hashToken(token);

@@ -70,10 +70,6 @@ export class RoomRegistry {
     return [...this.sockets.keys()].filter((peer) => peer.sessionId === sessionId);
   }
 
-  get openRooms(): number {
-    return this.rooms.size;
-  }
-
   async closeAll(): Promise<void> {
     const rooms = [...this.rooms.values()].map((e) => e.room);
     this.rooms.clear();

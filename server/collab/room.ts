@@ -50,10 +50,6 @@ export class Room {
     return this.doc;
   }
 
-  get peerCount(): number {
-    return this.peers.size;
-  }
-
   join(peer: Peer): void {
     this.peers.set(peer, { clientID: null });
     this.enqueue(() => {

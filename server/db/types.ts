@@ -85,6 +85,5 @@ export interface Database {
 
 export type User = Selectable<UserTable>;
 export type NewUser = Insertable<UserTable>;
-export type Department = Selectable<DepartmentTable>;
 export type Report = Selectable<ReportTable>;
 export type SectionRow = Selectable<SectionTable>;
