@@ -84,34 +84,36 @@ describe('the collaboration socket refuses what it must, and nothing stored chan
     expect(storedUpdates()).toBe(before);
   });
 
-  it('refuses an update whose earlier changes never arrived, with 4403, and stores nothing', async () => {
+  /** Sends, as the food bureau, an update forged on a copy of the report; returns how the socket closed. */
+  async function sendForged(forge: (doc: Y.Doc) => Uint8Array) {
     const cookie = await login(server.url, 'food');
-    const honest = await syncedClient(cookie);
-    const forged = copyOf(honest);
-    sectionText(forged.getXmlFragment('body'), 'overview-food').insert(0, '第一处');
-    const afterFirst = Y.encodeStateVector(forged);
-    sectionText(forged.getXmlFragment('body'), 'overview-food').insert(0, '第二处');
-    const before = storedUpdates();
-
+    const forged = copyOf(await syncedClient(cookie));
+    const update = forge(forged);
     const raw = await openRawSocket(`${server.wsUrl}/${reportId}`, cookie);
-    raw.sendUpdate(Y.encodeStateAsUpdate(forged, afterFirst));
-    const closed = await raw.closed;
+    raw.sendUpdate(update);
+    return raw.closed;
+  }
+
+  it('refuses an update whose earlier changes never arrived, with 4403, and stores nothing', async () => {
+    const before = storedUpdates();
+    const closed = await sendForged((forged) => {
+      sectionText(forged.getXmlFragment('body'), 'overview-food').insert(0, '第一处');
+      const afterFirst = Y.encodeStateVector(forged);
+      sectionText(forged.getXmlFragment('body'), 'overview-food').insert(0, '第二处');
+      return Y.encodeStateAsUpdate(forged, afterFirst);
+    });
     expect(closed.code).toBe(CloseCode.Forbidden);
     expect(closed.reason).toContain('missing-dependency');
     expect(storedUpdates()).toBe(before);
   });
 
   it('refuses an update that adds a root type the report does not have, with 4403', async () => {
-    const cookie = await login(server.url, 'food');
-    const honest = await syncedClient(cookie);
-    const forged = copyOf(honest);
-    const sv = Y.encodeStateVector(forged);
-    forged.getMap('permissions').set('overview', 'food');
     const before = storedUpdates();
-
-    const raw = await openRawSocket(`${server.wsUrl}/${reportId}`, cookie);
-    raw.sendUpdate(Y.encodeStateAsUpdate(forged, sv));
-    const closed = await raw.closed;
+    const closed = await sendForged((forged) => {
+      const sv = Y.encodeStateVector(forged);
+      forged.getMap('permissions').set('overview', 'food');
+      return Y.encodeStateAsUpdate(forged, sv);
+    });
     expect(closed.code).toBe(CloseCode.Forbidden);
     expect(closed.reason).toContain('unknown-root');
     expect(storedUpdates()).toBe(before);
