@@ -11,6 +11,21 @@ export const ANNEX_FIELD = 'annex';
 /** The only root types a report's Y.Doc may contain. */
 export const ROOT_FIELDS: readonly string[] = [BODY_FIELD, ANNEX_FIELD];
 
+/** Annex table ids: a national table ("B") or a contributing unit's copy of one ("B@finance"). */
+export const ANNEX_TABLE_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9@._-]{0,63}$/;
+
+const ANNEX_CELL_KEY_PATTERN = /^[A-Za-z0-9._-]{1,64}:[A-Za-z0-9._-]{1,64}$/;
+
+/** An annex cell's key in its table's map: "<rowId>:<columnId>". */
+export function isAnnexCellKey(key: string): boolean {
+  return ANNEX_CELL_KEY_PATTERN.test(key);
+}
+
+/** A cell holds a finite number, or null for "not filled" (never silently zero). */
+export function isAnnexCellValue(value: unknown): value is number | null {
+  return value === null || (typeof value === 'number' && Number.isFinite(value));
+}
+
 /**
  * Close codes of the collaboration socket. 4400–4499 tell y-websocket's provider not to
  * reconnect on its own: the app decides what to do (rejoin with a fresh document, or log in).

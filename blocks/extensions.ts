@@ -1,6 +1,7 @@
 import { getSchema, type AnyExtension } from '@tiptap/core';
 import StarterKit from '@tiptap/starter-kit';
 import { TableKit } from '@tiptap/extension-table';
+import { AnnexTable } from './annex/annex-table-node.js';
 import { ReportDocument } from './report-document.js';
 import { Section } from './section/section.js';
 
@@ -21,6 +22,7 @@ export const reportExtensions: AnyExtension[] = [
     link: { openOnClick: false, defaultProtocol: 'https' },
   }),
   TableKit.configure({ table: { resizable: false } }),
+  AnnexTable,
 ];
 
 export const reportSchema = getSchema(reportExtensions);

@@ -1,5 +1,7 @@
 import { Node, mergeAttributes } from '@tiptap/core';
 
+export const SECTION_NODE = 'section';
+
 /** Section ids are stable keys shared with the sections API and the database. */
 export const SECTION_ID_PATTERN = /^[a-z0-9][a-z0-9-]{0,63}$/;
 
@@ -34,7 +36,7 @@ function validateLevel(value: unknown): void {
  * and its review state live in the database, never here, so no client can rewrite them.
  */
 export const Section = Node.create({
-  name: 'section',
+  name: SECTION_NODE,
   content: 'block+',
   defining: true,
   isolating: true,

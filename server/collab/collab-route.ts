@@ -46,7 +46,7 @@ export function createCollabRoute({ db, rooms, upgradeWebSocket, now }: CollabRo
           peer = {
             userId: user.id,
             sessionId: session.id,
-            canWrite: user.role !== 'viewer',
+            editor: { role: user.role, departmentId: user.departmentId },
             identity: {
               username: user.username,
               name: user.name,

@@ -1,13 +1,17 @@
 import * as Y from 'yjs';
 import { ANNEX_FIELD, BODY_FIELD } from '../../blocks/contract.js';
 import type { Db } from '../db/database.js';
-import { appendUpdate, readReportHistoryTail, writeSnapshot } from '../db/update-log.js';
+import { listSectionRows } from '../db/reports.js';
+import { appendUpdate, readReportHistoryTail, readReportHistoryUpTo, writeSnapshot } from '../db/update-log.js';
+import type { SectionRule } from './section-guard.js';
 
 export interface LoadedReport {
   doc: Y.Doc;
   lastSeq: number;
   /** Updates logged since the snapshot the report was loaded from. */
   updatesSinceSnapshot: number;
+  /** Owner and lock of each section, as the guard needs them. */
+  rules: Map<string, SectionRule>;
 }
 
 /** A fresh report document with its root types declared, so remote items land in the right types. */
@@ -15,6 +19,16 @@ export function createReportDoc(): Y.Doc {
   const doc = new Y.Doc();
   doc.getXmlFragment(BODY_FIELD);
   doc.getMap(ANNEX_FIELD);
+  return doc;
+}
+
+function replay(snapshot: { data: Uint8Array } | null, updates: Array<{ data: Uint8Array }>): Y.Doc {
+  const doc = createReportDoc();
+  // One transaction for the whole history: observers and cleanup run once, not per update.
+  Y.transact(doc, () => {
+    if (snapshot) Y.applyUpdate(doc, snapshot.data);
+    for (const update of updates) Y.applyUpdate(doc, update.data);
+  });
   return doc;
 }
 
@@ -30,18 +44,20 @@ export class ReportStore {
   ) {}
 
   async load(reportId: string): Promise<LoadedReport> {
-    const tail = await readReportHistoryTail(this.db, reportId);
-    const doc = createReportDoc();
-    // One transaction for the whole history: observers and cleanup run once, not per update.
-    Y.transact(doc, () => {
-      if (tail.snapshot) Y.applyUpdate(doc, tail.snapshot.data);
-      for (const update of tail.updates) Y.applyUpdate(doc, update.data);
-    });
-    return { doc, lastSeq: tail.lastSeq, updatesSinceSnapshot: tail.updates.length };
+    const [tail, rows] = await Promise.all([readReportHistoryTail(this.db, reportId), listSectionRows(this.db, reportId)]);
+    const rules = new Map(rows.map((row) => [row.section_id, { departmentId: row.department_id, locked: row.locked === 1 }]));
+    const doc = replay(tail.snapshot, tail.updates);
+    return { doc, lastSeq: tail.lastSeq, updatesSinceSnapshot: tail.updates.length, rules };
   }
 
-  async append(reportId: string, seq: number, data: Uint8Array, userId: number | null): Promise<void> {
-    await appendUpdate(this.db, { reportId, seq, data, userId, now: this.now() });
+  /** The report as it was right after update `seq`: a detached document for reading history. */
+  async loadAt(reportId: string, seq: number): Promise<Y.Doc> {
+    const history = await readReportHistoryUpTo(this.db, reportId, seq);
+    return replay(history.snapshot, history.updates);
+  }
+
+  async append(reportId: string, seq: number, data: Uint8Array, userId: number | null, sectionIds: Iterable<string> = []): Promise<void> {
+    await appendUpdate(this.db, { reportId, seq, data, userId, now: this.now(), sectionIds });
   }
 
   async snapshot(reportId: string, seq: number, doc: Y.Doc): Promise<void> {

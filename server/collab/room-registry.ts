@@ -7,34 +7,45 @@ import { Room, type RoomOptions } from './room.js';
  * request reading the document) and is compacted and freed when the last one lets go.
  */
 export class RoomRegistry {
-  private readonly rooms = new Map<string, { room: Room; holders: number }>();
+  /** The room that new holders of a report get. */
+  private readonly rooms = new Map<string, Room>();
+  private readonly holders = new Map<Room, number>();
   private readonly sockets = new Map<Peer, Room>();
+  private readonly options: RoomOptions;
 
   constructor(
     private readonly store: ReportStore,
-    private readonly options: RoomOptions,
-  ) {}
+    options: RoomOptions,
+  ) {
+    // A broken room keeps serving no one; whoever comes next gets the report loaded afresh.
+    this.options = { ...options, onBroken: (room) => this.detach(room) };
+  }
 
   acquire(reportId: string): Room {
-    let entry = this.rooms.get(reportId);
-    if (!entry) {
-      entry = { room: new Room(reportId, this.store, this.options), holders: 0 };
-      this.rooms.set(reportId, entry);
-      entry.room.ready.catch(() => {
-        if (this.rooms.get(reportId) === entry) this.rooms.delete(reportId);
-      });
+    let room = this.rooms.get(reportId);
+    if (!room) {
+      const created = new Room(reportId, this.store, this.options);
+      room = created;
+      this.rooms.set(reportId, created);
+      created.ready.catch(() => this.detach(created));
     }
-    entry.holders++;
-    return entry.room;
+    this.holders.set(room, (this.holders.get(room) ?? 0) + 1);
+    return room;
   }
 
   async release(room: Room): Promise<void> {
-    const entry = this.rooms.get(room.reportId);
-    if (!entry || entry.room !== room) return;
-    entry.holders--;
-    if (entry.holders > 0) return;
-    this.rooms.delete(room.reportId);
+    const remaining = (this.holders.get(room) ?? 0) - 1;
+    if (remaining > 0) {
+      this.holders.set(room, remaining);
+      return;
+    }
+    this.holders.delete(room);
+    this.detach(room);
     await room.close();
+  }
+
+  private detach(room: Room): void {
+    if (this.rooms.get(room.reportId) === room) this.rooms.delete(room.reportId);
   }
 
   /** Runs `read` against the report's settled document, opening the room for the duration. */
@@ -71,8 +82,9 @@ export class RoomRegistry {
   }
 
   async closeAll(): Promise<void> {
-    const rooms = [...this.rooms.values()].map((e) => e.room);
+    const rooms = [...this.holders.keys()];
     this.rooms.clear();
+    this.holders.clear();
     this.sockets.clear();
     await Promise.all(rooms.map((room) => room.close()));
   }

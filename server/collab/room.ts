@@ -1,16 +1,35 @@
 import * as awarenessProtocol from 'y-protocols/awareness';
 import * as Y from 'yjs';
-import { CloseCode } from '../../blocks/contract.js';
+import { ANNEX_TABLE_NODE } from '../../blocks/annex/annex-table-node.js';
+import { BODY_FIELD, CloseCode } from '../../blocks/contract.js';
+import { reportSchema } from '../../blocks/extensions.js';
+import { SECTION_NODE } from '../../blocks/section/section.js';
 import { decodeAwarenessUpdate, encodeStampedAwarenessUpdate } from './awareness-identity.js';
 import type { Peer } from './peer.js';
 import type { ReportStore } from './report-store.js';
+import { findBodyViolations, findSchemaViolations } from './schema-repair.js';
+import { judgeEdit, type SectionRule } from './section-guard.js';
 import { inspectUpdate } from './update-inspection.js';
+import { resolveUpdateScope, type UpdateScope } from './update-scope.js';
 import { MalformedMessageError, encodeAwareness, encodeSyncStep1, encodeSyncStep2, encodeSyncUpdate, parseMessage } from './wire.js';
 
 export interface RoomOptions {
   /** Write a snapshot after this many logged updates. */
   compactAfterUpdates: number;
   onError(error: unknown, context: string): void;
+  /** The room's document can no longer be trusted; a new room should load the report afresh. */
+  onBroken?(room: Room): void;
+}
+
+/** Origin of the changes the server makes itself (repairs, restores, structure). */
+export const AUTHORITY_ORIGIN = Symbol('authority');
+
+/** A change the server makes to the document on someone's behalf, logged like any edit. */
+export interface AuthorityChange {
+  userId: number | null;
+  /** Sections whose history this change belongs to. */
+  sectionIds: readonly string[];
+  apply(doc: Y.Doc): void;
 }
 
 /**
@@ -28,6 +47,13 @@ export class Room {
   private lastSeq = 0;
   private updatesSinceSnapshot = 0;
   private closed = false;
+  /** Set when the document and the log may disagree: the room takes no more edits. */
+  private broken = false;
+  private rules = new Map<string, SectionRule>();
+  /** Which section holds each annex table node; rebuilt when annex nodes come or go. */
+  private tableSections: Map<string, string> | null = null;
+  /** While set, updates of the document are collected here instead of being broadcast. */
+  private held: Uint8Array[] | null = null;
 
   constructor(
     readonly reportId: string,
@@ -53,6 +79,10 @@ export class Room {
   join(peer: Peer): void {
     this.peers.set(peer, { clientID: null });
     this.enqueue(() => {
+      if (this.broken) {
+        this.expel(peer, CloseCode.ServerError, '报告暂时无法编辑，请稍后重新连接（report is reloading）');
+        return;
+      }
       peer.send(encodeSyncStep1(Y.encodeStateVector(this.document)));
       const states = this.awareness.getStates();
       if (states.size > 0) {
@@ -97,7 +127,7 @@ export class Room {
   /** Compacts what is pending and frees the document. The room is unusable afterwards. */
   async close(): Promise<void> {
     await this.enqueue(async () => {
-      if (this.doc && this.updatesSinceSnapshot > 0) await this.compact();
+      if (this.doc && !this.broken && this.updatesSinceSnapshot > 0) await this.compact();
     });
     this.closed = true;
     for (const peer of this.peers.keys()) peer.close(CloseCode.GoingAway, 'server is shutting down');
@@ -113,7 +143,44 @@ export class Room {
     this.doc = loaded.doc;
     this.lastSeq = loaded.lastSeq;
     this.updatesSinceSnapshot = loaded.updatesSinceSnapshot;
+    this.rules = loaded.rules;
     this.doc.on('update', this.broadcastUpdate);
+  }
+
+  /** The owner and lock of each section as the guard sees them. */
+  get sectionRules(): ReadonlyMap<string, SectionRule> {
+    return this.rules;
+  }
+
+  /**
+   * Takes a section's new owner or lock into effect. Callers run it in the room's queue, so every
+   * edit received before is judged by the old rule and every edit after by the new one.
+   */
+  setRule(sectionId: string, rule: SectionRule | null): void {
+    if (rule) this.rules.set(sectionId, rule);
+    else this.rules.delete(sectionId);
+  }
+
+  /** The section whose content holds the annex table `tableId`, if any. */
+  sectionOfTable(tableId: string): string | null {
+    this.tableSections ??= mapTablesToSections(this.document.getXmlFragment(BODY_FIELD));
+    return this.tableSections.get(tableId) ?? null;
+  }
+
+  /**
+   * Applies a change the server makes itself: logged before anyone sees it, then broadcast to
+   * every peer. Runs in the room's queue like any edit.
+   */
+  async applyAuthorityChange(change: AuthorityChange): Promise<number | null> {
+    let seq: number | null = null;
+    await this.enqueue(async () => {
+      if (this.broken) throw new Error(`report ${this.reportId} is reloading after a storage failure`);
+      const updates = this.collect(() => Y.transact(this.document, () => change.apply(this.document), AUTHORITY_ORIGIN));
+      if (updates.length === 0) return;
+      seq = await this.commit(Y.mergeUpdates(updates), change.userId, change.sectionIds, null);
+      this.tableSections = null;
+    });
+    return seq;
   }
 
   private async handle(peer: Peer, frame: Uint8Array): Promise<void> {
@@ -151,16 +218,84 @@ export class Room {
       return;
     }
     if (!inspection.addsContent) return;
-    if (!peer.canWrite) {
-      this.expel(peer, CloseCode.Forbidden, '只读用户不能修改报告（read-only user）');
+    if (this.broken) {
+      this.expel(peer, CloseCode.ServerError, '报告暂时无法编辑，请稍后重新连接（report is reloading）');
       return;
     }
+    const scope = resolveUpdateScope(doc, inspection.decoded);
+    if (scope.invalid.length > 0) {
+      this.expel(peer, CloseCode.Forbidden, `内容不符合报告格式（invalid content）: ${scope.invalid[0]}`);
+      return;
+    }
+    const verdict = judgeEdit(scope, peer.editor, this.rules, (tableId) => this.sectionOfTable(tableId));
+    if (!verdict.allowed) {
+      this.expel(peer, CloseCode.Forbidden, verdict.reason);
+      return;
+    }
+    const clocksBefore = new Map(inspection.decoded.structs.map((s) => [s.id.client, Y.getState(doc.store, s.id.client)]));
+    const isNew = (item: Y.Item) => item.id.clock >= (clocksBefore.get(item.id.client) ?? Infinity);
+    let repaired = false;
+    const updates = this.collect(() => {
+      Y.applyUpdate(doc, update, peer);
+      repaired = this.repairSchemaViolations(scope, isNew);
+    });
+    if (scope.annexNodesChanged || scope.bodyChanged) this.tableSections = null;
+    const logged = repaired ? Y.mergeUpdates([update, ...updates.slice(1)]) : update;
+    await this.commit(logged, peer.userId, [...scope.sections, ...this.sectionsOfTables(scope)], repaired ? null : peer);
+  }
+
+  /** Deletes, as the authority, what the update left that no client could show. */
+  private repairSchemaViolations(scope: UpdateScope, isNew: (item: Y.Item) => boolean): boolean {
+    const body = this.document.getXmlFragment(BODY_FIELD);
+    const violations = [
+      ...(scope.changedParents.length > 0 ? findSchemaViolations(reportSchema, body, scope.changedParents, isNew) : []),
+      ...(scope.bodyChanged ? findBodyViolations(reportSchema, body, isNew) : []),
+    ];
+    if (violations.length === 0) return false;
+    this.options.onError(new Error(violations.map((v) => v.reason).join('; ')), `report ${this.reportId}: repaired content that does not fit the schema`);
+    Y.transact(this.document, (transaction) => {
+      for (const { item } of violations) if (!item.deleted) item.delete(transaction);
+    }, AUTHORITY_ORIGIN);
+    return true;
+  }
+
+  private sectionsOfTables(scope: UpdateScope): string[] {
+    return [...scope.tables].map((tableId) => this.sectionOfTable(tableId)).filter((id): id is string => id !== null);
+  }
+
+  /** Runs `apply` with broadcasting held back; returns the document updates it produced. */
+  private collect(apply: () => void): Uint8Array[] {
+    const updates: Uint8Array[] = [];
+    this.held = updates;
+    try {
+      apply();
+    } finally {
+      this.held = null;
+    }
+    return updates;
+  }
+
+  /**
+   * Logs an applied change and then sends it to every peer but `origin`. If the log refuses it,
+   * the document holds something the log does not: the room stops taking edits and every peer is
+   * sent away, so the next connection loads the report again from what was stored.
+   */
+  private async commit(update: Uint8Array, userId: number | null, sectionIds: readonly string[], origin: Peer | null): Promise<number> {
     const seq = this.lastSeq + 1;
-    await this.store.append(this.reportId, seq, update, peer.userId);
+    try {
+      await this.store.append(this.reportId, seq, update, userId, new Set(sectionIds));
+    } catch (error) {
+      this.broken = true;
+      this.options.onBroken?.(this);
+      for (const peer of [...this.peers.keys()]) this.expel(peer, CloseCode.ServerError, '服务器未能保存此修改，请重新连接（the server could not store this edit）');
+      throw error;
+    }
     this.lastSeq = seq;
     this.updatesSinceSnapshot++;
-    Y.applyUpdate(doc, update, peer);
+    const frame = encodeSyncUpdate(update);
+    for (const peer of this.peers.keys()) if (peer !== origin) peer.send(frame);
     if (this.updatesSinceSnapshot >= this.options.compactAfterUpdates) await this.compact();
+    return seq;
   }
 
   /**
@@ -196,9 +331,13 @@ export class Room {
     this.updatesSinceSnapshot = 0;
   }
 
-  private readonly broadcastUpdate = (update: Uint8Array, origin: unknown) => {
-    const frame = encodeSyncUpdate(update);
-    for (const peer of this.peers.keys()) if (peer !== origin) peer.send(frame);
+  private readonly broadcastUpdate = (update: Uint8Array) => {
+    if (this.held) {
+      this.held.push(update);
+      return;
+    }
+    // Every change goes through collect() and commit(): an update here was never logged.
+    this.options.onError(new Error('document changed outside the logged path'), `report ${this.reportId}`);
   };
 
   private readonly broadcastAwareness = (
@@ -209,4 +348,27 @@ export class Room {
     const frame = encodeAwareness(awarenessProtocol.encodeAwarenessUpdate(this.awareness, changed));
     for (const peer of this.peers.keys()) peer.send(frame);
   };
+}
+
+/** Walks the body once to find which section holds each annex table node. */
+function mapTablesToSections(body: Y.XmlFragment): Map<string, string> {
+  const map = new Map<string, string>();
+  for (const section of body.toArray()) {
+    if (!(section instanceof Y.XmlElement) || section.nodeName !== SECTION_NODE) continue;
+    const sectionId: unknown = section.getAttribute('sectionId');
+    if (typeof sectionId !== 'string') continue;
+    const walk = (element: Y.XmlElement) => {
+      for (const child of element.toArray()) {
+        if (!(child instanceof Y.XmlElement)) continue;
+        if (child.nodeName === ANNEX_TABLE_NODE) {
+          const tableId: unknown = child.getAttribute('tableId');
+          if (typeof tableId === 'string' && !map.has(tableId)) map.set(tableId, sectionId);
+        } else {
+          walk(child);
+        }
+      }
+    };
+    walk(section);
+  }
+  return map;
 }

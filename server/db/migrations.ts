@@ -79,6 +79,45 @@ const migrations: Record<string, Migration> = {
         .execute();
     },
   },
+  '2026-11-22-0002-workflow': {
+    async up(db: Kysely<any>) {
+      await db.schema
+        .createTable('update_sections')
+        .addColumn('report_id', 'text', (c) => c.notNull())
+        .addColumn('section_id', 'text', (c) => c.notNull())
+        .addColumn('seq', 'integer', (c) => c.notNull())
+        .addPrimaryKeyConstraint('update_sections_pk', ['report_id', 'section_id', 'seq'])
+        .addForeignKeyConstraint('update_sections_update', ['report_id', 'seq'], 'update_log', ['report_id', 'seq'], (fk) => fk.onDelete('cascade'))
+        .execute();
+      await db.schema
+        .createTable('audit_log')
+        .addColumn('id', 'integer', (c) => c.primaryKey().autoIncrement())
+        .addColumn('report_id', 'text', (c) => c.notNull().references('reports.id').onDelete('cascade'))
+        .addColumn('section_id', 'text')
+        .addColumn('user_id', 'integer', (c) => c.references('users.id'))
+        .addColumn('action', 'text', (c) => c.notNull())
+        .addColumn('detail', 'text', (c) => c.notNull().defaultTo('{}'))
+        .addColumn('created_at', 'integer', (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex('audit_log_by_report').on('audit_log').columns(['report_id', 'id']).execute();
+      await db.schema
+        .createTable('comments')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('report_id', 'text', (c) => c.notNull().references('reports.id').onDelete('cascade'))
+        .addColumn('section_id', 'text', (c) => c.notNull())
+        .addColumn('thread_id', 'text')
+        .addColumn('user_id', 'integer', (c) => c.notNull().references('users.id'))
+        .addColumn('kind', 'text', (c) => c.notNull().defaultTo('comment').check(sql`kind in ('comment', 'return')`))
+        .addColumn('body', 'text', (c) => c.notNull())
+        .addColumn('anchor', 'text')
+        .addColumn('quote', 'text')
+        .addColumn('resolved_at', 'integer')
+        .addColumn('resolved_by', 'integer', (c) => c.references('users.id'))
+        .addColumn('created_at', 'integer', (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex('comments_by_report').on('comments').columns(['report_id', 'created_at']).execute();
+    },
+  },
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -64,6 +64,58 @@ export interface UpdateLogTable {
   created_at: number;
 }
 
+/** Which sections each logged update touched: the per-section history. */
+export interface UpdateSectionTable {
+  report_id: string;
+  section_id: string;
+  seq: number;
+}
+
+export type AuditAction =
+  | 'assign'
+  | 'deadline'
+  | 'lock'
+  | 'unlock'
+  | 'submit'
+  | 'approve'
+  | 'return'
+  | 'restore'
+  | 'add-section'
+  | 'remove-section'
+  | 'move-section'
+  | 'retitle-section';
+
+export interface AuditLogTable {
+  id: Generated<number>;
+  report_id: string;
+  section_id: string | null;
+  user_id: number | null;
+  action: AuditAction;
+  /** JSON: what changed (department, deadline, comment, restored seq, ...). */
+  detail: string;
+  created_at: number;
+}
+
+export type CommentKind = 'comment' | 'return';
+
+export interface CommentTable {
+  id: string;
+  report_id: string;
+  section_id: string;
+  /** The first comment of the thread; null for a thread's first comment itself. */
+  thread_id: string | null;
+  user_id: number;
+  kind: CommentKind;
+  body: string;
+  /** JSON of Yjs relative positions { from, to } in the section: the anchor survives edits. */
+  anchor: string | null;
+  /** The text the comment was anchored to, as it read then. */
+  quote: string | null;
+  resolved_at: number | null;
+  resolved_by: number | null;
+  created_at: number;
+}
+
 export interface SnapshotTable {
   report_id: string;
   /** The snapshot is the merged state of every update with seq ≤ this. */
@@ -81,6 +133,9 @@ export interface Database {
   sections: SectionTable;
   update_log: UpdateLogTable;
   snapshots: SnapshotTable;
+  update_sections: UpdateSectionTable;
+  audit_log: AuditLogTable;
+  comments: CommentTable;
 }
 
 export type User = Selectable<UserTable>;

@@ -32,11 +32,58 @@ export async function readReportHistoryTail(db: Db, reportId: string) {
 
 export async function appendUpdate(
   db: Db,
-  entry: { reportId: string; seq: number; data: Uint8Array; userId: number | null; now: number },
+  entry: { reportId: string; seq: number; data: Uint8Array; userId: number | null; now: number; sectionIds?: Iterable<string> },
 ) {
-  await db
-    .insertInto('update_log')
-    .values({ report_id: entry.reportId, seq: entry.seq, data: entry.data, user_id: entry.userId, created_at: entry.now })
+  const sectionIds = [...(entry.sectionIds ?? [])];
+  const insert = async (trx: Db) => {
+    await trx
+      .insertInto('update_log')
+      .values({ report_id: entry.reportId, seq: entry.seq, data: entry.data, user_id: entry.userId, created_at: entry.now })
+      .execute();
+    if (sectionIds.length > 0) {
+      await trx
+        .insertInto('update_sections')
+        .values(sectionIds.map((sectionId) => ({ report_id: entry.reportId, section_id: sectionId, seq: entry.seq })))
+        .execute();
+    }
+  };
+  if (sectionIds.length === 0 || db.isTransaction) await insert(db);
+  else await db.transaction().execute(insert);
+}
+
+/** The nearest snapshot at or before `seq` and the updates after it up to `seq`: the report as it was then. */
+export async function readReportHistoryUpTo(db: Db, reportId: string, seq: number) {
+  const snapshot = await db
+    .selectFrom('snapshots')
+    .select(['seq', 'data'])
+    .where('report_id', '=', reportId)
+    .where('seq', '<=', seq)
+    .orderBy('seq', 'desc')
+    .limit(1)
+    .executeTakeFirst();
+  const updates: LoggedUpdate[] = await db
+    .selectFrom('update_log')
+    .select(['seq', 'data'])
+    .where('report_id', '=', reportId)
+    .where('seq', '>', snapshot?.seq ?? 0)
+    .where('seq', '<=', seq)
+    .orderBy('seq')
+    .execute();
+  return { snapshot: snapshot ?? null, updates };
+}
+
+/** Every logged change to one section, oldest first, with who made it. */
+export async function listSectionChanges(db: Db, reportId: string, sectionId: string) {
+  return db
+    .selectFrom('update_sections')
+    .innerJoin('update_log', (join) =>
+      join.onRef('update_log.report_id', '=', 'update_sections.report_id').onRef('update_log.seq', '=', 'update_sections.seq'),
+    )
+    .leftJoin('users', 'users.id', 'update_log.user_id')
+    .select(['update_log.seq', 'update_log.created_at as at', 'update_log.user_id as userId', 'users.name as userName', 'users.department_id as departmentId'])
+    .where('update_sections.report_id', '=', reportId)
+    .where('update_sections.section_id', '=', sectionId)
+    .orderBy('update_log.seq')
     .execute();
 }
 

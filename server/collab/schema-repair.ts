@@ -1,0 +1,166 @@
+import type { ContentMatch, NodeType, Schema } from '@tiptap/pm/model';
+import * as Y from 'yjs';
+import { SECTION_NODE } from '../../blocks/section/section.js';
+import { markNameOfKey } from './update-scope.js';
+
+/** An element or text that no client could show, and why. */
+export interface SchemaViolation {
+  item: Y.Item;
+  reason: string;
+}
+
+const describe = (item: Y.Item) => `${item.id.client}:${item.id.clock}`;
+
+/**
+ * After an update is applied, finds what y-prosemirror would delete in every browser because it
+ * does not fit the schema: an element whose attributes fail validation or whose children break
+ * its content expression, and text with formatting its element does not allow. Left in place,
+ * each honest client would "repair" it itself — possibly in a section it may not edit — and be
+ * refused in a loop; the server deletes it once, as the authority, before anyone sees it.
+ *
+ * Only the types whose children changed are checked, plus in full the elements the update
+ * created; the cost grows with the edit, not with the report.
+ */
+export function findSchemaViolations(
+  schema: Schema,
+  body: Y.XmlFragment,
+  changedParents: readonly Y.ID[],
+  isNew: (item: Y.Item) => boolean,
+): SchemaViolation[] {
+  const checker = new ContentChecker(schema, isNew);
+  const pending: Array<Y.XmlElement | Y.XmlFragment> = [];
+  const doc = body.doc!;
+  for (const id of changedParents) {
+    const holder = Y.getItem(doc.store, id) as Y.Item | Y.GC;
+    if (!(holder instanceof Y.Item) || holder.deleted || !(holder.content instanceof Y.ContentType)) continue;
+    const type = holder.content.type;
+    if (type instanceof Y.XmlElement) pending.push(type);
+    else if (type instanceof Y.XmlText && type.parent instanceof Y.XmlElement) pending.push(type.parent);
+    else if (type instanceof Y.XmlText && type.parent === body) pending.push(body);
+  }
+  return checker.run(pending, body);
+}
+
+/** Checks the report body itself: sections only, each valid and with a unique id. */
+export function findBodyViolations(schema: Schema, body: Y.XmlFragment, isNew: (item: Y.Item) => boolean): SchemaViolation[] {
+  return new ContentChecker(schema, isNew).run([body], body);
+}
+
+class ContentChecker {
+  private readonly violations: SchemaViolation[] = [];
+  private readonly condemned = new Set<Y.Item>();
+
+  constructor(
+    private readonly schema: Schema,
+    private readonly isNew: (item: Y.Item) => boolean,
+  ) {}
+
+  run(pending: Array<Y.XmlElement | Y.XmlFragment>, body: Y.XmlFragment): SchemaViolation[] {
+    const seen = new Set<Y.XmlElement | Y.XmlFragment>();
+    while (pending.length > 0) {
+      const type = pending.pop()!;
+      if (seen.has(type)) continue;
+      seen.add(type);
+      if (type === body) {
+        this.checkBody(body);
+        continue;
+      }
+      const element = type as Y.XmlElement;
+      const reason = this.checkElement(element);
+      if (!reason) continue;
+      this.condemn(element._item!, reason);
+      // Removing a child can leave its parent invalid in turn (a section with no block left).
+      seen.delete(element.parent as Y.XmlElement);
+      if (element.parent instanceof Y.XmlElement || element.parent === body) pending.push(element.parent as Y.XmlElement);
+    }
+    return this.violations;
+  }
+
+  private condemn(item: Y.Item, reason: string): void {
+    if (this.condemned.has(item)) return;
+    this.condemned.add(item);
+    this.violations.push({ item, reason });
+  }
+
+  private checkBody(body: Y.XmlFragment): void {
+    const ids = new Set<string>();
+    for (const child of body.toArray()) {
+      const item = child._item!;
+      if (this.condemned.has(item)) continue;
+      if (!(child instanceof Y.XmlElement) || child.nodeName !== SECTION_NODE) {
+        this.condemn(item, `top-level ${describe(item)} is not a section`);
+        continue;
+      }
+      const sectionId: unknown = child.getAttribute('sectionId');
+      if (typeof sectionId === 'string' && ids.has(sectionId)) {
+        this.condemn(item, `section id "${sectionId}" is used twice`);
+        continue;
+      }
+      if (typeof sectionId === 'string') ids.add(sectionId);
+      if (!this.isNew(item)) continue;
+      const reason = this.checkElement(child);
+      if (reason) this.condemn(item, reason);
+    }
+  }
+
+  /** Why `element` cannot become a ProseMirror node, or null if it can. Condemns bad children. */
+  private checkElement(element: Y.XmlElement): string | null {
+    const nodeType = this.schema.nodes[element.nodeName];
+    if (!nodeType) return `unknown element <${element.nodeName}>`;
+    try {
+      nodeType.create(element.getAttributes());
+    } catch (error) {
+      return `<${element.nodeName}> ${describe(element._item!)}: ${(error as Error).message}`;
+    }
+    let match: ContentMatch | null = nodeType.contentMatch;
+    for (const child of element.toArray()) {
+      const item = child._item!;
+      if (this.condemned.has(item)) continue;
+      if (child instanceof Y.XmlElement) {
+        const childType = this.schema.nodes[child.nodeName];
+        const childReason = !childType ? `unknown element <${child.nodeName}>` : this.isNew(item) ? this.checkElement(child) : null;
+        if (childReason) {
+          this.condemn(item, childReason);
+          continue;
+        }
+        match = match?.matchType(childType!) ?? null;
+      } else if (child instanceof Y.XmlText) {
+        const marksReason = this.checkText(child, nodeType);
+        if (marksReason === 'text-invalid') continue;
+        if (marksReason) return marksReason;
+        if (child.length > 0) match = match?.matchType(this.schema.nodes.text!) ?? null;
+      } else {
+        return `<${element.nodeName}> holds something that is neither element nor text`;
+      }
+      if (!match) return `<${element.nodeName}> ${describe(element._item!)} cannot hold <${child instanceof Y.XmlElement ? child.nodeName : 'text'}> there`;
+    }
+    if (!match?.validEnd) return `<${element.nodeName}> ${describe(element._item!)} is incomplete for its schema`;
+    return null;
+  }
+
+  /**
+   * 'text-invalid' when the text itself cannot be shown (y-prosemirror deletes it); a reason when
+   * its marks are not allowed in the parent (the parent is invalid); null when fine.
+   */
+  private checkText(text: Y.XmlText, parent: NodeType): string | null {
+    for (const op of text.toDelta() as Array<{ insert: unknown; attributes?: Record<string, unknown> }>) {
+      if (typeof op.insert !== 'string') {
+        this.condemn(text._item!, 'text holds an embedded object');
+        return 'text-invalid';
+      }
+      const marks = [];
+      for (const [key, attrs] of Object.entries(op.attributes ?? {})) {
+        const markType = this.schema.marks[markNameOfKey(key)];
+        try {
+          if (!markType) throw new Error(`unknown mark "${key}"`);
+          marks.push(markType.create(attrs as Record<string, unknown>));
+        } catch (error) {
+          this.condemn(text._item!, (error as Error).message);
+          return 'text-invalid';
+        }
+      }
+      if (!parent.allowsMarks(marks)) return `<${parent.name}> does not allow ${marks.map((m) => m.type.name).join(', ')}`;
+    }
+    return null;
+  }
+}

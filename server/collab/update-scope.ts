@@ -1,0 +1,358 @@
+import * as Y from 'yjs';
+import { ANNEX_FIELD, BODY_FIELD, isAnnexCellKey, isAnnexCellValue } from '../../blocks/contract.js';
+import { ANNEX_TABLE_NODE } from '../../blocks/annex/annex-table-node.js';
+import { reportSchema } from '../../blocks/extensions.js';
+import { SECTION_NODE } from '../../blocks/section/section.js';
+
+type DecodedUpdate = ReturnType<typeof Y.decodeUpdate>;
+
+/** A change only the lead office may make: it alters the report's shape, not a section's text. */
+export interface StructureChange {
+  kind: 'add-top-level' | 'delete-section' | 'section-attribute' | 'annex-table' | 'removed-content';
+  /** The section concerned, when there is one. */
+  sectionId: string | null;
+  detail: string;
+}
+
+/** What an update touches, found before it is applied. */
+export interface UpdateScope {
+  /** Sections whose content (not attributes) the update edits. */
+  sections: Set<string>;
+  /** Annex tables whose cells the update writes. */
+  tables: Set<string>;
+  structure: StructureChange[];
+  /** Items of the update whose content can never be valid; the update must be refused. */
+  invalid: string[];
+  /** Ids of existing or new Xml types whose children change: checked for the schema after applying. */
+  changedParents: Y.ID[];
+  /** The body's list of sections changes. */
+  bodyChanged: boolean;
+  /** An annex table node was added or removed, so which section holds which table may change. */
+  annexNodesChanged: boolean;
+}
+
+/** Where the children of a type live, seen from the permission model. */
+type Place =
+  | { kind: 'body' }
+  | { kind: 'annex' }
+  | { kind: 'section'; sectionId: string; isSectionItself: boolean }
+  | { kind: 'new-section' }
+  | { kind: 'table'; tableId: string }
+  | { kind: 'inside-table' }
+  | { kind: 'removed' };
+
+const describeId = (id: Y.ID) => `${id.client}:${id.clock}`;
+
+/** The Yjs type an item holds, when it holds one. */
+function typeOf(item: Y.Item): Y.AbstractType<unknown> | null {
+  return item.content instanceof Y.ContentType ? (item.content.type as Y.AbstractType<unknown>) : null;
+}
+
+/**
+ * Resolves every new item and every live deletion of an update to the section or annex table it
+ * belongs to, reading only the update and the items it refers to (a keystroke walks three
+ * parents). Items name their parent directly, or implicitly through a neighbour; both are
+ * followed inside the update first, then in the report.
+ */
+export function resolveUpdateScope(doc: Y.Doc, decoded: DecodedUpdate): UpdateScope {
+  return new ScopeResolver(doc, decoded).resolve();
+}
+
+class ScopeResolver {
+  private readonly store: Y.Doc['store'];
+  private readonly body: Y.AbstractType<unknown>;
+  private readonly annex: Y.AbstractType<unknown>;
+  /** New structs of the update by client, sorted by clock (as the update encodes them). */
+  private readonly updateStructs = new Map<number, Y.Item[]>();
+  private readonly updateItems = new Set<Y.Item>();
+  private readonly docPlaces = new Map<Y.Item, Place>();
+  private readonly scope: UpdateScope = {
+    sections: new Set(),
+    tables: new Set(),
+    structure: [],
+    invalid: [],
+    changedParents: [],
+    bodyChanged: false,
+    annexNodesChanged: false,
+  };
+  private readonly changedParentKeys = new Set<string>();
+
+  constructor(
+    private readonly doc: Y.Doc,
+    private readonly decoded: DecodedUpdate,
+  ) {
+    this.store = doc.store;
+    this.body = doc.getXmlFragment(BODY_FIELD) as unknown as Y.AbstractType<unknown>;
+    this.annex = doc.getMap(ANNEX_FIELD) as unknown as Y.AbstractType<unknown>;
+    for (const struct of decoded.structs) {
+      if (!(struct instanceof Y.Item)) continue;
+      let list = this.updateStructs.get(struct.id.client);
+      if (!list) this.updateStructs.set(struct.id.client, (list = []));
+      list.push(struct);
+      this.updateItems.add(struct);
+    }
+  }
+
+  resolve(): UpdateScope {
+    for (const struct of this.decoded.structs) {
+      if (!(struct instanceof Y.Item)) continue;
+      if (struct.id.clock + struct.length <= Y.getState(this.store, struct.id.client)) continue;
+      this.classifyNewItem(struct);
+    }
+    for (const [client, ranges] of this.decoded.ds.clients) {
+      for (const range of ranges) this.classifyDeletion(client, range.clock, range.clock + range.len);
+    }
+    return this.scope;
+  }
+
+  private classifyNewItem(item: Y.Item): void {
+    const parent = this.parentOf(item);
+    if (parent === null) {
+      this.scope.invalid.push(`item ${describeId(item.id)} has no resolvable parent`);
+      return;
+    }
+    const parentSub = this.parentSubOf(item);
+    this.checkContentFits(item, parent, parentSub);
+    if (typeof parent === 'string') {
+      if (parent === BODY_FIELD) {
+        this.scope.bodyChanged = true;
+        this.scope.structure.push({ kind: 'add-top-level', sectionId: null, detail: `adds a top-level node at ${describeId(item.id)}` });
+      } else {
+        this.scope.structure.push({ kind: 'annex-table', sectionId: null, detail: `creates annex table "${parentSub}"` });
+      }
+      return;
+    }
+    const place = this.placeOf(parent);
+    this.notePlace(place, parent, parentSub, `writes at ${describeId(item.id)}`);
+    if (this.holdsAnnexNode(item)) this.scope.annexNodesChanged = true;
+  }
+
+  private classifyDeletion(client: number, from: number, to: number): void {
+    const known = Y.getState(this.store, client);
+    for (let clock = from; clock < Math.min(to, known); ) {
+      const struct = Y.getItem(this.store, Y.createID(client, clock)) as Y.Item | Y.GC;
+      clock = struct.id.clock + struct.length;
+      if (!(struct instanceof Y.Item) || struct.deleted) continue;
+      this.classifyLiveDeletion(struct);
+    }
+  }
+
+  private classifyLiveDeletion(item: Y.Item): void {
+    const parentType = item.parent as Y.AbstractType<unknown> | null;
+    if (parentType === this.body) {
+      this.scope.bodyChanged = true;
+      const sectionId = sectionIdOf(item);
+      this.scope.structure.push({ kind: 'delete-section', sectionId, detail: `deletes section ${sectionId ?? describeId(item.id)}` });
+      return;
+    }
+    if (parentType === this.annex) {
+      this.scope.structure.push({ kind: 'annex-table', sectionId: null, detail: `removes annex table "${item.parentSub}"` });
+      return;
+    }
+    if (!parentType?._item) {
+      this.scope.structure.push({ kind: 'removed-content', sectionId: null, detail: `deletes ${describeId(item.id)} outside the report` });
+      return;
+    }
+    const place = this.placeOf(parentType._item);
+    this.notePlace(place, parentType._item, item.parentSub, `deletes ${describeId(item.id)}`);
+    if (this.holdsAnnexNode(item)) this.scope.annexNodesChanged = true;
+  }
+
+  /** Records what an edit at `place` (under `holder`, at map key `parentSub`) means. */
+  private notePlace(place: Place, holder: Y.Item, parentSub: string | null, what: string): void {
+    switch (place.kind) {
+      case 'section':
+        if (place.isSectionItself && parentSub !== null) {
+          this.scope.structure.push({ kind: 'section-attribute', sectionId: place.sectionId, detail: `changes attribute "${parentSub}" of section ${place.sectionId}` });
+          return;
+        }
+        this.scope.sections.add(place.sectionId);
+        if (parentSub === null) this.noteChangedParent(holder);
+        return;
+      case 'new-section':
+        if (parentSub === null) this.noteChangedParent(holder);
+        return;
+      case 'table':
+        this.scope.tables.add(place.tableId);
+        return;
+      case 'inside-table':
+        this.scope.invalid.push(`${what}: annex cells hold numbers, not nested data`);
+        return;
+      case 'removed':
+        this.scope.structure.push({ kind: 'removed-content', sectionId: null, detail: `${what} inside content that was removed` });
+        return;
+      case 'body':
+      case 'annex':
+        return;
+    }
+  }
+
+  private noteChangedParent(holder: Y.Item): void {
+    const key = describeId(holder.id);
+    if (this.changedParentKeys.has(key)) return;
+    this.changedParentKeys.add(key);
+    this.scope.changedParents.push(holder.id);
+  }
+
+  /**
+   * Refuses content that no report can hold, whatever its position: Xml types hold elements and
+   * text, elements' attributes are plain values, text holds strings and formatting of known marks,
+   * annex cells hold a number or null.
+   */
+  private checkContentFits(item: Y.Item, parent: string | Y.Item, parentSub: string | null): void {
+    const content = item.content;
+    if (content instanceof Y.ContentDeleted) return;
+    const where = `item ${describeId(item.id)}`;
+    if (parent === ANNEX_FIELD) {
+      if (!(content instanceof Y.ContentType) || !(content.type instanceof Y.Map)) this.scope.invalid.push(`${where}: an annex table must be a map`);
+      return;
+    }
+    const parentType = typeof parent === 'string' ? null : typeOf(parent);
+    if (parentType instanceof Y.Map) {
+      if (!(content instanceof Y.ContentAny) || content.arr.length !== 1 || !isAnnexCellValue(content.arr[0]) || !parentSub || !isAnnexCellKey(parentSub)) {
+        this.scope.invalid.push(`${where}: an annex cell is "row:column" → a number or null`);
+      }
+      return;
+    }
+    if (parentSub !== null) {
+      if (!(content instanceof Y.ContentAny)) this.scope.invalid.push(`${where}: attribute "${parentSub}" must be a plain value`);
+      return;
+    }
+    if (parentType instanceof Y.XmlText) {
+      if (content instanceof Y.ContentString) return;
+      if (content instanceof Y.ContentFormat) {
+        if (!this.isKnownMark(content.key)) this.scope.invalid.push(`${where}: unknown formatting "${content.key}"`);
+        return;
+      }
+      this.scope.invalid.push(`${where}: text may hold only characters and formatting`);
+      return;
+    }
+    const isXmlChild = content instanceof Y.ContentType && (content.type instanceof Y.XmlElement || content.type instanceof Y.XmlText);
+    if (!isXmlChild) {
+      this.scope.invalid.push(`${where}: the report body holds only elements and text`);
+      return;
+    }
+    if (content.type instanceof Y.XmlElement && !this.isKnownNode(content.type.nodeName)) {
+      this.scope.invalid.push(`${where}: unknown element <${content.type.nodeName}>`);
+    }
+  }
+
+  private isKnownNode = (name: string) => knownNodes.has(name);
+  private isKnownMark = (key: string) => knownMarks.has(markNameOfKey(key));
+
+  private holdsAnnexNode(item: Y.Item): boolean {
+    const type = typeOf(item);
+    return type instanceof Y.XmlElement && type.nodeName === ANNEX_TABLE_NODE;
+  }
+
+  /** A root's name, or the item holding the type that is `item`'s parent; null if unresolvable. */
+  private parentOf(item: Y.Item, depth = 0): string | Y.Item | null {
+    const parent: unknown = item.parent;
+    if (typeof parent === 'string') return parent;
+    if (parent instanceof Y.ID) return this.findItem(parent);
+    if (depth > 1) return null;
+    // No parent written: it is the parent of a neighbour this item was inserted next to.
+    for (const neighbour of [item.origin, item.rightOrigin]) {
+      if (!neighbour) continue;
+      const sibling = this.findItem(neighbour);
+      if (!sibling) continue;
+      if (this.isInDoc(sibling)) {
+        const type = sibling.parent as Y.AbstractType<unknown> | null;
+        if (!type) return null;
+        if (type._item) return type._item;
+        return type === this.body ? BODY_FIELD : type === this.annex ? ANNEX_FIELD : null;
+      }
+      return this.parentOf(sibling, depth + 1);
+    }
+    return null;
+  }
+
+  private parentSubOf(item: Y.Item, depth = 0): string | null {
+    if (item.parentSub !== null || item.parent !== null) return item.parentSub;
+    // Map entries name their key only through the entry they replace.
+    const sibling = item.origin ? this.findItem(item.origin) : null;
+    if (!sibling || depth > 8) return null;
+    return this.isInDoc(sibling) ? sibling.parentSub : this.parentSubOf(sibling, depth + 1);
+  }
+
+  private isInDoc(item: Y.Item): boolean {
+    return item.id.clock < Y.getState(this.store, item.id.client) && !this.isUpdateItem(item);
+  }
+
+  private isUpdateItem(item: Y.Item): boolean {
+    return this.updateItems.has(item);
+  }
+
+  /** The item containing `id`: the report's if it holds that clock, else the update's. */
+  private findItem(id: Y.ID): Y.Item | null {
+    if (id.clock < Y.getState(this.store, id.client)) {
+      const struct = Y.getItem(this.store, id) as Y.Item | Y.GC;
+      return struct instanceof Y.Item ? struct : null;
+    }
+    const list = this.updateStructs.get(id.client);
+    if (!list) return null;
+    let low = 0;
+    let high = list.length - 1;
+    while (low <= high) {
+      const mid = (low + high) >> 1;
+      const candidate = list[mid]!;
+      if (id.clock < candidate.id.clock) high = mid - 1;
+      else if (id.clock >= candidate.id.clock + candidate.length) low = mid + 1;
+      else return candidate;
+    }
+    return null;
+  }
+
+  /** Where the children of the type held by `holder` live. */
+  private placeOf(holder: Y.Item): Place {
+    if (!this.isInDoc(holder)) return this.placeOfNew(holder);
+    const cached = this.docPlaces.get(holder);
+    if (cached) return cached;
+    const place = this.placeOfExisting(holder);
+    this.docPlaces.set(holder, place);
+    return place;
+  }
+
+  private placeOfExisting(holder: Y.Item): Place {
+    if (holder.deleted || !typeOf(holder)) return { kind: 'removed' };
+    const parentType = holder.parent as Y.AbstractType<unknown> | null;
+    if (parentType === this.body) {
+      const sectionId = sectionIdOf(holder);
+      return sectionId ? { kind: 'section', sectionId, isSectionItself: true } : { kind: 'removed' };
+    }
+    if (parentType === this.annex) return { kind: 'table', tableId: holder.parentSub ?? '' };
+    if (!parentType?._item) return { kind: 'removed' };
+    return this.deeper(this.placeOf(parentType._item));
+  }
+
+  private placeOfNew(holder: Y.Item): Place {
+    const parent = this.parentOf(holder);
+    if (parent === BODY_FIELD) return { kind: 'new-section' };
+    if (parent === ANNEX_FIELD) return { kind: 'table', tableId: this.parentSubOf(holder) ?? '' };
+    if (parent === null || typeof parent === 'string') return { kind: 'removed' };
+    return this.deeper(this.placeOf(parent));
+  }
+
+  /** The place of a type nested one level below a type at `outer`. */
+  private deeper(outer: Place): Place {
+    if (outer.kind === 'section') return outer.isSectionItself ? { ...outer, isSectionItself: false } : outer;
+    if (outer.kind === 'table' || outer.kind === 'inside-table') return { kind: 'inside-table' };
+    return outer;
+  }
+}
+
+/** The sectionId attribute of a top-level element, if it is a live section. */
+function sectionIdOf(item: Y.Item): string | null {
+  const type = typeOf(item);
+  if (!(type instanceof Y.XmlElement) || type.nodeName !== SECTION_NODE) return null;
+  const id: unknown = type.getAttribute('sectionId');
+  return typeof id === 'string' ? id : null;
+}
+
+/** y-prosemirror stores overlapping marks under "<mark>--<hash>". */
+export function markNameOfKey(key: string): string {
+  return /^(.*)--[a-zA-Z0-9+/=]{8}$/.exec(key)?.[1] ?? key;
+}
+
+const knownNodes = new Set(Object.keys(reportSchema.nodes));
+const knownMarks = new Set(Object.keys(reportSchema.marks));
