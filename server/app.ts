@@ -6,17 +6,22 @@ import type { AppEnv } from './api/app-env.js';
 import { createAuthRoutes } from './api/auth-routes.js';
 import { ApiError } from './api/errors.js';
 import { createReportRoutes } from './api/report-routes.js';
+import { createSectionRoutes } from './api/section-routes.js';
 import { loadSession } from './auth/session-middleware.js';
 import type { SessionStore } from './auth/sessions.js';
 import { createCollabRoute } from './collab/collab-route.js';
+import type { ReportStore } from './collab/report-store.js';
 import type { RoomRegistry } from './collab/room-registry.js';
 import type { Db } from './db/database.js';
 import { createStaticClient } from './static-client.js';
+import { ReportEvents } from './workflow/report-events.js';
+import { SectionWorkflow } from './workflow/section-workflow.js';
 
 export interface AppDeps {
   db: Db;
   sessions: SessionStore;
   rooms: RoomRegistry;
+  store: ReportStore;
   cookieSecure: boolean;
   clientDir: string;
   onError(error: unknown, context: string): void;
@@ -33,9 +38,13 @@ export function createApp(deps: AppDeps) {
   app.use('/api/*', loadSession(deps.sessions));
   app.use('/collab/*', loadSession(deps.sessions));
   app.route('/api', createAuthRoutes(deps));
+  const now = deps.sessions.clock;
+  const events = new ReportEvents();
+  const workflow = new SectionWorkflow({ ...deps, events, now });
   app.route('/api/reports', createReportRoutes(deps));
+  app.route('/api/reports', createSectionRoutes({ ...deps, events, workflow, now }));
   app.all('/api/*', (c) => c.json({ error: { code: 'not_found', message: `no such API: ${c.req.method} ${c.req.path}` } }, 404));
-  app.route('/collab', createCollabRoute({ ...deps, upgradeWebSocket, now: deps.sessions.clock }));
+  app.route('/collab', createCollabRoute({ ...deps, upgradeWebSocket, now }));
   app.route('/', createStaticClient(deps.clientDir));
 
   app.onError((error, c) => {

@@ -19,11 +19,13 @@ const { seeded } = await seedDemoIfEmpty(database.db);
 await deleteExpiredSessions(database.db, Date.now());
 
 const sessions = new SessionStore(database.db, config.sessionTtlMs);
-const rooms = new RoomRegistry(new ReportStore(database.db), { compactAfterUpdates: config.compactAfterUpdates, onError: logError });
+const store = new ReportStore(database.db);
+const rooms = new RoomRegistry(store, { compactAfterUpdates: config.compactAfterUpdates, onError: logError });
 const { app, injectWebSocket } = createApp({
   db: database.db,
   sessions,
   rooms,
+  store,
   cookieSecure: config.cookieSecure,
   clientDir: config.clientDir,
   onError: logError,

@@ -27,11 +27,13 @@ beforeAll(async () => {
   database = await openDatabase(path.join(dataDir, 'reports.sqlite'));
   await seedDemoIfEmpty(database.db);
   const sessions = new SessionStore(database.db, 12 * 3600 * 1000);
-  rooms = new RoomRegistry(new ReportStore(database.db), { compactAfterUpdates: 500, onError: recordError });
+  const store = new ReportStore(database.db);
+  rooms = new RoomRegistry(store, { compactAfterUpdates: 500, onError: recordError });
   ({ app } = createApp({
     db: database.db,
     sessions,
     rooms,
+    store,
     cookieSecure: false,
     clientDir: path.join(dataDir, 'no-client-build-here'),
     onError: recordError,

@@ -15,3 +15,5 @@ export class ApiError extends Error {
 export const unauthorized = (message = '请先登录（login required）') => new ApiError(401, 'unauthorized', message);
 export const notFound = (message: string) => new ApiError(404, 'not_found', message);
 export const badRequest = (message: string) => new ApiError(400, 'bad_request', message);
+export const forbidden = (message: string) => new ApiError(403, 'forbidden', message);
+export const conflict = (message: string) => new ApiError(409, 'conflict', message);

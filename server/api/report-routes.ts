@@ -6,7 +6,9 @@ import type { AuthenticatedSession } from '../auth/sessions.js';
 import type { RoomRegistry } from '../collab/room-registry.js';
 import type { Db } from '../db/database.js';
 import { findReport, listReportsOfDistrict, listSectionRows } from '../db/reports.js';
+import { listLastEdits } from '../db/sections.js';
 import { listDepartments } from '../db/users.js';
+import { formatDeadline } from '../workflow/section-workflow.js';
 import type { AppEnv } from './app-env.js';
 import { notFound } from './errors.js';
 
@@ -30,16 +32,24 @@ export function createReportRoutes({ db, rooms }: ReportRoutesDeps) {
       const session = requireSession(c);
       return c.json(await listReportsOfDistrict(db, session.user.districtId));
     })
+    .get('/:id/departments', async (c) => {
+      const session = requireSession(c);
+      const report = await findVisibleReport(db, session, c.req.param('id'));
+      const departments = await listDepartments(db, report.district_id);
+      return c.json(departments.map((d) => ({ id: d.id, name: d.name, nameEn: d.name_en, color: d.color, isLead: d.is_lead === 1 })));
+    })
     .get('/:id/sections', async (c) => {
       const session = requireSession(c);
       const report = await findVisibleReport(db, session, c.req.param('id'));
-      const [rows, departments, outline] = await Promise.all([
+      const [rows, lastEdits, departments, outline] = await Promise.all([
         listSectionRows(db, report.id),
+        listLastEdits(db, report.id),
         listDepartments(db, report.district_id),
         rooms.read(report.id, (room) => readSectionOutline(room.document.getXmlFragment(BODY_FIELD))),
       ]);
       const rowById = new Map(rows.map((row) => [row.section_id, row]));
       const departmentById = new Map(departments.map((d) => [d.id, d]));
+      const lastEditById = new Map(lastEdits.map((edit) => [edit.sectionId, edit]));
       return c.json(
         outline.map((entry) => {
           const row = rowById.get(entry.sectionId);
@@ -54,7 +64,9 @@ export function createReportRoutes({ db, rooms }: ReportRoutesDeps) {
             color: department?.color ?? null,
             state: row?.state ?? 'draft',
             locked: row?.locked === 1,
-            deadline: row?.deadline ?? null,
+            deadline: formatDeadline(row?.deadline ?? null),
+            lastEditedBy: lastEditById.get(entry.sectionId)?.userName ?? null,
+            lastEditedAt: lastEditById.get(entry.sectionId)?.at ?? null,
           };
         }),
       );

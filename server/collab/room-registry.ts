@@ -48,19 +48,29 @@ export class RoomRegistry {
     if (this.rooms.get(room.reportId) === room) this.rooms.delete(room.reportId);
   }
 
-  /** Runs `read` against the report's settled document, opening the room for the duration. */
-  async read<T>(reportId: string, read: (room: Room) => T): Promise<T> {
+  /** Runs `use` with the report's room loaded, opening the room for the duration. */
+  async withRoom<T>(reportId: string, use: (room: Room) => Promise<T>): Promise<T> {
     const room = this.acquire(reportId);
     try {
       await room.ready;
-      let result!: T;
-      await room.enqueue(() => {
-        result = read(room);
-      });
-      return result;
+      return await use(room);
     } finally {
       await this.release(room);
     }
+  }
+
+  /**
+   * Runs `task` in the report's queue: after every edit received before, and before any edit
+   * received after — the document is settled and a rule change takes effect at one point.
+   */
+  async read<T>(reportId: string, task: (room: Room) => T | Promise<T>): Promise<T> {
+    return this.withRoom(reportId, async (room) => {
+      let result!: T;
+      await room.enqueue(async () => {
+        result = await task(room);
+      });
+      return result;
+    });
   }
 
   connect(peer: Peer, reportId: string): Room {

@@ -43,6 +43,7 @@ export class Room {
   /** Each socket and the one awareness client id it speaks for (once it has announced it). */
   private readonly peers = new Map<Peer, { clientID: number | null }>();
   private readonly clientOwners = new Map<number, Peer>();
+  private readonly loaded: Promise<void>;
   private tail: Promise<void>;
   private lastSeq = 0;
   private updatesSinceSnapshot = 0;
@@ -63,12 +64,13 @@ export class Room {
     this.awareness = new awarenessProtocol.Awareness(new Y.Doc());
     this.awareness.setLocalState(null);
     this.awareness.on('update', this.broadcastAwareness);
-    this.tail = this.load();
+    this.loaded = this.load();
+    this.tail = this.loaded;
   }
 
   /** Resolves once the report is loaded; rejects if it could not be. */
   get ready(): Promise<void> {
-    return this.tail;
+    return this.loaded;
   }
 
   get document(): Y.Doc {
@@ -78,7 +80,7 @@ export class Room {
 
   join(peer: Peer): void {
     this.peers.set(peer, { clientID: null });
-    this.enqueue(() => {
+    void this.enqueue(() => {
       if (this.broken) {
         this.expel(peer, CloseCode.ServerError, '报告暂时无法编辑，请稍后重新连接（report is reloading）');
         return;
@@ -88,7 +90,7 @@ export class Room {
       if (states.size > 0) {
         peer.send(encodeAwareness(awarenessProtocol.encodeAwarenessUpdate(this.awareness, [...states.keys()])));
       }
-    });
+    }).catch((error) => this.options.onError(error, `report ${this.reportId}: joining`));
   }
 
   receive(peer: Peer, frame: Uint8Array): void {
@@ -115,12 +117,15 @@ export class Room {
     awarenessProtocol.removeAwarenessStates(this.awareness, [presence.clientID], null);
   }
 
-  /** Runs `task` after every message received so far; used by readers that need a settled document. */
+  /**
+   * Runs `task` after every message received so far. Its failure is the caller's to handle; the
+   * queue itself goes on.
+   */
   enqueue(task: () => void | Promise<void>): Promise<void> {
     const run = this.tail.then(async () => {
       if (!this.closed) await task();
     });
-    this.tail = run.catch((error) => this.options.onError(error, `report ${this.reportId}`));
+    this.tail = run.catch(() => undefined);
     return run;
   }
 

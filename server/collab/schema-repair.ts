@@ -1,7 +1,7 @@
 import type { ContentMatch, NodeType, Schema } from '@tiptap/pm/model';
 import * as Y from 'yjs';
 import { SECTION_NODE } from '../../blocks/section/section.js';
-import { markNameOfKey } from './update-scope.js';
+import { markNameOfKey } from '../../blocks/report-json.js';
 
 /** An element or text that no client could show, and why. */
 export interface SchemaViolation {

@@ -2,6 +2,7 @@ import * as Y from 'yjs';
 import { ANNEX_FIELD, BODY_FIELD, isAnnexCellKey, isAnnexCellValue } from '../../blocks/contract.js';
 import { ANNEX_TABLE_NODE } from '../../blocks/annex/annex-table-node.js';
 import { reportSchema } from '../../blocks/extensions.js';
+import { markNameOfKey } from '../../blocks/report-json.js';
 import { SECTION_NODE } from '../../blocks/section/section.js';
 
 type DecodedUpdate = ReturnType<typeof Y.decodeUpdate>;
@@ -347,11 +348,6 @@ function sectionIdOf(item: Y.Item): string | null {
   if (!(type instanceof Y.XmlElement) || type.nodeName !== SECTION_NODE) return null;
   const id: unknown = type.getAttribute('sectionId');
   return typeof id === 'string' ? id : null;
-}
-
-/** y-prosemirror stores overlapping marks under "<mark>--<hash>". */
-export function markNameOfKey(key: string): string {
-  return /^(.*)--[a-zA-Z0-9+/=]{8}$/.exec(key)?.[1] ?? key;
 }
 
 const knownNodes = new Set(Object.keys(reportSchema.nodes));

@@ -74,7 +74,7 @@ export async function seedDemoIfEmpty(db: Db, now = Date.now()): Promise<{ seede
       .insertInto('sections')
       .values(demoSections.map((s) => ({ report_id: reportId, section_id: s.sectionId, department_id: s.department })))
       .execute();
-    await appendUpdate(trx, { reportId, seq: 1, data: update, userId: null, now });
+    await appendUpdate(trx, { reportId, seq: 1, data: update, userId: null, now, sectionIds: demoSections.map((s) => s.sectionId) });
   });
   return { seeded: true };
 }

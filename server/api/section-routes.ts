@@ -1,0 +1,181 @@
+import { randomBytes } from 'node:crypto';
+import { Hono, type Context } from 'hono';
+import { streamSSE } from 'hono/streaming';
+import { requireSession } from '../auth/session-middleware.js';
+import type { ReportStore } from '../collab/report-store.js';
+import type { RoomRegistry } from '../collab/room-registry.js';
+import type { Db } from '../db/database.js';
+import { findComment, insertComment, listComments, resolveThread } from '../db/comments.js';
+import { findSectionRow, listAudit } from '../db/sections.js';
+import { listSectionChanges } from '../db/update-log.js';
+import type { ReportEvents } from '../workflow/report-events.js';
+import { compareBlocks, readSectionVersion } from '../workflow/section-text.js';
+import { formatDeadline, type SectionWorkflow } from '../workflow/section-workflow.js';
+import type { SectionRow } from '../db/types.js';
+import type { AppEnv } from './app-env.js';
+import { badRequest, forbidden, notFound } from './errors.js';
+import { readJsonObject } from './read-json.js';
+import { findVisibleReport } from './report-routes.js';
+
+export interface SectionRoutesDeps {
+  db: Db;
+  rooms: RoomRegistry;
+  store: ReportStore;
+  events: ReportEvents;
+  workflow: SectionWorkflow;
+  now: () => number;
+}
+
+/** Edits by one person less than this far apart read as one change in a section's history. */
+const HISTORY_GAP_MS = 10 * 60_000;
+const KEEPALIVE_MS = 25_000;
+
+async function context(db: Db, c: Context<AppEnv>) {
+  const session = requireSession(c);
+  const report = await findVisibleReport(db, session, c.req.param('id')!);
+  return { actor: session.user, report, sectionId: c.req.param('sectionId')! };
+}
+
+function parseSeq(value: string | undefined): number {
+  const seq = Number(value);
+  if (!Number.isInteger(seq) || seq < 1) throw badRequest(`"${value}" is not a version number (a positive integer from the history)`);
+  return seq;
+}
+
+function isSectionRow(value: unknown): value is SectionRow {
+  return typeof value === 'object' && value !== null && 'section_id' in value && 'report_id' in value;
+}
+
+/** A section's workflow state as the API names it. */
+function describeSectionRow(row: SectionRow) {
+  return { id: row.section_id, department: row.department_id, state: row.state, locked: row.locked === 1, deadline: formatDeadline(row.deadline) };
+}
+
+/** The lead office's workflow, comments, history and the live event stream of a report. */
+export function createSectionRoutes({ db, rooms, store, events, workflow, now }: SectionRoutesDeps) {
+  const action = (run: (ctx: Awaited<ReturnType<typeof context>>, body: Record<string, unknown>) => Promise<unknown>, withBody = false) =>
+    async (c: Context<AppEnv>) => {
+      const ctx = await context(db, c);
+      const body = withBody ? await readJsonObject(c) : {};
+      const result = await run(ctx, body);
+      return c.json(isSectionRow(result) ? describeSectionRow(result) : (result ?? { ok: true }));
+    };
+
+  return new Hono<AppEnv>()
+    .post('/:id/sections', action(({ actor, report }, body) => workflow.addSection(actor, report, body), true))
+    .delete('/:id/sections/:sectionId', action(({ actor, report, sectionId }) => workflow.removeSection(actor, report, sectionId)))
+    .post('/:id/sections/:sectionId/assign', action(({ actor, report, sectionId }, body) => workflow.assign(actor, report, sectionId, body.department), true))
+    .post('/:id/sections/:sectionId/deadline', action(({ actor, report, sectionId }, body) => workflow.setDeadline(actor, report, sectionId, body.deadline), true))
+    .post('/:id/sections/:sectionId/lock', action(({ actor, report, sectionId }) => workflow.lock(actor, report, sectionId)))
+    .post('/:id/sections/:sectionId/unlock', action(({ actor, report, sectionId }) => workflow.unlock(actor, report, sectionId)))
+    .post('/:id/sections/:sectionId/submit', action(({ actor, report, sectionId }) => workflow.submit(actor, report, sectionId)))
+    .post('/:id/sections/:sectionId/approve', action(({ actor, report, sectionId }) => workflow.approve(actor, report, sectionId)))
+    .post('/:id/sections/:sectionId/return', action(({ actor, report, sectionId }, body) => workflow.returnSection(actor, report, sectionId, body.comment), true))
+    .post('/:id/sections/:sectionId/move', action(({ actor, report, sectionId }, body) => workflow.moveSection(actor, report, sectionId, body.index), true))
+    .post('/:id/sections/:sectionId/retitle', action(({ actor, report, sectionId }, body) => workflow.retitleSection(actor, report, sectionId, body.title), true))
+    .post('/:id/sections/:sectionId/restore', action(({ actor, report, sectionId }, body) => workflow.restore(actor, report, sectionId, body.seq), true))
+
+    .get('/:id/sections/:sectionId/history', async (c) => {
+      const { report, sectionId } = await context(db, c);
+      const [changes, audit] = await Promise.all([listSectionChanges(db, report.id, sectionId), listAudit(db, report.id, sectionId)]);
+      const grouped: Array<{ fromSeq: number; toSeq: number; userName: string | null; departmentId: string | null; startedAt: number; endedAt: number; edits: number }> = [];
+      for (const change of changes) {
+        const last = grouped[grouped.length - 1];
+        if (last && last.userName === change.userName && change.at - last.endedAt < HISTORY_GAP_MS) {
+          last.toSeq = change.seq;
+          last.endedAt = change.at;
+          last.edits++;
+        } else {
+          grouped.push({ fromSeq: change.seq, toSeq: change.seq, userName: change.userName, departmentId: change.departmentId, startedAt: change.at, endedAt: change.at, edits: 1 });
+        }
+      }
+      return c.json({ changes: grouped.reverse(), audit: audit.reverse() });
+    })
+    .get('/:id/sections/:sectionId/versions/:seq', async (c) => {
+      const { report, sectionId } = await context(db, c);
+      const seq = parseSeq(c.req.param('seq'));
+      const doc = await store.loadAt(report.id, seq);
+      try {
+        return c.json({ seq, ...readSectionVersion(doc, sectionId) });
+      } finally {
+        doc.destroy();
+      }
+    })
+    .get('/:id/sections/:sectionId/compare', async (c) => {
+      const { report, sectionId } = await context(db, c);
+      const from = parseSeq(c.req.query('from'));
+      const earlier = await store.loadAt(report.id, from);
+      try {
+        const before = readSectionVersion(earlier, sectionId);
+        const after = await rooms.read(report.id, (room) => readSectionVersion(room.document, sectionId));
+        if (!before.content && !after.content) throw notFound(`没有章节 ${sectionId}（no such section）`);
+        return c.json({ from, before: before.blocks, after: after.blocks, parts: compareBlocks(before.blocks, after.blocks) });
+      } finally {
+        earlier.destroy();
+      }
+    })
+
+    .get('/:id/audit', async (c) => {
+      const { actor, report } = await context(db, c);
+      if (actor.role !== 'lead') throw forbidden('只有政府办可以查看审计日志（lead office only）');
+      return c.json((await listAudit(db, report.id)).reverse());
+    })
+
+    .get('/:id/comments', async (c) => {
+      const { report } = await context(db, c);
+      const rows = await listComments(db, report.id);
+      return c.json(rows.map((row) => ({ ...row, anchor: row.anchor ? (JSON.parse(row.anchor) as unknown) : null })));
+    })
+    .post('/:id/comments', async (c) => {
+      const { actor, report } = await context(db, c);
+      if (actor.role === 'viewer') throw forbidden('只读用户不能发表意见（read-only user）');
+      const body = await readJsonObject(c);
+      const text = typeof body.body === 'string' ? body.body.trim() : '';
+      if (text === '' || text.length > 5000) throw badRequest('意见内容须为 1–5000 字（"body" must be 1–5000 characters）');
+      if (typeof body.section !== 'string') throw badRequest('请指定章节（"section" is required）');
+      const sectionId = body.section;
+      const exists = await rooms.read(report.id, (room) => readSectionVersion(room.document, sectionId).content !== null);
+      if (!exists) throw notFound(`没有章节 ${sectionId}（no such section）`);
+      let threadId: string | null = null;
+      if (body.thread !== undefined && body.thread !== null) {
+        const thread = await findComment(db, report.id, String(body.thread));
+        if (!thread || thread.section_id !== sectionId) throw notFound(`没有这条意见：${String(body.thread)}（no such thread in this section）`);
+        threadId = thread.thread_id ?? thread.id;
+      }
+      const anchor = body.anchor === undefined || body.anchor === null ? null : JSON.stringify(body.anchor);
+      if (anchor !== null && anchor.length > 2000) throw badRequest('"anchor" is too large');
+      const quote = typeof body.quote === 'string' ? body.quote.slice(0, 500) : null;
+      const id = randomBytes(9).toString('base64url');
+      await insertComment(db, { id, reportId: report.id, sectionId, threadId, userId: actor.id, kind: 'comment', body: text, anchor, quote, now: now() });
+      events.publish(report.id, { type: 'comments', sectionId });
+      return c.json({ id }, 201);
+    })
+    .post('/:id/comments/:commentId/resolve', async (c) => {
+      const { actor, report } = await context(db, c);
+      const comment = await findComment(db, report.id, c.req.param('commentId'));
+      if (!comment) throw notFound('没有这条意见（no such comment）');
+      const threadId = comment.thread_id ?? comment.id;
+      const section = await findSectionRow(db, report.id, comment.section_id);
+      const mayResolve = actor.role === 'lead' || comment.user_id === actor.id || (actor.role === 'editor' && section?.department_id === actor.departmentId);
+      if (!mayResolve) throw forbidden('只有政府办、意见作者或章节所属部门可以标记解决（not allowed to resolve）');
+      await resolveThread(db, report.id, threadId, actor.id, now());
+      events.publish(report.id, { type: 'comments', sectionId: comment.section_id });
+      return c.json({ ok: true });
+    })
+
+    .get('/:id/events', async (c) => {
+      const { report } = await context(db, c);
+      return streamSSE(c, async (stream) => {
+        const unsubscribe = events.subscribe(report.id, (event) => {
+          void stream.writeSSE({ event: event.type, data: JSON.stringify(event) });
+        });
+        stream.onAbort(unsubscribe);
+        await stream.writeSSE({ event: 'ready', data: '{}' });
+        while (!stream.aborted && !stream.closed) {
+          await stream.sleep(KEEPALIVE_MS);
+          if (!stream.aborted) await stream.write(': keep-alive\n\n');
+        }
+        unsubscribe();
+      });
+    });
+}

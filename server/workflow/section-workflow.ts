@@ -1,0 +1,300 @@
+import { randomBytes } from 'node:crypto';
+import * as Y from 'yjs';
+import { BODY_FIELD } from '../../blocks/contract.js';
+import { findSectionElement } from '../../blocks/report-json.js';
+import { SECTION_ID_PATTERN, SECTION_NODE, type SectionLevel } from '../../blocks/section/section.js';
+import { badRequest, conflict, forbidden, notFound } from '../api/errors.js';
+import type { ReportStore } from '../collab/report-store.js';
+import type { Room } from '../collab/room.js';
+import type { RoomRegistry } from '../collab/room-registry.js';
+import type { Db } from '../db/database.js';
+import { insertComment } from '../db/comments.js';
+import { appendAudit, deleteSectionRow, findSectionRow, saveSectionRow, type SectionChange } from '../db/sections.js';
+import type { AuditAction, Report, SectionRow } from '../db/types.js';
+import { listDepartments, type UserWithDepartment } from '../db/users.js';
+import type { ReportEvents } from './report-events.js';
+
+export interface SectionWorkflowDeps {
+  db: Db;
+  rooms: RoomRegistry;
+  store: ReportStore;
+  events: ReportEvents;
+  now: () => number;
+}
+
+type Actor = UserWithDepartment;
+
+const leadOnly = (actor: Actor, what: string) => {
+  if (actor.role !== 'lead') throw forbidden(`只有政府办可以${what}（lead office only）`);
+};
+
+/**
+ * The lead office's running of a report: who writes which section, review states, locks,
+ * deadlines and the report's structure. The database is the only place these live; each change
+ * is written with its audit entry, takes effect for the guard at one point in the report's queue,
+ * and is pushed to everyone who has the report open.
+ */
+export class SectionWorkflow {
+  constructor(private readonly deps: SectionWorkflowDeps) {}
+
+  async assign(actor: Actor, report: Report, sectionId: string, departmentId: unknown) {
+    leadOnly(actor, '分配章节');
+    const department = await this.requireDepartment(report, departmentId);
+    return this.change(actor, report, sectionId, 'assign', { department }, () => ({ department_id: department }));
+  }
+
+  private async requireDepartment(report: Report, departmentId: unknown): Promise<string> {
+    if (typeof departmentId !== 'string') throw badRequest('请指定部门（"department" must be a department id）');
+    const departments = await listDepartments(this.deps.db, report.district_id);
+    if (!departments.some((d) => d.id === departmentId)) throw badRequest(`没有这个部门：${departmentId}（unknown department）`);
+    return departmentId;
+  }
+
+  async setDeadline(actor: Actor, report: Report, sectionId: string, deadline: unknown) {
+    leadOnly(actor, '设置截止日期');
+    const value = parseDeadline(deadline);
+    return this.change(actor, report, sectionId, 'deadline', { deadline: deadline ?? null }, () => ({ deadline: value }));
+  }
+
+  async lock(actor: Actor, report: Report, sectionId: string) {
+    leadOnly(actor, '锁定章节');
+    return this.change(actor, report, sectionId, 'lock', {}, () => ({ locked: 1 }));
+  }
+
+  async unlock(actor: Actor, report: Report, sectionId: string) {
+    leadOnly(actor, '解锁章节');
+    return this.change(actor, report, sectionId, 'unlock', {}, () => ({ locked: 0 }));
+  }
+
+  async submit(actor: Actor, report: Report, sectionId: string) {
+    return this.change(actor, report, sectionId, 'submit', {}, (row) => {
+      if (actor.role !== 'lead' && row.department_id !== actor.departmentId) throw forbidden(`章节 ${sectionId} 不属于本部门，不能提交（not your section）`);
+      if (row.locked === 1) throw conflict(`章节 ${sectionId} 已锁定（locked）`);
+      if (row.state === 'submitted' || row.state === 'approved') throw conflict(`章节 ${sectionId} 已${row.state === 'submitted' ? '提交' : '审核通过'}（already ${row.state}）`);
+      return { state: 'submitted' };
+    });
+  }
+
+  async approve(actor: Actor, report: Report, sectionId: string) {
+    leadOnly(actor, '审核通过章节');
+    return this.change(actor, report, sectionId, 'approve', {}, (row) => {
+      if (row.state === 'approved') throw conflict(`章节 ${sectionId} 已审核通过（already approved）`);
+      return { state: 'approved' };
+    });
+  }
+
+  /** Sends a section back to its department with the lead office's comment, kept in the section's comment threads. */
+  async returnSection(actor: Actor, report: Report, sectionId: string, comment: unknown) {
+    leadOnly(actor, '退回章节');
+    if (typeof comment !== 'string' || comment.trim() === '') throw badRequest('退回时请写明修改意见（"comment" is required）');
+    if (comment.length > 5000) throw badRequest('意见不能超过 5000 字（comment too long）');
+    const row = await this.change(actor, report, sectionId, 'return', { comment: comment.trim() }, (current) => {
+      if (current.state !== 'submitted' && current.state !== 'approved') throw conflict(`章节 ${sectionId} 尚未提交，无需退回（not submitted）`);
+      return { state: 'returned' };
+    }, async (db) => {
+      await insertComment(db, {
+        id: randomBytes(9).toString('base64url'),
+        reportId: report.id,
+        sectionId,
+        threadId: null,
+        userId: actor.id,
+        kind: 'return',
+        body: comment.trim(),
+        anchor: null,
+        quote: null,
+        now: this.deps.now(),
+      });
+    });
+    this.deps.events.publish(report.id, { type: 'comments', sectionId });
+    return row;
+  }
+
+  /** Puts a section back as it was right after update `seq`, as a new, logged change by the lead office. */
+  async restore(actor: Actor, report: Report, sectionId: string, seq: unknown) {
+    leadOnly(actor, '恢复历史版本');
+    if (typeof seq !== 'number' || !Number.isInteger(seq) || seq < 1) throw badRequest('"seq" must be a positive integer (a version from the history)');
+    const historic = await this.deps.store.loadAt(report.id, seq);
+    try {
+      const earlier = findSectionElement(historic.getXmlFragment(BODY_FIELD), sectionId);
+      if (!earlier) throw notFound(`第 ${seq} 版中没有章节 ${sectionId}（no such section in that version）`);
+      const restoredSeq = await this.deps.rooms.withRoom(report.id, (room) =>
+        room.applyAuthorityChange({
+          userId: actor.id,
+          sectionIds: [sectionId],
+          apply: (doc) => {
+            if (room.sectionRules.get(sectionId)?.locked) throw conflict(`章节 ${sectionId} 已锁定，请先解锁（unlock before restoring）`);
+            const live = requireSection(doc, sectionId);
+            live.delete(0, live.length);
+            const children = earlier.toArray().filter((child): child is Y.XmlElement | Y.XmlText => !(child instanceof Y.XmlHook));
+            live.insert(0, children.map((child) => child.clone()));
+          },
+        }),
+      );
+      await appendAudit(this.deps.db, { reportId: report.id, sectionId, userId: actor.id, action: 'restore', detail: { seq, restoredAs: restoredSeq }, now: this.deps.now() });
+      this.deps.events.publish(report.id, { type: 'sections', sectionId, action: 'restore' });
+      return { restoredFrom: seq, seq: restoredSeq };
+    } finally {
+      historic.destroy();
+    }
+  }
+
+  async addSection(actor: Actor, report: Report, input: Record<string, unknown>) {
+    leadOnly(actor, '添加章节');
+    const title = parseTitle(input.title);
+    const level: SectionLevel = input.level === 2 ? 2 : 1;
+    const after = input.after === undefined || input.after === null ? null : String(input.after);
+    const sectionId = typeof input.id === 'string' ? input.id : `s-${randomBytes(4).toString('hex')}`;
+    if (!SECTION_ID_PATTERN.test(sectionId)) throw badRequest(`章节编号须匹配 ${SECTION_ID_PATTERN}（bad section id）`);
+    const departmentId = input.department === undefined || input.department === null ? null : await this.requireDepartment(report, input.department);
+    await this.deps.rooms.withRoom(report.id, (room) =>
+      room.applyAuthorityChange({
+        userId: actor.id,
+        sectionIds: [sectionId],
+        apply: (doc) => {
+          const body = doc.getXmlFragment(BODY_FIELD);
+          if (findSectionElement(body, sectionId)) throw conflict(`章节编号 ${sectionId} 已存在（section id in use）`);
+          const index = after === null ? body.length : indexOfSection(body, after) + 1;
+          if (index === 0) throw notFound(`没有章节 ${after}（no such section to insert after）`);
+          const section = new Y.XmlElement(SECTION_NODE);
+          section.setAttribute('sectionId', sectionId);
+          section.setAttribute('title', title);
+          section.setAttribute('level', level as unknown as string);
+          section.insert(0, [new Y.XmlElement('paragraph')]);
+          body.insert(index, [section]);
+        },
+      }),
+    );
+    return this.change(actor, report, sectionId, 'add-section', { title, level, department: departmentId }, () => ({ department_id: departmentId }));
+  }
+
+  async removeSection(actor: Actor, report: Report, sectionId: string) {
+    leadOnly(actor, '删除章节');
+    await this.deps.rooms.withRoom(report.id, (room) =>
+      room.applyAuthorityChange({
+        userId: actor.id,
+        sectionIds: [sectionId],
+        apply: (doc) => {
+          if (room.sectionRules.get(sectionId)?.locked) throw conflict(`章节 ${sectionId} 已锁定，请先解锁（unlock before removing）`);
+          const body = doc.getXmlFragment(BODY_FIELD);
+          const index = indexOfSection(body, sectionId);
+          if (index < 0) throw notFound(`没有章节 ${sectionId}（no such section）`);
+          if (body.length === 1) throw conflict('报告至少要有一个章节（a report keeps at least one section）');
+          body.delete(index, 1);
+        },
+      }),
+    );
+    await this.deps.rooms.read(report.id, async (room) => {
+      await this.deps.db.transaction().execute(async (trx) => {
+        await deleteSectionRow(trx, report.id, sectionId);
+        await appendAudit(trx, { reportId: report.id, sectionId, userId: actor.id, action: 'remove-section', now: this.deps.now() });
+      });
+      room.setRule(sectionId, null);
+    });
+    this.deps.events.publish(report.id, { type: 'sections', sectionId, action: 'remove-section' });
+  }
+
+  /** Moves a section to `index` in the report's order; its content and history go with it. */
+  async moveSection(actor: Actor, report: Report, sectionId: string, index: unknown) {
+    leadOnly(actor, '调整章节顺序');
+    if (typeof index !== 'number' || !Number.isInteger(index) || index < 0) throw badRequest('"index" must be a position in the report (0 = first)');
+    await this.deps.rooms.withRoom(report.id, (room) =>
+      room.applyAuthorityChange({
+        userId: actor.id,
+        sectionIds: [sectionId],
+        apply: (doc) => {
+          const body = doc.getXmlFragment(BODY_FIELD);
+          const from = indexOfSection(body, sectionId);
+          if (from < 0) throw notFound(`没有章节 ${sectionId}（no such section）`);
+          const to = Math.min(index, body.length - 1);
+          if (to === from) return;
+          const copy = (body.get(from) as Y.XmlElement).clone();
+          body.delete(from, 1);
+          body.insert(to, [copy]);
+        },
+      }),
+    );
+    return this.change(actor, report, sectionId, 'move-section', { index }, () => ({}));
+  }
+
+  async retitleSection(actor: Actor, report: Report, sectionId: string, title: unknown) {
+    leadOnly(actor, '修改章节标题');
+    const value = parseTitle(title);
+    await this.deps.rooms.withRoom(report.id, (room) =>
+      room.applyAuthorityChange({
+        userId: actor.id,
+        sectionIds: [sectionId],
+        apply: (doc) => requireSection(doc, sectionId).setAttribute('title', value),
+      }),
+    );
+    return this.change(actor, report, sectionId, 'retitle-section', { title: value }, () => ({}));
+  }
+
+  /**
+   * Changes a section's row in the report's queue: edits received before are judged by the old
+   * rule, edits after by the new one. `decide` sees the current row and may refuse.
+   */
+  private async change(
+    actor: Actor,
+    report: Report,
+    sectionId: string,
+    action: AuditAction,
+    detail: Record<string, unknown>,
+    decide: (row: SectionRow) => SectionChange,
+    alongside?: (db: Db) => Promise<void>,
+  ): Promise<SectionRow> {
+    const row = await this.deps.rooms.read(report.id, async (room: Room) => {
+      if (!findSectionElement(room.document.getXmlFragment(BODY_FIELD), sectionId)) throw notFound(`没有章节 ${sectionId}（no such section）`);
+      const current = (await findSectionRow(this.deps.db, report.id, sectionId)) ?? {
+        report_id: report.id,
+        section_id: sectionId,
+        department_id: null,
+        state: 'draft' as const,
+        locked: 0,
+        deadline: null,
+      };
+      const change = decide(current);
+      const saved = await this.deps.db.transaction().execute(async (trx) => {
+        const next = await saveSectionRow(trx, report.id, sectionId, change);
+        await appendAudit(trx, { reportId: report.id, sectionId, userId: actor.id, action, detail, now: this.deps.now() });
+        await alongside?.(trx);
+        return next;
+      });
+      room.setRule(sectionId, { departmentId: saved.department_id, locked: saved.locked === 1 });
+      return saved;
+    });
+    this.deps.events.publish(report.id, { type: 'sections', sectionId, action });
+    return row;
+  }
+}
+
+function requireSection(doc: Y.Doc, sectionId: string): Y.XmlElement {
+  const element = findSectionElement(doc.getXmlFragment(BODY_FIELD), sectionId);
+  if (!element) throw notFound(`没有章节 ${sectionId}（no such section）`);
+  return element;
+}
+
+function indexOfSection(body: Y.XmlFragment, sectionId: string): number {
+  return body.toArray().findIndex((child) => child instanceof Y.XmlElement && child.getAttribute('sectionId') === sectionId);
+}
+
+function parseTitle(title: unknown): string {
+  if (typeof title !== 'string' || title.trim() === '' || title.length > 200) throw badRequest('章节标题须为 1–200 字（"title" must be 1–200 characters）');
+  return title.trim();
+}
+
+/** "YYYY-MM-DD" (the end of that day in China, UTC+8) or null to clear it. */
+function parseDeadline(deadline: unknown): number | null {
+  if (deadline === null || deadline === undefined) return null;
+  const match = typeof deadline === 'string' ? /^(\d{4})-(\d{2})-(\d{2})$/.exec(deadline) : null;
+  if (!match) throw badRequest('截止日期格式应为 YYYY-MM-DD（"deadline" must be YYYY-MM-DD or null）');
+  const [, y, m, d] = match.map(Number) as [number, number, number, number];
+  const endOfDay = Date.UTC(y, m - 1, d, 23, 59, 59, 999) - 8 * 3600_000;
+  if (new Date(endOfDay + 8 * 3600_000).getUTCDate() !== d) throw badRequest(`没有这一天：${deadline}（no such date）`);
+  return endOfDay;
+}
+
+/** The deadline as the date a person entered. */
+export function formatDeadline(deadline: number | null): string | null {
+  if (deadline === null) return null;
+  return new Date(deadline + 8 * 3600_000).toISOString().slice(0, 10);
+}
