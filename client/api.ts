@@ -53,13 +53,96 @@ export interface SectionInfo {
   color: string | null;
   state: 'draft' | 'submitted' | 'approved' | 'returned';
   locked: boolean;
-  deadline: number | null;
+  /** "YYYY-MM-DD", the day by which the department should submit. */
+  deadline: string | null;
+  lastEditedBy: string | null;
+  lastEditedAt: number | null;
 }
+
+export interface Department {
+  id: string;
+  name: string;
+  nameEn: string;
+  color: string;
+  isLead: boolean;
+}
+
+export interface CommentInfo {
+  id: string;
+  sectionId: string;
+  threadId: string | null;
+  kind: 'comment' | 'return';
+  body: string;
+  anchor: { from: unknown; to: unknown } | null;
+  quote: string | null;
+  resolvedAt: number | null;
+  at: number;
+  userName: string;
+  departmentId: string;
+  color: string;
+}
+
+export interface AuditEntry {
+  id: number;
+  sectionId: string | null;
+  action: string;
+  detail: Record<string, unknown>;
+  at: number;
+  userName: string | null;
+  departmentId: string | null;
+}
+
+export interface SectionHistory {
+  changes: Array<{ fromSeq: number; toSeq: number; userName: string | null; departmentId: string | null; startedAt: number; endedAt: number; edits: number }>;
+  audit: AuditEntry[];
+}
+
+export interface SectionComparison {
+  from: number;
+  before: string[];
+  after: string[];
+  parts: Array<{ kind: 'same' | 'added' | 'removed'; text: string }>;
+}
+
+export type SectionAction = 'lock' | 'unlock' | 'submit' | 'approve';
 
 export const api = {
   me: () => request<Me>('GET', '/api/me'),
   login: (username: string, password: string) => request<Me>('POST', '/api/login', { username, password }),
   logout: () => request<{ ok: true }>('POST', '/api/logout'),
   reports: () => request<ReportSummary[]>('GET', '/api/reports'),
-  sections: (reportId: string) => request<SectionInfo[]>('GET', `/api/reports/${encodeURIComponent(reportId)}/sections`),
+  sections: (reportId: string) => request<SectionInfo[]>('GET', `${reportPath(reportId)}/sections`),
+  departments: (reportId: string) => request<Department[]>('GET', `${reportPath(reportId)}/departments`),
+  sectionAction: (reportId: string, sectionId: string, action: SectionAction) =>
+    request<unknown>('POST', `${sectionPath(reportId, sectionId)}/${action}`),
+  assign: (reportId: string, sectionId: string, department: string) =>
+    request<unknown>('POST', `${sectionPath(reportId, sectionId)}/assign`, { department }),
+  setDeadline: (reportId: string, sectionId: string, deadline: string | null) =>
+    request<unknown>('POST', `${sectionPath(reportId, sectionId)}/deadline`, { deadline }),
+  returnSection: (reportId: string, sectionId: string, comment: string) =>
+    request<unknown>('POST', `${sectionPath(reportId, sectionId)}/return`, { comment }),
+  addSection: (reportId: string, input: { title: string; level: 1 | 2; after: string | null; department: string | null }) =>
+    request<unknown>('POST', `${reportPath(reportId)}/sections`, input),
+  removeSection: (reportId: string, sectionId: string) => request<unknown>('DELETE', sectionPath(reportId, sectionId)),
+  moveSection: (reportId: string, sectionId: string, index: number) =>
+    request<unknown>('POST', `${sectionPath(reportId, sectionId)}/move`, { index }),
+  retitleSection: (reportId: string, sectionId: string, title: string) =>
+    request<unknown>('POST', `${sectionPath(reportId, sectionId)}/retitle`, { title }),
+  history: (reportId: string, sectionId: string) => request<SectionHistory>('GET', `${sectionPath(reportId, sectionId)}/history`),
+  compare: (reportId: string, sectionId: string, from: number) =>
+    request<SectionComparison>('GET', `${sectionPath(reportId, sectionId)}/compare?from=${from}`),
+  restore: (reportId: string, sectionId: string, seq: number) => request<unknown>('POST', `${sectionPath(reportId, sectionId)}/restore`, { seq }),
+  comments: (reportId: string) => request<CommentInfo[]>('GET', `${reportPath(reportId)}/comments`),
+  addComment: (reportId: string, input: { section: string; body: string; thread?: string; anchor?: unknown; quote?: string }) =>
+    request<{ id: string }>('POST', `${reportPath(reportId)}/comments`, input),
+  resolveComment: (reportId: string, commentId: string) =>
+    request<unknown>('POST', `${reportPath(reportId)}/comments/${encodeURIComponent(commentId)}/resolve`),
 };
+
+function reportPath(reportId: string): string {
+  return `/api/reports/${encodeURIComponent(reportId)}`;
+}
+
+function sectionPath(reportId: string, sectionId: string): string {
+  return `${reportPath(reportId)}/sections/${encodeURIComponent(sectionId)}`;
+}

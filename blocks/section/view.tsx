@@ -9,11 +9,14 @@ export interface SectionMeta {
   color: string | null;
   state: SectionReviewState;
   locked: boolean;
+  deadline: string | null;
+  /** Whether this user may write here; everything else is visible but read-only. */
+  editable: boolean;
 }
 
 export interface SectionViewContextValue {
   meta: ReadonlyMap<string, SectionMeta>;
-  labels: { states: Record<SectionReviewState, string>; unassigned: string; locked: string };
+  labels: { states: Record<SectionReviewState, string>; unassigned: string; locked: string; readOnly: string; deadline: string };
 }
 
 export const SectionViewContext = createContext<SectionViewContextValue | null>(null);
@@ -32,6 +35,8 @@ function SectionHeader({ sectionId, title, level }: { sectionId: string; title: 
           </span>
           <span className={`state-badge state-${meta?.state ?? 'draft'}`}>{context.labels.states[meta?.state ?? 'draft']}</span>
           {meta?.locked && <span className="state-badge state-locked">{context.labels.locked}</span>}
+          {meta?.deadline && <span className="deadline-badge">{context.labels.deadline} {meta.deadline}</span>}
+          {!meta?.editable && <span className="readonly-badge" data-testid="readonly-badge">{context.labels.readOnly}</span>}
         </span>
       )}
     </header>
@@ -43,10 +48,16 @@ const MemoSectionHeader = memo(SectionHeader);
 /** The editor's drawing of a report section: a non-editable header over the editable body. */
 export function SectionView({ node }: ReactNodeViewProps) {
   const { sectionId, title, level } = node.attrs as { sectionId: string; title: string; level: number };
+  const editable = useContext(SectionViewContext)?.meta.get(sectionId)?.editable ?? false;
   return (
-    <NodeViewWrapper as="section" className={`report-section level-${level}`} data-section-id={sectionId}>
+    <NodeViewWrapper
+      as="section"
+      className={`report-section level-${level}${editable ? '' : ' is-readonly'}`}
+      data-section-id={sectionId}
+      data-editable={editable ? 'true' : 'false'}
+    >
       <MemoSectionHeader sectionId={sectionId} title={title} level={level} />
-      <NodeViewContent className="report-section-body" />
+      <NodeViewContent className="report-section-body" contentEditable={editable} suppressContentEditableWarning />
     </NodeViewWrapper>
   );
 }

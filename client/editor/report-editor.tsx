@@ -1,13 +1,15 @@
 import Collaboration from '@tiptap/extension-collaboration';
 import CollaborationCaret from '@tiptap/extension-collaboration-caret';
 import { EditorContent, ReactNodeViewRenderer, useEditor, type Editor } from '@tiptap/react';
-import { useEffect } from 'react';
+import { yUndoPluginKey } from '@tiptap/y-tiptap';
+import { useEffect, useRef } from 'react';
 import { BODY_FIELD } from '../../blocks/contract.js';
 import { reportExtensions } from '../../blocks/extensions.js';
 import { Section } from '../../blocks/section/section.js';
 import { SectionView } from '../../blocks/section/view.js';
 import type { Me } from '../api.js';
 import type { CollabConnection } from '../collab/collab-session.js';
+import { SectionPermissions } from './section-permissions.js';
 import { Toolbar } from './toolbar.js';
 
 const SectionWithView = Section.extend({
@@ -26,8 +28,20 @@ function activeSectionId(editor: Editor): string | null {
   return typeof id === 'string' ? id : null;
 }
 
-export function ReportEditor({ connection, me }: { connection: CollabConnection; me: Me }) {
+interface ReportEditorProps {
+  connection: CollabConnection;
+  me: Me;
+  /** Whether this user may write in a section now; changes as the lead office assigns and locks. */
+  canEdit: (sectionId: string) => boolean;
+  onBlocked: (sectionId: string | null) => void;
+  onEditor: (editor: Editor | null) => void;
+}
+
+export function ReportEditor({ connection, me, canEdit, onBlocked, onEditor }: ReportEditorProps) {
   const { doc, gate, provider } = connection;
+  // The editor is built once per connection; its permission checks read the latest rules.
+  const latest = useRef({ canEdit, onBlocked });
+  latest.current = { canEdit, onBlocked };
 
   const editor = useEditor(
     {
@@ -35,6 +49,10 @@ export function ReportEditor({ connection, me }: { connection: CollabConnection;
         ...editorExtensions,
         Collaboration.configure({ fragment: doc.getXmlFragment(BODY_FIELD) }),
         CollaborationCaret.configure({ provider, user: { name: me.name, color: me.color } }),
+        SectionPermissions.configure({
+          canEdit: (sectionId) => latest.current.canEdit(sectionId),
+          onBlocked: (sectionId) => latest.current.onBlocked(sectionId),
+        }),
       ],
       editorProps: {
         attributes: { class: 'report-editor', spellcheck: 'false', 'aria-label': '报告正文' },
@@ -57,6 +75,17 @@ export function ReportEditor({ connection, me }: { connection: CollabConnection;
     },
     [connection],
   );
+
+  useEffect(() => {
+    onEditor(editor);
+    return () => onEditor(null);
+  }, [editor, onEditor]);
+
+  useEffect(() => {
+    // Undo replays edits straight into the shared document, past the permission checks: after
+    // a section was locked or reassigned, an old undo step could write where the user no longer may.
+    if (editor) (yUndoPluginKey.getState(editor.state) as { undoManager?: { clear(): void } } | undefined)?.undoManager?.clear();
+  }, [editor, canEdit]);
 
   useEffect(() => {
     if (!editor) return;

@@ -1,10 +1,15 @@
-import { useEffect, useMemo, useState } from 'react';
+import type { Editor } from '@tiptap/core';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { sectionEditRefusal } from '../../blocks/section/permissions.js';
 import { SectionViewContext, type SectionMeta, type SectionViewContextValue } from '../../blocks/section/view.js';
-import { api, type Me, type SectionInfo } from '../api.js';
+import { api, type CommentInfo, type Department, type Me, type SectionInfo } from '../api.js';
 import { CollabSession, type CollabConnection, type ConnectionStatus, type SessionNotice } from '../collab/collab-session.js';
+import { useReportEvents } from '../collab/use-report-events.js';
 import { PresenceList } from '../editor/presence-list.js';
 import { ReportEditor } from '../editor/report-editor.js';
 import { useI18n, type MessageKey } from '../i18n.js';
+import { Dashboard } from '../workflow/dashboard.js';
+import { SectionPanel } from '../workflow/section-panel.js';
 
 const noticeText: Record<SessionNotice['kind'], MessageKey> = {
   refused: 'refusedEdit',
@@ -12,32 +17,99 @@ const noticeText: Record<SessionNotice['kind'], MessageKey> = {
   'server-error': 'serverError',
 };
 
+type View = 'editor' | 'dashboard';
+
 export function ReportPage({ reportId, me, onSessionEnded }: { reportId: string; me: Me; onSessionEnded: () => void }) {
   const { t, language } = useI18n();
   const [sections, setSections] = useState<SectionInfo[]>([]);
+  const [departments, setDepartments] = useState<Department[]>([]);
+  const [comments, setComments] = useState<CommentInfo[]>([]);
   const [connection, setConnection] = useState<CollabConnection | null>(null);
   const [status, setStatus] = useState<ConnectionStatus>('connecting');
-  const [notice, setNotice] = useState<SessionNotice | null>(null);
+  const [notice, setNotice] = useState<string | null>(null);
   const [loadError, setLoadError] = useState<string | null>(null);
+  const [view, setView] = useState<View>('editor');
+  const [panelSectionId, setPanelSectionId] = useState<string | null>(null);
+  const [editor, setEditor] = useState<Editor | null>(null);
+  const [revision, setRevision] = useState(0);
+  const lastBlockedNotice = useRef(0);
+  const translate = useRef(t);
+  translate.current = t;
+
+  const refreshSections = useCallback(() => {
+    api.sections(reportId).then(setSections, (e: Error) => setLoadError(e.message));
+    setRevision((r) => r + 1);
+  }, [reportId]);
+  const refreshComments = useCallback(() => {
+    api.comments(reportId).then(setComments, (e: Error) => setNotice(e.message));
+  }, [reportId]);
 
   useEffect(() => {
-    api.sections(reportId).then(setSections, (e: Error) => setLoadError(e.message));
+    refreshSections();
+    refreshComments();
+    api.departments(reportId).then(setDepartments, (e: Error) => setLoadError(e.message));
     const session = new CollabSession(reportId, {
       onConnection: setConnection,
       onStatus: setStatus,
       onNotice: (next) => {
-        setNotice(next);
+        setNotice(`${translate.current(noticeText[next.kind])}${next.reason}`);
         if (next.kind === 'session-ended') onSessionEnded();
       },
     });
     return () => session.destroy();
-  }, [reportId, onSessionEnded]);
+  }, [reportId, onSessionEnded, refreshSections, refreshComments]);
+
+  useReportEvents(
+    reportId,
+    (event) => (event.type === 'sections' ? refreshSections() : refreshComments()),
+    () => {
+      refreshSections();
+      refreshComments();
+    },
+  );
+
+  const writer = useMemo(() => ({ role: me.role, departmentId: me.department }), [me]);
+  const editableIds = useMemo(
+    () => new Set(sections.filter((s) => sectionEditRefusal(writer, { departmentId: s.department, locked: s.locked }) === null).map((s) => s.id)),
+    [sections, writer],
+  );
+
+  // Tell the user when a section they could write in turns read-only under them.
+  const previousEditable = useRef<Set<string> | null>(null);
+  useEffect(() => {
+    const before = previousEditable.current;
+    previousEditable.current = editableIds;
+    if (!before) return;
+    const lost = sections.filter((s) => before.has(s.id) && !editableIds.has(s.id));
+    if (lost.length > 0) {
+      setNotice(lost.map((s) => t(s.locked ? 'nowLocked' : 'nowReassigned').replace('{title}', s.title)).join(' '));
+    }
+  }, [editableIds, sections, t]);
+
+  const canEdit = useCallback((sectionId: string) => editableIds.has(sectionId), [editableIds]);
+  const onBlocked = useCallback(
+    (sectionId: string | null) => {
+      const now = Date.now();
+      if (now - lastBlockedNotice.current < 3000) return;
+      lastBlockedNotice.current = now;
+      const title = sections.find((s) => s.id === sectionId)?.title ?? '';
+      setNotice(sectionId === null ? t('structureBlocked') : t('sectionReadOnly').replace('{title}', title));
+    },
+    [sections, t],
+  );
 
   const sectionContext = useMemo<SectionViewContextValue>(() => {
     const meta = new Map<string, SectionMeta>(
       sections.map((s) => [
         s.id,
-        { departmentName: language === 'en' ? s.departmentNameEn : s.departmentName, color: s.color, state: s.state, locked: s.locked },
+        {
+          departmentName: language === 'en' ? s.departmentNameEn : s.departmentName,
+          color: s.color,
+          state: s.state,
+          locked: s.locked,
+          deadline: s.deadline,
+          editable: editableIds.has(s.id),
+        },
       ]),
     );
     return {
@@ -46,46 +118,83 @@ export function ReportPage({ reportId, me, onSessionEnded }: { reportId: string;
         states: { draft: t('stateDraft'), submitted: t('stateSubmitted'), approved: t('stateApproved'), returned: t('stateReturned') },
         unassigned: t('unassigned'),
         locked: t('locked'),
+        readOnly: t('readOnly'),
+        deadline: t('deadline'),
       },
     };
-  }, [sections, language, t]);
+  }, [sections, language, t, editableIds]);
+
+  const openSection = useCallback((sectionId: string) => {
+    setPanelSectionId(sectionId);
+    setView('editor');
+    requestAnimationFrame(() => document.querySelector(`[data-section-id="${CSS.escape(sectionId)}"]`)?.scrollIntoView({ behavior: 'smooth' }));
+  }, []);
 
   if (loadError) return <main className="report-page"><p role="alert" className="form-error">{loadError}</p></main>;
+  const panelSection = sections.find((s) => s.id === panelSectionId) ?? null;
+  const openComments = (sectionId: string) => comments.filter((c) => c.sectionId === sectionId && c.threadId === null && c.resolvedAt === null).length;
 
   return (
     <main className="report-page">
-      <div className="report-status" data-status={status} role="status">
-        {t(status)}
+      <div className="report-toolbar">
+        <div role="tablist" className="tabs" aria-label={t('views')}>
+          <button type="button" role="tab" aria-selected={view === 'editor'} onClick={() => setView('editor')}>{t('editorView')}</button>
+          <button type="button" role="tab" aria-selected={view === 'dashboard'} data-testid="dashboard-tab" onClick={() => setView('dashboard')}>
+            {me.role === 'lead' ? t('dashboard') : t('mySections')}
+          </button>
+        </div>
+        <div className="report-status" data-status={status} role="status">{t(status)}</div>
       </div>
       {notice && (
-        <div className="notice" role="alert">
-          {t(noticeText[notice.kind])}
-          {notice.reason}
-          <button type="button" onClick={() => setNotice(null)} aria-label="×">×</button>
+        <div className="notice" role="alert" data-testid="notice">
+          {notice}
+          <button type="button" onClick={() => setNotice(null)} aria-label={t('close')}>×</button>
         </div>
       )}
-      <div className="report-layout">
-        <nav className="outline" aria-label={t('outline')}>
-          <h2>{t('outline')}</h2>
-          <ol>
-            {sections.map((s) => (
-              <li key={s.id} className={`outline-level-${s.level}`}>
-                <a href={`#section-${s.id}`} onClick={(event) => {
-                  event.preventDefault();
-                  document.querySelector(`[data-section-id="${CSS.escape(s.id)}"]`)?.scrollIntoView({ behavior: 'smooth' });
-                }}>{s.title}</a>
-                <span className="outline-department" style={{ color: s.color ?? undefined }}>
-                  {(language === 'en' ? s.departmentNameEn : s.departmentName) ?? t('unassigned')}
-                </span>
-              </li>
-            ))}
-          </ol>
-        </nav>
-        <SectionViewContext.Provider value={sectionContext}>
-          {connection ? <ReportEditor key={connection.doc.clientID} connection={connection} me={me} /> : <p className="muted editor-placeholder">{t('loading')}</p>}
-        </SectionViewContext.Provider>
-        {connection && <PresenceList awareness={connection.provider.awareness} sections={sections} />}
-      </div>
+      {view === 'dashboard' ? (
+        <Dashboard reportId={reportId} me={me} sections={sections} departments={departments} onOpenSection={openSection} onError={setNotice} />
+      ) : (
+        <div className={`report-layout${panelSection ? ' with-panel' : ''}`}>
+          <nav className="outline" aria-label={t('outline')}>
+            <h2>{t('outline')}</h2>
+            <ol>
+              {sections.map((s) => (
+                <li key={s.id} className={`outline-level-${s.level}`}>
+                  <a href={`#section-${s.id}`} onClick={(event) => {
+                    event.preventDefault();
+                    openSection(s.id);
+                  }}>{s.title}</a>
+                  <span className="outline-department" style={{ color: s.color ?? undefined }}>
+                    {(language === 'en' ? s.departmentNameEn : s.departmentName) ?? t('unassigned')}
+                    {openComments(s.id) > 0 && <span className="comment-count" title={t('comments')}> 💬{openComments(s.id)}</span>}
+                  </span>
+                </li>
+              ))}
+            </ol>
+          </nav>
+          <SectionViewContext.Provider value={sectionContext}>
+            {connection ? (
+              <ReportEditor key={connection.doc.clientID} connection={connection} me={me} canEdit={canEdit} onBlocked={onBlocked} onEditor={setEditor} />
+            ) : (
+              <p className="muted editor-placeholder">{t('loading')}</p>
+            )}
+          </SectionViewContext.Provider>
+          {panelSection ? (
+            <SectionPanel
+              reportId={reportId}
+              me={me}
+              section={panelSection}
+              comments={comments.filter((c) => c.sectionId === panelSection.id)}
+              editor={editor}
+              revision={revision}
+              onClose={() => setPanelSectionId(null)}
+              onError={setNotice}
+            />
+          ) : (
+            connection && <PresenceList awareness={connection.provider.awareness} sections={sections} />
+          )}
+        </div>
+      )}
     </main>
   );
 }

@@ -78,10 +78,13 @@ export function createSectionRoutes({ db, rooms, store, events, workflow, now }:
     .get('/:id/sections/:sectionId/history', async (c) => {
       const { report, sectionId } = await context(db, c);
       const [changes, audit] = await Promise.all([listSectionChanges(db, report.id, sectionId), listAudit(db, report.id, sectionId)]);
+      const auditTimes = audit.map((entry) => entry.at);
       const grouped: Array<{ fromSeq: number; toSeq: number; userName: string | null; departmentId: string | null; startedAt: number; endedAt: number; edits: number }> = [];
       for (const change of changes) {
         const last = grouped[grouped.length - 1];
-        if (last && last.userName === change.userName && change.at - last.endedAt < HISTORY_GAP_MS) {
+        // A submission, return or lock between two edits separates them: each side is a version worth comparing.
+        const sameSitting = last && last.userName === change.userName && change.at - last.endedAt < HISTORY_GAP_MS && !auditTimes.some((at) => at > last.endedAt && at <= change.at);
+        if (last && sameSitting) {
           last.toSeq = change.seq;
           last.endedAt = change.at;
           last.edits++;

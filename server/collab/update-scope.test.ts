@@ -3,7 +3,7 @@ import * as Y from 'yjs';
 import { ANNEX_FIELD, BODY_FIELD } from '../../blocks/contract.js';
 import { buildDemoReportUpdate } from '../demo/seed-demo.js';
 import { createReportDoc } from './report-store.js';
-import { markNameOfKey, resolveUpdateScope, type StructureChange, type UpdateScope } from './update-scope.js';
+import { resolveUpdateScope, type StructureChange, type UpdateScope } from './update-scope.js';
 
 const demoUpdate = buildDemoReportUpdate();
 const docs: Y.Doc[] = [];
@@ -44,7 +44,7 @@ function scopeOf(server: Y.Doc, update: Uint8Array): UpdateScope {
 
 const idText = (id: Y.ID) => `${id.client}:${id.clock}`;
 /** The id of the item holding `type`, as the scope reports changed parents. */
-const itemId = (type: Y.AbstractType<unknown>) => idText(type._item!.id);
+const itemId = (type: { _item: Y.Item | null }) => idText(type._item!.id);
 
 /** The scope as plain, order-independent data, so one `toEqual` pins every field. */
 function summary(scope: UpdateScope) {
@@ -175,12 +175,50 @@ describe('resolving the scope of an edit inside a section', () => {
     expect(summary(scopeOf(server, update))).toEqual({ ...nothing, sections: ['overview-food'], changedParents: holders });
   });
 
+  it('attributes a paste of two hundred paragraphs, each placed only by the one before it, to its section', () => {
+    const server = serverReport();
+    const client = clientOf(server);
+    const section = sectionOf(client.body, 'overview-finance');
+    const pasted = Array.from({ length: 200 }, (_, i) => paragraph(`第${i + 1}段`));
+    section.insert(2, pasted);
+
+    const scope = scopeOf(server, onlyEdit(client));
+    expect(scope.invalid).toEqual([]);
+    expect(scope.structure).toEqual([]);
+    expect([...scope.sections]).toEqual(['overview-finance']);
+    expect(scope.changedParents).toHaveLength(1 + 2 * pasted.length);
+  });
+
+  it('attributes a reconnecting browser’s offline typing, in runs that each continue an earlier run, to its section', () => {
+    const server = serverReport();
+    const client = clientOf(server);
+    const text = textOf(client.body, 'overview-env', 2);
+    // Each run continues the previous one, but a run typed elsewhere in between keeps Yjs from
+    // merging them: the last run is placed only through a chain of new runs.
+    let end = 10;
+    for (const [i, word] of ['甲', '乙', '丙', '丁', '戊'].entries()) {
+      text.insert(end, word);
+      end += word.length;
+      text.insert(0, String(i));
+      end += 1;
+    }
+    const syncStep2 = Y.encodeStateAsUpdate(client.doc, Y.encodeStateVector(server));
+    const byId = new Map(newItems(syncStep2).map((item) => [idText(item.id), item]));
+    const last = newItems(syncStep2).find((item) => item.content instanceof Y.ContentString && item.content.str === '戊')!;
+    expect(last.parent).toBeNull();
+    expect(byId.has(idText(last.origin!))).toBe(true);
+
+    expect(summary(scopeOf(server, syncStep2))).toEqual({ ...nothing, sections: ['overview-env'], changedParents: [itemId(text)] });
+  });
+
   it('attributes a deletion that spans the end of one section and the start of the next to both sections, as no structure change', () => {
     const server = serverReport();
     const client = clientOf(server);
     const foodText = textOf(client.body, 'overview-food', 2);
     const envSection = sectionOf(client.body, 'overview-env');
     const envText = textOf(client.body, 'overview-env', 1);
+    const removedParagraph = envSection.get(0) as Y.XmlElement;
+    const removedText = removedParagraph.get(0) as Y.XmlText;
     client.doc.transact(() => {
       foodText.delete(foodText.length - 10, 10);
       envSection.delete(0, 1);
@@ -190,7 +228,8 @@ describe('resolving the scope of an edit inside a section', () => {
     expect(summary(scopeOf(server, onlyEdit(client)))).toEqual({
       ...nothing,
       sections: ['overview-env', 'overview-food'],
-      changedParents: [itemId(foodText), itemId(envSection), itemId(envText)].sort(),
+      // The removed paragraph and its text lose their children too; the schema check skips them.
+      changedParents: [itemId(foodText), itemId(envSection), itemId(removedParagraph), itemId(removedText), itemId(envText)].sort(),
     });
   });
 
@@ -209,7 +248,6 @@ describe('resolving the scope of an edit inside a section', () => {
     const text = textOf(client.body, 'overview', 0);
     text.format(0, 5, { 'link--AbCd1234': { href: 'https://example.gov.cn' } });
 
-    expect(markNameOfKey('link--AbCd1234')).toBe('link');
     expect(summary(scopeOf(server, onlyEdit(client)))).toEqual({ ...nothing, sections: ['overview'], changedParents: [itemId(text)] });
   });
 
@@ -252,12 +290,14 @@ describe('resolving the scope of an edit inside a section', () => {
 
     const client = clientOf(server);
     const section = sectionOf(client.body, 'proactive');
+    const removed = section.get(1) as Y.XmlElement;
     section.delete(1, 1);
 
     expect(summary(scopeOf(server, onlyEdit(client)))).toEqual({
       ...nothing,
       sections: ['proactive'],
-      changedParents: [itemId(section)],
+      // The node loses its attribute too; the schema check skips what was deleted.
+      changedParents: [itemId(section), itemId(removed)].sort(),
       annexNodesChanged: true,
     });
   });
@@ -400,6 +440,24 @@ describe('resolving the scope of annex table edits', () => {
     });
 
     expect(summary(scopeOf(server, onlyEdit(client)))).toEqual({ ...nothing, tables: ['B'] });
+  });
+
+  it('attributes two cells rewritten in turn offline, each value replacing the one before it in the same update, to their table', () => {
+    const server = serverWithAnnexTable();
+    const client = clientOf(server);
+    const table = client.annex.get('B') as Y.Map<number | null>;
+    // Alternating keys keep Yjs from merging the replaced values: each key's history is a chain.
+    for (let value = 1; value <= 6; value++) {
+      table.set('r2:c3', value);
+      table.set('r1:c1', value);
+    }
+    const syncStep2 = Y.encodeStateAsUpdate(client.doc, Y.encodeStateVector(server));
+
+    // The last value names neither its table nor its key, only the value it replaced.
+    const last = newItems(syncStep2).at(-1)!;
+    expect(last.parent).toBeNull();
+    expect(last.parentSub).toBeNull();
+    expect(summary(scopeOf(server, syncStep2))).toEqual({ ...nothing, tables: ['B'] });
   });
 
   it('attributes clearing a cell of an existing table map to that table', () => {
@@ -581,6 +639,23 @@ describe('finding content no report can hold', () => {
 
     expect(summary(scopeOf(server, foodOnly))).toEqual({ ...nothing, invalid: [`item ${idText(typed!.id)} has no resolvable parent`] });
   });
+  it('refuses, without looping, new items that name each other as their only neighbours', () => {
+    const server = serverReport();
+    const client = clientOf(server);
+    sectionOf(client.body, 'overview').insert(1, [paragraph('甲'), paragraph('乙')]);
+    const decoded = Y.decodeUpdate(onlyEdit(client));
+    const [first, second] = decoded.structs.filter(
+      (item): item is Y.Item => item instanceof Y.Item && item.content instanceof Y.ContentType && item.content.type instanceof Y.XmlElement,
+    );
+    // A hostile client can encode any neighbours it likes: here the two paragraphs point at each other.
+    first!.origin = second!.id;
+    first!.rightOrigin = null;
+    second!.origin = first!.id;
+    second!.rightOrigin = null;
+
+    const scope = resolveUpdateScope(server, decoded);
+    expect(scope.invalid).toEqual([`item ${idText(first!.id)} has no resolvable parent`, `item ${idText(second!.id)} has no resolvable parent`]);
+  });
 });
 
 describe('edits that change nothing or land in removed content', () => {
@@ -638,11 +713,15 @@ describe('edits that change nothing or land in removed content', () => {
     sectionOf(food.body, 'overview-food').insert(0, [paragraph('迟到的段落')]);
     const scope = scopeOf(server, onlyEdit(food));
 
-    // The paragraph and, through it, its text and characters: all of it lands in removed content.
-    expect(scope.invalid).toEqual([]);
-    expect(scope.sections.size).toBe(0);
-    expect(structureKinds(scope).length).toBeGreaterThan(0);
-    expect(new Set(structureKinds(scope))).toEqual(new Set(['removed-content']));
+    // The paragraph, and through it its text and the characters: all of it lands in removed content.
+    expect(summary(scope)).toEqual({
+      ...nothing,
+      structure: [
+        { kind: 'removed-content', sectionId: null },
+        { kind: 'removed-content', sectionId: null },
+        { kind: 'removed-content', sectionId: null },
+      ],
+    });
   });
 
   it('reports setting an attribute of a section the server has since deleted as a removed-content structure change', () => {

@@ -24,7 +24,7 @@ export interface UpdateScope {
   structure: StructureChange[];
   /** Items of the update whose content can never be valid; the update must be refused. */
   invalid: string[];
-  /** Ids of existing or new Xml types whose children change: checked for the schema after applying. */
+  /** Ids of existing or new Xml types whose children or attributes change: checked for the schema after applying. */
   changedParents: Y.ID[];
   /** The body's list of sections changes. */
   bodyChanged: boolean;
@@ -43,6 +43,11 @@ type Place =
   | { kind: 'removed' };
 
 const describeId = (id: Y.ID) => `${id.client}:${id.clock}`;
+
+/** The parent of an item written next to content the report has removed and garbage-collected. */
+const REMOVED = Symbol('removed');
+/** A root's name, the item holding the parent type, REMOVED, or null when unresolvable. */
+type Parent = string | Y.Item | typeof REMOVED | null;
 
 /** The Yjs type an item holds, when it holds one. */
 function typeOf(item: Y.Item): Y.AbstractType<unknown> | null {
@@ -67,6 +72,9 @@ class ScopeResolver {
   private readonly updateStructs = new Map<number, Y.Item[]>();
   private readonly updateItems = new Set<Y.Item>();
   private readonly docPlaces = new Map<Y.Item, Place>();
+  /** Parents and map keys that update items name only through a neighbour, found once each. */
+  private readonly impliedParents = new Map<Y.Item, Parent>();
+  private readonly impliedSubs = new Map<Y.Item, string | null>();
   private readonly scope: UpdateScope = {
     sections: new Set(),
     tables: new Set(),
@@ -112,6 +120,10 @@ class ScopeResolver {
       this.scope.invalid.push(`item ${describeId(item.id)} has no resolvable parent`);
       return;
     }
+    if (parent === REMOVED) {
+      this.notePlace({ kind: 'removed' }, null, null, `writes at ${describeId(item.id)}`);
+      return;
+    }
     const parentSub = this.parentSubOf(item);
     this.checkContentFits(item, parent, parentSub);
     if (typeof parent === 'string') {
@@ -125,7 +137,7 @@ class ScopeResolver {
     }
     const place = this.placeOf(parent);
     this.notePlace(place, parent, parentSub, `writes at ${describeId(item.id)}`);
-    if (this.holdsAnnexNode(item)) this.scope.annexNodesChanged = true;
+    if (this.holdsAnnexNode(item) || (parentSub !== null && this.holdsAnnexNode(parent))) this.scope.annexNodesChanged = true;
   }
 
   private classifyDeletion(client: number, from: number, to: number): void {
@@ -156,22 +168,26 @@ class ScopeResolver {
     }
     const place = this.placeOf(parentType._item);
     this.notePlace(place, parentType._item, item.parentSub, `deletes ${describeId(item.id)}`);
-    if (this.holdsAnnexNode(item)) this.scope.annexNodesChanged = true;
+    if (this.holdsAnnexNode(item) || (item.parentSub !== null && this.holdsAnnexNode(parentType._item))) this.scope.annexNodesChanged = true;
   }
 
   /** Records what an edit at `place` (under `holder`, at map key `parentSub`) means. */
-  private notePlace(place: Place, holder: Y.Item, parentSub: string | null, what: string): void {
+  private notePlace(place: Place, holder: Y.Item | null, parentSub: string | null, what: string): void {
     switch (place.kind) {
       case 'section':
+        // Changed attributes are checked for the schema too: y-prosemirror deletes an element whose
+        // attributes fail validation, in every client.
         if (place.isSectionItself && parentSub !== null) {
           this.scope.structure.push({ kind: 'section-attribute', sectionId: place.sectionId, detail: `changes attribute "${parentSub}" of section ${place.sectionId}` });
+          if (holder) this.noteChangedParent(holder);
           return;
         }
         this.scope.sections.add(place.sectionId);
-        if (parentSub === null) this.noteChangedParent(holder);
+        // (A new element is checked in full through its parent, attributes included.)
+        if (holder && (parentSub === null || this.isInDoc(holder))) this.noteChangedParent(holder);
         return;
       case 'new-section':
-        if (parentSub === null) this.noteChangedParent(holder);
+        if (parentSub === null && holder) this.noteChangedParent(holder);
         return;
       case 'table':
         this.scope.tables.add(place.tableId);
@@ -241,39 +257,102 @@ class ScopeResolver {
   private isKnownNode = (name: string) => knownNodes.has(name);
   private isKnownMark = (key: string) => knownMarks.has(markNameOfKey(key));
 
-  private holdsAnnexNode(item: Y.Item): boolean {
+  private holdsAnnexNode(item: Y.Item | null): boolean {
+    if (!item) return false;
     const type = typeOf(item);
     return type instanceof Y.XmlElement && type.nodeName === ANNEX_TABLE_NODE;
   }
 
-  /** A root's name, or the item holding the type that is `item`'s parent; null if unresolvable. */
-  private parentOf(item: Y.Item, depth = 0): string | Y.Item | null {
-    const parent: unknown = item.parent;
-    if (typeof parent === 'string') return parent;
-    if (parent instanceof Y.ID) return this.findItem(parent);
-    if (depth > 1) return null;
-    // No parent written: it is the parent of a neighbour this item was inserted next to.
-    for (const neighbour of [item.origin, item.rightOrigin]) {
-      if (!neighbour) continue;
-      const sibling = this.findItem(neighbour);
-      if (!sibling) continue;
-      if (this.isInDoc(sibling)) {
-        const type = sibling.parent as Y.AbstractType<unknown> | null;
-        if (!type) return null;
-        if (type._item) return type._item;
-        return type === this.body ? BODY_FIELD : type === this.annex ? ANNEX_FIELD : null;
+  /**
+   * A root's name, or the item holding the type that is `item`'s parent; REMOVED when it was written
+   * next to content the report has garbage-collected (Yjs discards it); null if unresolvable.
+   * A paste or an offline session chains many new items through their neighbours: the chain is
+   * walked once, without recursion, and remembered for every item on it.
+   */
+  private parentOf(item: Y.Item): Parent {
+    const chain: Y.Item[] = [];
+    let current: Y.Item | null = item;
+    let found: Parent = null;
+    while (current) {
+      const parent: unknown = current.parent;
+      if (typeof parent === 'string') {
+        found = parent;
+        break;
       }
-      return this.parentOf(sibling, depth + 1);
+      if (parent instanceof Y.ID) {
+        found = this.findItem(parent) ?? (this.isCollected(parent) ? REMOVED : null);
+        break;
+      }
+      const known = this.impliedParents.get(current);
+      if (known !== undefined) {
+        found = known;
+        break;
+      }
+      // Until resolved, an item on the chain counts as unresolvable: a cycle of neighbours ends here.
+      this.impliedParents.set(current, null);
+      chain.push(current);
+      // No parent written: it is the parent of a neighbour this item was inserted next to.
+      let next: Y.Item | null = null;
+      for (const neighbour of [current.origin, current.rightOrigin]) {
+        if (!neighbour) continue;
+        const sibling = this.findItem(neighbour);
+        if (!sibling) {
+          if (!this.isCollected(neighbour)) continue;
+          found = REMOVED;
+          break;
+        }
+        if (this.isInDoc(sibling)) {
+          found = this.parentOfDocItem(sibling);
+          break;
+        }
+        next = sibling;
+        break;
+      }
+      current = next;
     }
-    return null;
+    for (const link of chain) this.impliedParents.set(link, found);
+    return found;
   }
 
-  private parentSubOf(item: Y.Item, depth = 0): string | null {
-    if (item.parentSub !== null || item.parent !== null) return item.parentSub;
-    // Map entries name their key only through the entry they replace.
-    const sibling = item.origin ? this.findItem(item.origin) : null;
-    if (!sibling || depth > 8) return null;
-    return this.isInDoc(sibling) ? sibling.parentSub : this.parentSubOf(sibling, depth + 1);
+  private parentOfDocItem(item: Y.Item): string | Y.Item | null {
+    const type = item.parent as Y.AbstractType<unknown> | null;
+    if (!type) return null;
+    if (type._item) return type._item;
+    return type === this.body ? BODY_FIELD : type === this.annex ? ANNEX_FIELD : null;
+  }
+
+  /** The report holds this clock only as garbage: the content around it was removed. */
+  private isCollected(id: Y.ID): boolean {
+    return id.clock < Y.getState(this.store, id.client) && this.findItem(id) === null;
+  }
+
+  private parentSubOf(item: Y.Item): string | null {
+    const chain: Y.Item[] = [];
+    let current: Y.Item | null = item;
+    let found: string | null = null;
+    while (current) {
+      if (current.parentSub !== null || current.parent !== null) {
+        found = current.parentSub;
+        break;
+      }
+      const known = this.impliedSubs.get(current);
+      if (known !== undefined) {
+        found = known;
+        break;
+      }
+      this.impliedSubs.set(current, null);
+      chain.push(current);
+      // Map entries name their key only through the entry they replace.
+      const sibling: Y.Item | null = current.origin ? this.findItem(current.origin) : null;
+      if (!sibling) break;
+      if (this.isInDoc(sibling)) {
+        found = sibling.parentSub;
+        break;
+      }
+      current = sibling;
+    }
+    for (const link of chain) this.impliedSubs.set(link, found);
+    return found;
   }
 
   private isInDoc(item: Y.Item): boolean {
@@ -330,7 +409,7 @@ class ScopeResolver {
     const parent = this.parentOf(holder);
     if (parent === BODY_FIELD) return { kind: 'new-section' };
     if (parent === ANNEX_FIELD) return { kind: 'table', tableId: this.parentSubOf(holder) ?? '' };
-    if (parent === null || typeof parent === 'string') return { kind: 'removed' };
+    if (parent === null || parent === REMOVED || typeof parent === 'string') return { kind: 'removed' };
     return this.deeper(this.placeOf(parent));
   }
 

@@ -1,0 +1,28 @@
+/** Who may write what: the one rule the browser shows and the server's guard enforces. */
+
+export type Role = 'lead' | 'editor' | 'viewer';
+
+/** What the database says about a section, as far as writing in it goes. */
+export interface SectionAccess {
+  departmentId: string | null;
+  locked: boolean;
+}
+
+export interface Writer {
+  role: Role;
+  departmentId: string;
+}
+
+export type EditRefusal = 'read-only' | 'locked' | 'not-yours';
+
+/**
+ * Why `writer` may not edit the content of a section, or null if they may. A locked section is
+ * final for everyone until the lead office unlocks it; otherwise the lead office writes anywhere
+ * and a department only in the sections assigned to it.
+ */
+export function sectionEditRefusal(writer: Writer, access: SectionAccess | undefined): EditRefusal | null {
+  if (writer.role === 'viewer') return 'read-only';
+  if (access?.locked) return 'locked';
+  if (writer.role === 'lead') return null;
+  return access?.departmentId === writer.departmentId ? null : 'not-yours';
+}

@@ -1,0 +1,220 @@
+import type { Editor } from '@tiptap/core';
+import { useEffect, useState } from 'react';
+import { api, type CommentInfo, type Me, type SectionComparison, type SectionHistory, type SectionInfo } from '../api.js';
+import { anchorOfSelection, revealAnchor } from '../editor/comment-anchor.js';
+import { useI18n } from '../i18n.js';
+
+interface SectionPanelProps {
+  reportId: string;
+  me: Me;
+  section: SectionInfo;
+  comments: CommentInfo[];
+  editor: Editor | null;
+  /** Changes whenever the section's history may have grown. */
+  revision: number;
+  onClose(): void;
+  onError(message: string): void;
+}
+
+function formatTime(at: number, language: string): string {
+  return new Date(at).toLocaleString(language === 'en' ? 'en-GB' : 'zh-CN', { year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit' });
+}
+
+/** One section's comment threads and its history, beside the editor. */
+export function SectionPanel(props: SectionPanelProps) {
+  const { t } = useI18n();
+  const [tab, setTab] = useState<'comments' | 'history'>('comments');
+  return (
+    <aside className="section-panel" aria-label={`${props.section.title}`} data-testid="section-panel">
+      <header className="section-panel-header">
+        <h2>{props.section.title}</h2>
+        <button type="button" className="link-button" onClick={props.onClose} aria-label={t('close')}>×</button>
+      </header>
+      <div role="tablist" className="tabs">
+        <button type="button" role="tab" aria-selected={tab === 'comments'} onClick={() => setTab('comments')}>{t('comments')}</button>
+        <button type="button" role="tab" aria-selected={tab === 'history'} data-testid="history-tab" onClick={() => setTab('history')}>{t('history')}</button>
+      </div>
+      {tab === 'comments' ? <CommentThreads {...props} /> : <HistoryView {...props} />}
+    </aside>
+  );
+}
+
+function CommentThreads({ reportId, me, section, comments, editor, onError }: SectionPanelProps) {
+  const { t, language } = useI18n();
+  const [draft, setDraft] = useState('');
+  const [replyTo, setReplyTo] = useState<string | null>(null);
+  const [reply, setReply] = useState('');
+  const [showResolved, setShowResolved] = useState(false);
+  const threads = comments.filter((c) => c.threadId === null && (showResolved || c.resolvedAt === null));
+  const repliesOf = (id: string) => comments.filter((c) => c.threadId === id);
+
+  const post = async (body: string, thread?: string) => {
+    const selection = editor && !thread ? anchorOfSelection(editor) : null;
+    const anchored = selection && selection.sectionId === section.id ? selection : null;
+    await api.addComment(reportId, { section: section.id, body, thread, anchor: anchored?.anchor, quote: anchored?.quote });
+  };
+
+  return (
+    <div className="comment-threads">
+      {me.role !== 'viewer' && (
+        <form
+          className="comment-form"
+          onSubmit={(event) => {
+            event.preventDefault();
+            post(draft).then(() => setDraft(''), (error: Error) => onError(error.message));
+          }}
+        >
+          <label>
+            {t('newComment')}
+            <textarea value={draft} onChange={(event) => setDraft(event.target.value)} placeholder={t('commentHint')} data-testid="comment-input" />
+          </label>
+          <button type="submit" disabled={draft.trim() === ''}>{t('postComment')}</button>
+        </form>
+      )}
+      <label className="muted small">
+        <input type="checkbox" checked={showResolved} onChange={(event) => setShowResolved(event.target.checked)} /> {t('showResolved')}
+      </label>
+      {threads.length === 0 && <p className="muted">{t('noComments')}</p>}
+      <ol className="threads">
+        {threads.map((thread) => (
+          <li key={thread.id} className={`thread kind-${thread.kind}${thread.resolvedAt ? ' is-resolved' : ''}`} data-testid="comment-thread">
+            {[thread, ...repliesOf(thread.id)].map((comment) => (
+              <article key={comment.id} className="comment">
+                <header>
+                  <span className="presence-dot" style={{ background: comment.color }} aria-hidden="true" />
+                  <strong>{comment.userName}</strong>
+                  {comment.kind === 'return' && <span className="state-badge state-returned">{t('returnedWithComment')}</span>}
+                  <time className="muted">{formatTime(comment.at, language)}</time>
+                </header>
+                {comment.quote && (
+                  <button
+                    type="button"
+                    className="comment-quote"
+                    onClick={() => {
+                      if (!editor || !comment.anchor || !revealAnchor(editor, comment.anchor)) onError(t('anchorGone'));
+                    }}
+                  >
+                    “{comment.quote}”
+                  </button>
+                )}
+                <p className="comment-body">{comment.body}</p>
+              </article>
+            ))}
+            <div className="thread-actions">
+              {me.role !== 'viewer' && !thread.resolvedAt && (
+                <button type="button" className="link-button" onClick={() => { setReplyTo(thread.id); setReply(''); }}>{t('reply')}</button>
+              )}
+              {!thread.resolvedAt && (
+                <button
+                  type="button"
+                  className="link-button"
+                  onClick={() => api.resolveComment(reportId, thread.id).catch((error: Error) => onError(error.message))}
+                >
+                  {t('resolve')}
+                </button>
+              )}
+              {thread.resolvedAt && <span className="muted">{t('resolved')}</span>}
+            </div>
+            {replyTo === thread.id && (
+              <form
+                className="comment-form"
+                onSubmit={(event) => {
+                  event.preventDefault();
+                  post(reply, thread.id).then(() => setReplyTo(null), (error: Error) => onError(error.message));
+                }}
+              >
+                <textarea value={reply} onChange={(event) => setReply(event.target.value)} aria-label={t('reply')} />
+                <button type="submit" disabled={reply.trim() === ''}>{t('postComment')}</button>
+              </form>
+            )}
+          </li>
+        ))}
+      </ol>
+    </div>
+  );
+}
+
+const auditKey: Record<string, Parameters<ReturnType<typeof useI18n>['t']>[0]> = {
+  assign: 'auditAssign',
+  deadline: 'auditDeadline',
+  lock: 'auditLock',
+  unlock: 'auditUnlock',
+  submit: 'auditSubmit',
+  approve: 'auditApprove',
+  return: 'auditReturn',
+  restore: 'auditRestore',
+  'add-section': 'auditAdd',
+  'remove-section': 'auditRemove',
+  'move-section': 'auditMove',
+  'retitle-section': 'auditRetitle',
+};
+
+type HistoryItem =
+  | { kind: 'change'; at: number; change: SectionHistory['changes'][number] }
+  | { kind: 'audit'; at: number; entry: SectionHistory['audit'][number] };
+
+function HistoryView({ reportId, me, section, revision, onError }: SectionPanelProps) {
+  const { t, language } = useI18n();
+  const [history, setHistory] = useState<SectionHistory | null>(null);
+  const [comparison, setComparison] = useState<SectionComparison | null>(null);
+
+  useEffect(() => {
+    api.history(reportId, section.id).then(setHistory, (error: Error) => onError(error.message));
+  }, [reportId, section.id, revision, onError]);
+
+  if (!history) return <p className="muted">{t('loading')}</p>;
+  const items: HistoryItem[] = [
+    ...history.changes.map((change) => ({ kind: 'change' as const, at: change.endedAt, change })),
+    ...history.audit.map((entry) => ({ kind: 'audit' as const, at: entry.at, entry })),
+  ].sort((a, b) => b.at - a.at);
+
+  return (
+    <div className="history">
+      {comparison && (
+        <section className="comparison" aria-label={t('compare')} data-testid="comparison">
+          <header>
+            <strong>{t('compareTitle').replace('{seq}', String(comparison.from))}</strong>
+            <button type="button" className="link-button" onClick={() => setComparison(null)}>{t('close')}</button>
+          </header>
+          <p className="diff">
+            {comparison.parts.map((part, index) =>
+              part.kind === 'added' ? <ins key={index}>{part.text}</ins> : part.kind === 'removed' ? <del key={index}>{part.text}</del> : <span key={index}>{part.text}</span>,
+            )}
+          </p>
+        </section>
+      )}
+      <ol className="history-list">
+        {items.map((item) =>
+          item.kind === 'change' ? (
+            <li key={`c${item.change.toSeq}`} data-testid="history-change">
+              <strong>{item.change.userName ?? t('systemUser')}</strong> · {t('editedTimes').replace('{n}', String(item.change.edits))}
+              <time className="muted"> {formatTime(item.at, language)}</time>
+              <span className="history-actions">
+                <button type="button" className="link-button" data-testid="compare-button" onClick={() => api.compare(reportId, section.id, item.change.toSeq).then(setComparison, (error: Error) => onError(error.message))}>
+                  {t('compareWithNow')}
+                </button>
+                {me.role === 'lead' && (
+                  <button
+                    type="button"
+                    className="link-button"
+                    onClick={() => {
+                      if (window.confirm(t('restoreConfirm'))) api.restore(reportId, section.id, item.change.toSeq).catch((error: Error) => onError(error.message));
+                    }}
+                  >
+                    {t('restore')}
+                  </button>
+                )}
+              </span>
+            </li>
+          ) : (
+            <li key={`a${item.entry.id}`} className="history-audit" data-testid="history-audit" data-action={item.entry.action}>
+              <strong>{item.entry.userName ?? t('systemUser')}</strong> · {t(auditKey[item.entry.action] ?? 'auditOther')}
+              {typeof item.entry.detail.comment === 'string' && <q> {item.entry.detail.comment}</q>}
+              <time className="muted"> {formatTime(item.at, language)}</time>
+            </li>
+          ),
+        )}
+      </ol>
+    </div>
+  );
+}

@@ -1,0 +1,112 @@
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { connectClient, firstReportId, login, sectionText, waitForDoc } from '../support/clients.js';
+import { launchChromium, loginInNewContext, paragraphText, placeCaret } from '../support/browser.js';
+import { startServer, type ServerProcess } from '../support/server-process.js';
+
+let server: ServerProcess;
+let browser: Browser;
+let reportId: string;
+
+beforeAll(async () => {
+  server = await startServer();
+  browser = await launchChromium();
+  reportId = await firstReportId(server.url, await login(server.url, 'lead'));
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.kill('SIGTERM');
+});
+
+const SECTION = 'other';
+const section = (page: Page) => page.locator(`[data-section-id="${SECTION}"]`);
+
+async function openDashboard(page: Page) {
+  await page.getByTestId('dashboard-tab').click();
+  await page.getByTestId(`dashboard-row-${SECTION}`).waitFor();
+}
+
+async function openEditor(page: Page) {
+  await page.getByRole('tab', { name: '编辑' }).click();
+  await section(page).waitFor();
+}
+
+describe('the lead office runs a section from assignment to lock', () => {
+  it('assign, write, submit, return with a comment, fix, resubmit, approve and lock — each seen live, with history and compare', async () => {
+    const lead = await loginInNewContext(browser, server.url, `/reports/${reportId}`, 'lead');
+    const finance = await loginInNewContext(browser, server.url, `/reports/${reportId}`, 'finance');
+    const watcher = connectClient(server.wsUrl, reportId, await login(server.url, 'env'));
+    try {
+      await watcher.synced;
+      // Before the assignment the section is the lead office's: read-only for finance.
+      await expect.poll(() => section(finance.page).getAttribute('data-editable')).toBe('false');
+
+      await openDashboard(lead.page);
+      await lead.page.getByTestId(`assign-${SECTION}`).selectOption('finance');
+      await expect.poll(() => section(finance.page).getAttribute('data-editable')).toBe('true');
+
+      await placeCaret(finance.page, SECTION, 'end');
+      await finance.page.keyboard.type('本年度未收取信息处理费。');
+      await waitForDoc(watcher.doc, () => sectionText(watcher.body, SECTION).toString().includes('本年度未收取信息处理费。'), 'finance text to reach the server');
+
+      await openDashboard(finance.page);
+      await finance.page.getByTestId(`submit-${SECTION}`).click();
+      await expect.poll(() => lead.page.getByTestId(`state-${SECTION}`).textContent()).toBe('已提交');
+
+      await lead.page.getByTestId(`return-${SECTION}`).click();
+      await lead.page.getByTestId(`return-comment-${SECTION}`).fill('请写明依据的文件。');
+      await lead.page.getByTestId(`confirm-return-${SECTION}`).click();
+      await expect.poll(() => finance.page.getByTestId(`state-${SECTION}`).textContent()).toBe('已退回');
+
+      // Finance reads the return comment beside the section and fixes the text.
+      await finance.page.getByTestId(`dashboard-row-${SECTION}`).getByRole('button', { name: '六、其他需要报告的事项' }).click();
+      const returned = finance.page.locator('.thread.kind-return');
+      await expect.poll(() => returned.textContent()).toContain('请写明依据的文件。');
+      await placeCaret(finance.page, SECTION, 'end');
+      await finance.page.keyboard.type('依据财税〔2024〕14号文件。');
+      await waitForDoc(watcher.doc, () => sectionText(watcher.body, SECTION).toString().includes('依据财税〔2024〕14号文件。'), 'the fix to reach the server');
+      await openDashboard(finance.page);
+      await finance.page.getByTestId(`submit-${SECTION}`).click();
+      await expect.poll(() => lead.page.getByTestId(`state-${SECTION}`).textContent()).toBe('已提交');
+
+      await lead.page.getByTestId(`approve-${SECTION}`).click();
+      await expect.poll(() => lead.page.getByTestId(`state-${SECTION}`).textContent()).toBe('已审定');
+      await openEditor(finance.page);
+      await expect.poll(() => section(finance.page).getAttribute('data-editable')).toBe('true');
+      await lead.page.getByTestId(`lock-${SECTION}`).click();
+
+      // The lock reaches finance's open editor at once, and finance is told.
+      await expect.poll(() => section(finance.page).getAttribute('data-editable')).toBe('false');
+      await expect.poll(() => finance.page.getByTestId('notice').textContent()).toContain('已被锁定');
+      const locked = await paragraphText(finance.page, SECTION);
+      await section(finance.page).locator('.report-section-body p').first().click();
+      await finance.page.keyboard.type('锁定后不应出现');
+      expect(await paragraphText(finance.page, SECTION)).toBe(locked);
+
+      // The lead office sees every step in the section's history and the fix in the comparison.
+      await openEditor(lead.page);
+      await lead.page.getByRole('navigation').getByRole('link', { name: '六、其他需要报告的事项' }).click();
+      await lead.page.getByTestId('history-tab').click();
+      const actions = lead.page.getByTestId('history-audit');
+      await expect.poll(async () => (await actions.evaluateAll((items) => items.map((item) => item.getAttribute('data-action')))).reverse()).toEqual([
+        'assign',
+        'submit',
+        'return',
+        'submit',
+        'approve',
+        'lock',
+      ]);
+      // Newest first: the fix, then finance's first draft; compare that draft with now.
+      await lead.page.getByTestId('history-change').nth(1).getByTestId('compare-button').click();
+      const comparison = lead.page.getByTestId('comparison');
+      await expect.poll(() => comparison.locator('ins').allTextContents()).toEqual(['依据财税〔2024〕14号文件。']);
+      expect(await comparison.locator('del').count()).toBe(0);
+      expect(sectionText(watcher.body, SECTION).toString()).not.toContain('锁定后不应出现');
+    } finally {
+      watcher.destroy();
+      await lead.context.close();
+      await finance.context.close();
+    }
+  });
+});
