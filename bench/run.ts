@@ -12,6 +12,7 @@ import { inspectUpdate } from '../server/collab/update-inspection.js';
 import { openDatabase } from '../server/db/database.js';
 import { seedDemoIfEmpty } from '../server/demo/seed-demo.js';
 import { sectionText } from '../tests/support/clients.js';
+import { benchGuard } from './guard-bench.js';
 
 function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
@@ -79,6 +80,8 @@ t = performance.now();
 const snapshotted = await store.load(reportId);
 record(`load report after compaction`, `${(performance.now() - t).toFixed(1)} ms`, 'target < 50 ms (server side)');
 snapshotted.doc.destroy();
+
+await benchGuard(store, reportId, record, summarise);
 
 fs.mkdirSync('bench/results', { recursive: true });
 fs.writeFileSync(

@@ -26,3 +26,8 @@ export function sectionEditRefusal(writer: Writer, access: SectionAccess | undef
   if (writer.role === 'lead') return null;
   return access?.departmentId === writer.departmentId ? null : 'not-yours';
 }
+
+/** Adding, removing, re-attributing sections and placing annex tables: the lead office's alone. */
+export function mayChangeStructure(writer: Writer): boolean {
+  return writer.role === 'lead';
+}

@@ -5,6 +5,7 @@ import { yUndoPluginKey } from '@tiptap/y-tiptap';
 import { useEffect, useRef } from 'react';
 import { BODY_FIELD } from '../../blocks/contract.js';
 import { reportExtensions } from '../../blocks/extensions.js';
+import { mayChangeStructure } from '../../blocks/section/permissions.js';
 import { Section } from '../../blocks/section/section.js';
 import { SectionView } from '../../blocks/section/view.js';
 import type { Me } from '../api.js';
@@ -51,6 +52,7 @@ export function ReportEditor({ connection, me, canEdit, onBlocked, onEditor }: R
         CollaborationCaret.configure({ provider, user: { name: me.name, color: me.color } }),
         SectionPermissions.configure({
           canEdit: (sectionId) => latest.current.canEdit(sectionId),
+          canMoveTables: () => mayChangeStructure({ role: me.role, departmentId: me.department }),
           onBlocked: (sectionId) => latest.current.onBlocked(sectionId),
         }),
       ],

@@ -18,7 +18,7 @@ const describe = (item: Y.Item) => `${item.id.client}:${item.id.clock}`;
  * each honest client would "repair" it itself — possibly in a section it may not edit — and be
  * refused in a loop; the server deletes it once, as the authority, before anyone sees it.
  *
- * Only the types whose children changed are checked, plus in full the elements the update
+ * Only the types whose children or attributes changed are checked, plus in full the elements the update
  * created; the cost grows with the edit, not with the report.
  */
 export function findSchemaViolations(
@@ -83,8 +83,15 @@ class ContentChecker {
   }
 
   private checkBody(body: Y.XmlFragment): void {
+    const children = body.toArray();
+    // A section already in the report keeps its id: a new section repeating it is the duplicate,
+    // wherever it was inserted.
+    const established = new Set<unknown>();
+    for (const child of children) {
+      if (child instanceof Y.XmlElement && !this.isNew(child._item!)) established.add(child.getAttribute('sectionId'));
+    }
     const ids = new Set<string>();
-    for (const child of body.toArray()) {
+    for (const child of children) {
       const item = child._item!;
       if (this.condemned.has(item)) continue;
       if (!(child instanceof Y.XmlElement) || child.nodeName !== SECTION_NODE) {
@@ -92,7 +99,7 @@ class ContentChecker {
         continue;
       }
       const sectionId: unknown = child.getAttribute('sectionId');
-      if (typeof sectionId === 'string' && ids.has(sectionId)) {
+      if (typeof sectionId === 'string' && (ids.has(sectionId) || (this.isNew(item) && established.has(sectionId)))) {
         this.condemn(item, `section id "${sectionId}" is used twice`);
         continue;
       }
@@ -123,12 +130,25 @@ class ContentChecker {
           this.condemn(item, childReason);
           continue;
         }
-        match = match?.matchType(childType!) ?? null;
+        const next: ContentMatch | null = match?.matchType(childType!) ?? null;
+        // A child the update just put where it cannot be goes, not the element around it.
+        if (!next && this.isNew(item)) {
+          this.condemn(item, `<${element.nodeName}> ${describe(element._item!)} cannot hold <${child.nodeName}> there`);
+          continue;
+        }
+        match = next;
       } else if (child instanceof Y.XmlText) {
         const marksReason = this.checkText(child, nodeType);
         if (marksReason === 'text-invalid') continue;
         if (marksReason) return marksReason;
-        if (child.length > 0) match = match?.matchType(this.schema.nodes.text!) ?? null;
+        if (child.length > 0) {
+          const next: ContentMatch | null = match?.matchType(this.schema.nodes.text!) ?? null;
+          if (!next && this.isNew(item)) {
+            this.condemn(item, `<${element.nodeName}> ${describe(element._item!)} cannot hold <text> there`);
+            continue;
+          }
+          match = next;
+        }
       } else {
         return `<${element.nodeName}> holds something that is neither element nor text`;
       }

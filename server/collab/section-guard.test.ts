@@ -158,7 +158,7 @@ describe('explaining a refusal', () => {
     expect(judge(finance, { structure: [rename, addTopLevel] })).toEqual({
       allowed: false,
       sectionId: 'overview-finance',
-      reason: '只有政府办可以调整报告结构（structure is lead-only: changes attribute "title" of section overview-finance）',
+      reason: '章节 overview-finance：只有政府办可以调整报告结构（structure is lead-only: changes attribute "title" of section overview-finance）',
     });
   });
 
@@ -166,7 +166,7 @@ describe('explaining a refusal', () => {
     expect(judge(finance, { sections: ['overview-finance'], tables: ['B@finance'], structure: [deleteSection('overview-finance')] })).toEqual({
       allowed: false,
       sectionId: 'overview-finance',
-      reason: '只有政府办可以调整报告结构（structure is lead-only: deletes section overview-finance）',
+      reason: '章节 overview-finance：只有政府办可以调整报告结构（structure is lead-only: deletes section overview-finance）',
     });
   });
 

@@ -1,17 +1,11 @@
-import type { Role } from '../db/types.js';
+import { mayChangeStructure, sectionEditRefusal, type SectionAccess, type Writer } from '../../blocks/section/permissions.js';
 import type { UpdateScope } from './update-scope.js';
 
 /** What the database says about one section, as the guard needs it. */
-export interface SectionRule {
-  departmentId: string | null;
-  locked: boolean;
-}
+export type SectionRule = SectionAccess;
 
 /** Who is editing. */
-export interface Editor {
-  role: Role;
-  departmentId: string;
-}
+export type Editor = Writer;
 
 export type EditVerdict = { allowed: true } | { allowed: false; sectionId: string | null; reason: string };
 
@@ -29,17 +23,21 @@ export function judgeEdit(
   sectionOfTable: (tableId: string) => string | null,
 ): EditVerdict {
   if (editor.role === 'viewer') return refuse(null, '只读用户不能修改报告（read-only user）');
-  if (editor.role !== 'lead' && scope.structure.length > 0) {
+  if (!mayChangeStructure(editor) && scope.structure.length > 0) {
     const change = scope.structure[0]!;
-    return refuse(change.sectionId, `只有政府办可以调整报告结构（structure is lead-only: ${change.detail}）`);
+    const where = change.sectionId ? `章节 ${change.sectionId}：` : '';
+    return refuse(change.sectionId, `${where}只有政府办可以调整报告结构（structure is lead-only: ${change.detail}）`);
   }
   const check = (sectionId: string, what: string): EditVerdict | null => {
-    const rule = rules.get(sectionId);
-    if (rule?.locked) return refuse(sectionId, `章节 ${sectionId} 已锁定（locked）${what}`);
-    if (editor.role === 'lead') return null;
-    if (!rule || rule.departmentId !== editor.departmentId) return refuse(sectionId, `章节 ${sectionId} 不属于本部门（not your section）${what}`);
+    const refusal = sectionEditRefusal(editor, rules.get(sectionId));
+    if (refusal === 'locked') return refuse(sectionId, `章节 ${sectionId} 已锁定（locked）${what}`);
+    if (refusal === 'not-yours') return refuse(sectionId, `章节 ${sectionId} 不属于本部门（not your section）${what}`);
     return null;
   };
+  // A locked section's attributes (its title, its id) are as final as its text.
+  for (const change of scope.structure) {
+    if (change.sectionId !== null && rules.get(change.sectionId)?.locked) return refuse(change.sectionId, `章节 ${change.sectionId} 已锁定（locked）`);
+  }
   for (const sectionId of scope.sections) {
     const verdict = check(sectionId, '');
     if (verdict) return verdict;
@@ -47,7 +45,7 @@ export function judgeEdit(
   for (const tableId of scope.tables) {
     const sectionId = sectionOfTable(tableId);
     if (sectionId === null) {
-      if (editor.role === 'lead') continue;
+      if (mayChangeStructure(editor)) continue;
       return refuse(null, `附表 ${tableId} 不在任何章节中（table not placed in a section）`);
     }
     const verdict = check(sectionId, `，附表 ${tableId}`);

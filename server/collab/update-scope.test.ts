@@ -264,7 +264,7 @@ describe('resolving the scope of an edit inside a section', () => {
     expect(summary(scopeOf(server, onlyEdit(client)))).toEqual({ ...nothing, sections: [sectionId], changedParents: [itemId(element)] });
   });
 
-  it('counts inserting an annex table node into a section as content of that section that moves tables', () => {
+  it('reports placing an annex table node in a section as a lead-only annex-table change of that section', () => {
     const server = serverReport();
     const client = clientOf(server);
     const section = sectionOf(client.body, 'proactive');
@@ -276,11 +276,12 @@ describe('resolving the scope of an edit inside a section', () => {
       ...nothing,
       sections: ['proactive'],
       changedParents: [itemId(section)],
+      structure: [{ kind: 'annex-table', sectionId: 'proactive' }],
       annexNodesChanged: true,
     });
   });
 
-  it('counts deleting an annex table node as a change of which section holds which table', () => {
+  it('reports removing an annex table node as a lead-only annex-table change, since it decides who writes the table', () => {
     const server = serverReport();
     const lead = clientOf(server);
     const node = new Y.XmlElement('annexTable');
@@ -298,11 +299,12 @@ describe('resolving the scope of an edit inside a section', () => {
       sections: ['proactive'],
       // The node loses its attribute too; the schema check skips what was deleted.
       changedParents: [itemId(section), itemId(removed)].sort(),
+      structure: [{ kind: 'annex-table', sectionId: 'proactive' }],
       annexNodesChanged: true,
     });
   });
 
-  it('counts changing the table id of an annex table node as a change of which section holds which table', () => {
+  it('reports re-pointing an annex table node to another table as a lead-only annex-table change', () => {
     const server = serverReport();
     const lead = clientOf(server);
     const node = new Y.XmlElement('annexTable');
@@ -318,6 +320,7 @@ describe('resolving the scope of an edit inside a section', () => {
       ...nothing,
       sections: ['proactive'],
       changedParents: [itemId(existing)],
+      structure: [{ kind: 'annex-table', sectionId: 'proactive' }],
       annexNodesChanged: true,
     });
   });

@@ -137,7 +137,7 @@ class ScopeResolver {
     }
     const place = this.placeOf(parent);
     this.notePlace(place, parent, parentSub, `writes at ${describeId(item.id)}`);
-    if (this.holdsAnnexNode(item) || (parentSub !== null && this.holdsAnnexNode(parent))) this.scope.annexNodesChanged = true;
+    if (this.holdsAnnexNode(item) || (parentSub !== null && this.holdsAnnexNode(parent))) this.noteAnnexNodeChange(place, `places or re-points an annex table at ${describeId(item.id)}`);
   }
 
   private classifyDeletion(client: number, from: number, to: number): void {
@@ -168,7 +168,7 @@ class ScopeResolver {
     }
     const place = this.placeOf(parentType._item);
     this.notePlace(place, parentType._item, item.parentSub, `deletes ${describeId(item.id)}`);
-    if (this.holdsAnnexNode(item) || (item.parentSub !== null && this.holdsAnnexNode(parentType._item))) this.scope.annexNodesChanged = true;
+    if (this.holdsAnnexNode(item) || (item.parentSub !== null && this.holdsAnnexNode(parentType._item))) this.noteAnnexNodeChange(place, `removes an annex table at ${describeId(item.id)}`);
   }
 
   /** Records what an edit at `place` (under `holder`, at map key `parentSub`) means. */
@@ -256,6 +256,18 @@ class ScopeResolver {
 
   private isKnownNode = (name: string) => knownNodes.has(name);
   private isKnownMark = (key: string) => knownMarks.has(markNameOfKey(key));
+
+  /**
+   * Which section holds a table decides who writes its cells, so placing, removing or re-pointing
+   * an annex table node is the lead office's: a department could otherwise claim another's table.
+   */
+  private noteAnnexNodeChange(place: Place, detail: string): void {
+    this.scope.annexNodesChanged = true;
+    const sectionId = place.kind === 'section' ? place.sectionId : null;
+    // A node and its attributes arrive together: one change per section says it.
+    if (this.scope.structure.some((change) => change.kind === 'annex-table' && change.sectionId === sectionId)) return;
+    this.scope.structure.push({ kind: 'annex-table', sectionId, detail });
+  }
 
   private holdsAnnexNode(item: Y.Item | null): boolean {
     if (!item) return false;

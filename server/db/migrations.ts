@@ -89,6 +89,16 @@ const migrations: Record<string, Migration> = {
         .addPrimaryKeyConstraint('update_sections_pk', ['report_id', 'section_id', 'seq'])
         .addForeignKeyConstraint('update_sections_update', ['report_id', 'seq'], 'update_log', ['report_id', 'seq'], (fk) => fk.onDelete('cascade'))
         .execute();
+      // The sections an update touched travel with it in one INSERT; the index is filled here, in
+      // the same statement, so logging stays a single cheap write per keystroke.
+      await db.schema.alterTable('update_log').addColumn('sections', 'text').execute();
+      await sql`
+        CREATE TRIGGER update_log_index_sections AFTER INSERT ON update_log
+        WHEN NEW.sections IS NOT NULL
+        BEGIN
+          INSERT INTO update_sections (report_id, section_id, seq)
+          SELECT NEW.report_id, value, NEW.seq FROM json_each(NEW.sections);
+        END`.execute(db);
       await db.schema
         .createTable('audit_log')
         .addColumn('id', 'integer', (c) => c.primaryKey().autoIncrement())

@@ -10,10 +10,11 @@ export interface SectionChange {
 
 /** Writes a section's row (creating it if the section had none) and returns it. */
 export async function saveSectionRow(db: Db, reportId: string, sectionId: string, change: SectionChange) {
+  const hasChange = Object.keys(change).length > 0;
   await db
     .insertInto('sections')
     .values({ report_id: reportId, section_id: sectionId, department_id: null, ...change })
-    .onConflict((oc) => oc.columns(['report_id', 'section_id']).doUpdateSet(change))
+    .onConflict((oc) => (hasChange ? oc.columns(['report_id', 'section_id']).doUpdateSet(change) : oc.columns(['report_id', 'section_id']).doNothing()))
     .execute();
   return db
     .selectFrom('sections')

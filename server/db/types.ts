@@ -1,6 +1,8 @@
 import type { ColumnType, Generated, Insertable, Selectable } from 'kysely';
 
-export type Role = 'lead' | 'editor' | 'viewer';
+import type { Role } from '../../blocks/section/permissions.js';
+
+export type { Role };
 export type SectionState = 'draft' | 'submitted' | 'approved' | 'returned';
 
 export interface DistrictTable {
@@ -62,6 +64,8 @@ export interface UpdateLogTable {
   /** Null for updates the system wrote itself (the seeded template). */
   user_id: number | null;
   created_at: number;
+  /** JSON array of the section ids the update touched; a trigger indexes them in update_sections. */
+  sections: ColumnType<string | null, string | null | undefined, never>;
 }
 
 /** Which sections each logged update touched: the per-section history. */

@@ -35,20 +35,17 @@ export async function appendUpdate(
   entry: { reportId: string; seq: number; data: Uint8Array; userId: number | null; now: number; sectionIds?: Iterable<string> },
 ) {
   const sectionIds = [...(entry.sectionIds ?? [])];
-  const insert = async (trx: Db) => {
-    await trx
-      .insertInto('update_log')
-      .values({ report_id: entry.reportId, seq: entry.seq, data: entry.data, user_id: entry.userId, created_at: entry.now })
-      .execute();
-    if (sectionIds.length > 0) {
-      await trx
-        .insertInto('update_sections')
-        .values(sectionIds.map((sectionId) => ({ report_id: entry.reportId, section_id: sectionId, seq: entry.seq })))
-        .execute();
-    }
-  };
-  if (sectionIds.length === 0 || db.isTransaction) await insert(db);
-  else await db.transaction().execute(insert);
+  await db
+    .insertInto('update_log')
+    .values({
+      report_id: entry.reportId,
+      seq: entry.seq,
+      data: entry.data,
+      user_id: entry.userId,
+      created_at: entry.now,
+      sections: sectionIds.length > 0 ? JSON.stringify(sectionIds) : null,
+    })
+    .execute();
 }
 
 /** The nearest snapshot at or before `seq` and the updates after it up to `seq`: the report as it was then. */

@@ -1,0 +1,532 @@
+import SQLite from 'better-sqlite3';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import * as Y from 'yjs';
+import { BODY_FIELD, CloseCode } from '../blocks/contract.js';
+import { findSectionElement } from '../blocks/report-json.js';
+import { connectClient, firstReportId, login, sectionText, waitForClose, waitForDoc, type TestClient } from './support/clients.js';
+import { startServer, type ServerProcess } from './support/server-process.js';
+
+// The lead office's workflow API against the real server (its own process, its own SQLite file),
+// with stock y-websocket clients where the workflow must reach the collaboration socket.
+
+let server: ServerProcess;
+let reportId: string;
+const cookies = new Map<string, string>();
+const clients: TestClient[] = [];
+/** The lead office, connected for the whole file: it sees every change the server broadcasts. */
+let observer: TestClient;
+
+async function cookieOf(username: string): Promise<string> {
+  let cookie = cookies.get(username);
+  if (!cookie) {
+    cookie = await login(server.url, username);
+    cookies.set(username, cookie);
+  }
+  return cookie;
+}
+
+beforeAll(async () => {
+  server = await startServer();
+  reportId = await firstReportId(server.url, await cookieOf('lead'));
+  observer = await syncedClient('lead');
+});
+
+afterAll(async () => {
+  for (const client of clients) client.destroy();
+  await server?.kill('SIGTERM');
+});
+
+async function syncedClient(username: string): Promise<TestClient> {
+  const client = connectClient(server.wsUrl, reportId, await cookieOf(username));
+  clients.push(client);
+  await client.synced;
+  return client;
+}
+
+interface ApiAnswer {
+  status: number;
+  json: any;
+}
+
+/** A request to the report's API (`path` is relative to /api/reports/:id/). */
+async function api(
+  username: string,
+  method: 'GET' | 'POST' | 'DELETE',
+  path: string,
+  body?: unknown,
+  options: { raw?: string; contentType?: string } = {},
+): Promise<ApiAnswer> {
+  const headers: Record<string, string> = { cookie: await cookieOf(username) };
+  let payload: string | undefined;
+  if (options.raw !== undefined) {
+    payload = options.raw;
+    headers['content-type'] = options.contentType ?? 'application/json';
+  } else if (body !== undefined) {
+    payload = JSON.stringify(body);
+    headers['content-type'] = options.contentType ?? 'application/json';
+  }
+  const response = await fetch(`${server.url}/api/reports/${reportId}/${path}`, { method, headers, body: payload });
+  const text = await response.text();
+  let json: unknown = null;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    json = text;
+  }
+  return { status: response.status, json };
+}
+
+interface SectionEntry {
+  id: string;
+  title: string;
+  level: number;
+  department: string | null;
+  state: string;
+  locked: boolean;
+  deadline: string | null;
+}
+
+async function sections(): Promise<SectionEntry[]> {
+  const answer = await api('lead', 'GET', 'sections');
+  expect(answer.status).toBe(200);
+  return answer.json as SectionEntry[];
+}
+
+async function sectionEntry(sectionId: string): Promise<SectionEntry | undefined> {
+  return (await sections()).find((entry) => entry.id === sectionId);
+}
+
+/** The workflow's own record: what `GET /sections` shows minus the fields edits change. */
+async function workflowState() {
+  return (await sections()).map(({ id, title, level, department, state, locked, deadline }) => ({ id, title, level, department, state, locked, deadline }));
+}
+
+function storedUpdates(): number {
+  const db = new SQLite(server.dbFile, { readonly: true, fileMustExist: true });
+  try {
+    return (db.prepare('select count(*) as n from update_log').get() as { n: number }).n;
+  } finally {
+    db.close();
+  }
+}
+
+function expectError(answer: ApiAnswer, status: number, code: string): void {
+  expect(answer.status, JSON.stringify(answer.json)).toBe(status);
+  expect(answer.json).toMatchObject({ error: { code, message: expect.any(String) } });
+  expect((answer.json as { error: { message: string } }).error.message.length).toBeGreaterThan(0);
+}
+
+describe('only the lead office runs the workflow', () => {
+  it.each([
+    ['assigning a section', 'POST', 'sections/overview-food/assign', { department: 'finance' }],
+    ['setting a deadline', 'POST', 'sections/overview-food/deadline', { deadline: '2025-12-31' }],
+    ['locking a section', 'POST', 'sections/overview-food/lock', undefined],
+    ['unlocking a section', 'POST', 'sections/overview-food/unlock', undefined],
+    ['approving its own section', 'POST', 'sections/overview-finance/approve', undefined],
+    ['returning a section', 'POST', 'sections/overview-finance/return', { comment: '请修改' }],
+    ['adding a section', 'POST', 'sections', { title: '七、财政局自加', level: 1, id: 'finance-added' }],
+    ['removing a section', 'DELETE', 'sections/overview-food', undefined],
+    ['moving a section', 'POST', 'sections/overview-food/move', { index: 0 }],
+    ['retitling a section', 'POST', 'sections/overview-food/retitle', { title: '改过的标题' }],
+    ['restoring an earlier version', 'POST', 'sections/overview-finance/restore', { seq: 1 }],
+    ['reading the audit log', 'GET', 'audit', undefined],
+  ] as const)('%s as the finance bureau is refused with 403 and changes nothing', async (_what, method, path, body) => {
+    const before = { workflow: await workflowState(), stored: storedUpdates(), audit: (await api('lead', 'GET', 'audit')).json };
+    const answer = await api('finance', method, path, body);
+    expectError(answer, 403, 'forbidden');
+    expect({ workflow: await workflowState(), stored: storedUpdates(), audit: (await api('lead', 'GET', 'audit')).json }).toEqual(before);
+  });
+
+  it('a department submitting another department’s section is refused with 403', async () => {
+    const answer = await api('finance', 'POST', 'sections/overview-food/submit');
+    expectError(answer, 403, 'forbidden');
+    expect(answer.json.error.message).toContain('overview-food');
+    expect(await sectionEntry('overview-food')).toMatchObject({ department: 'food', state: 'draft' });
+  });
+});
+
+describe('review states', () => {
+  it('a section goes submitted → returned with the lead office’s comment → submitted → approved, and an approved one cannot be submitted', async () => {
+    const added = await api('lead', 'POST', 'sections', { title: '（五）水环境质量', level: 2, after: 'overview-env', department: 'env', id: 'env-water' });
+    expect(added.status).toBe(200);
+    expect(added.json).toEqual({ id: 'env-water', department: 'env', state: 'draft', locked: false, deadline: null });
+
+    expect((await api('env', 'POST', 'sections/env-water/submit')).json).toMatchObject({ id: 'env-water', state: 'submitted' });
+
+    const withoutComment = await api('lead', 'POST', 'sections/env-water/return', {});
+    expectError(withoutComment, 400, 'bad_request');
+    expect(withoutComment.json.error.message).toContain('"comment" is required');
+    expect(await sectionEntry('env-water')).toMatchObject({ state: 'submitted' });
+
+    const returned = await api('lead', 'POST', 'sections/env-water/return', { comment: '请补充断面水质数据。' });
+    expect(returned.status).toBe(200);
+    expect(returned.json).toMatchObject({ id: 'env-water', state: 'returned' });
+    const comments = (await api('env', 'GET', 'comments')).json as Array<Record<string, unknown>>;
+    expect(comments.filter((c) => c.sectionId === 'env-water')).toEqual([
+      expect.objectContaining({ sectionId: 'env-water', kind: 'return', body: '请补充断面水质数据。', threadId: null, resolvedAt: null, userName: '王主任' }),
+    ]);
+
+    expect((await api('env', 'POST', 'sections/env-water/submit')).json).toMatchObject({ state: 'submitted' });
+    expect((await api('lead', 'POST', 'sections/env-water/approve')).json).toMatchObject({ state: 'approved' });
+
+    const again = await api('env', 'POST', 'sections/env-water/submit');
+    expectError(again, 409, 'conflict');
+    expect(await sectionEntry('env-water')).toMatchObject({ title: '（五）水环境质量', department: 'env', state: 'approved', locked: false });
+
+    const audit = (await api('lead', 'GET', 'audit')).json as Array<{ sectionId: string; action: string; userName: string }>;
+    expect(audit.filter((entry) => entry.sectionId === 'env-water').map((entry) => `${entry.action} by ${entry.userName}`)).toEqual([
+      'approve by 王主任',
+      'submit by 陈工程师',
+      'return by 王主任',
+      'submit by 陈工程师',
+      'add-section by 王主任',
+    ]);
+  });
+
+  it('submitting a locked section is refused with 409 until the lead office unlocks it', async () => {
+    expect((await api('lead', 'POST', 'sections', { title: '（六）大气环境质量', level: 2, after: 'overview-env', department: 'env', id: 'env-air' })).status).toBe(200);
+    expect((await api('lead', 'POST', 'sections/env-air/lock')).json).toMatchObject({ id: 'env-air', locked: true });
+
+    const refused = await api('env', 'POST', 'sections/env-air/submit');
+    expectError(refused, 409, 'conflict');
+    expect(refused.json.error.message).toContain('locked');
+    expect(await sectionEntry('env-air')).toMatchObject({ state: 'draft', locked: true });
+
+    expect((await api('lead', 'POST', 'sections/env-air/unlock')).json).toMatchObject({ locked: false });
+    expect((await api('env', 'POST', 'sections/env-air/submit')).json).toMatchObject({ id: 'env-air', state: 'submitted', locked: false });
+  });
+
+  it('the lead office sets a deadline as a date and clears it with null', async () => {
+    expect((await api('lead', 'POST', 'sections/overview-env/deadline', { deadline: '2025-03-31' })).json).toMatchObject({ id: 'overview-env', deadline: '2025-03-31' });
+    expect(await sectionEntry('overview-env')).toMatchObject({ deadline: '2025-03-31' });
+    expect((await api('lead', 'POST', 'sections/overview-env/deadline', { deadline: null })).json).toMatchObject({ deadline: null });
+    expect(await sectionEntry('overview-env')).toMatchObject({ deadline: null });
+  });
+});
+
+describe('the report’s structure', () => {
+  const ids = () => observer.body.toArray().map((node) => (node as Y.XmlElement).getAttribute('sectionId'));
+
+  /** Adds a level-1 section at the end of the report as the lead office; resolves once the observer has it. */
+  async function addAtEnd(sectionId: string, title: string): Promise<void> {
+    const added = await api('lead', 'POST', 'sections', { title, level: 1, after: 'other', id: sectionId });
+    expect(added.status, JSON.stringify(added.json)).toBe(200);
+    await waitForDoc(observer.doc, () => findSectionElement(observer.body, sectionId) !== null, `section ${sectionId} to arrive`);
+  }
+
+  async function removeIfPresent(sectionId: string): Promise<void> {
+    if (findSectionElement(observer.body, sectionId)) expect((await api('lead', 'DELETE', `sections/${sectionId}`)).status).toBe(200);
+  }
+
+  async function latestAudit(sectionId: string) {
+    const audit = (await api('lead', 'GET', 'audit')).json as Array<{ sectionId: string; action: string; detail: unknown; userName: string }>;
+    return audit.find((entry) => entry.sectionId === sectionId);
+  }
+
+  it('the lead office adds a section after another; every connected document and the sections list show it', async () => {
+    const idsBefore = ids();
+    try {
+      const added = await api('lead', 'POST', 'sections', { title: '七、附则', level: 1, after: 'other', id: 'closing' });
+      expect(added.status).toBe(200);
+      expect(added.json).toEqual({ id: 'closing', department: null, state: 'draft', locked: false, deadline: null });
+      await waitForDoc(observer.doc, () => findSectionElement(observer.body, 'closing') !== null, 'the added section');
+      expect(ids()).toEqual([...idsBefore, 'closing']);
+      expect(findSectionElement(observer.body, 'closing')!.getAttributes()).toEqual({ sectionId: 'closing', title: '七、附则', level: 1 });
+      expect((await sections()).at(-1)).toMatchObject({ id: 'closing', title: '七、附则', level: 1, department: null, state: 'draft' });
+      expect(await latestAudit('closing')).toMatchObject({ action: 'add-section', userName: '王主任' });
+    } finally {
+      await removeIfPresent('closing');
+    }
+  });
+
+  it('the lead office retitles a section; the title changes in every connected document and in the sections list', async () => {
+    await addAtEnd('closing-retitled', '七、附则');
+    try {
+      const retitled = await api('lead', 'POST', 'sections/closing-retitled/retitle', { title: '七、其他附则' });
+      expect(retitled.status, JSON.stringify(retitled.json)).toBe(200);
+      expect(retitled.json).toMatchObject({ id: 'closing-retitled' });
+      await waitForDoc(observer.doc, () => findSectionElement(observer.body, 'closing-retitled')?.getAttribute('title') === '七、其他附则', 'the new title');
+      expect(await sectionEntry('closing-retitled')).toMatchObject({ title: '七、其他附则', level: 1 });
+      expect(await latestAudit('closing-retitled')).toMatchObject({ action: 'retitle-section', detail: { title: '七、其他附则' }, userName: '王主任' });
+    } finally {
+      await removeIfPresent('closing-retitled');
+    }
+  });
+
+  it('the lead office moves a section to the front; every connected document and the sections list follow', async () => {
+    const idsBefore = ids();
+    await addAtEnd('closing-moved', '七、附则');
+    try {
+      const moved = await api('lead', 'POST', 'sections/closing-moved/move', { index: 0 });
+      expect(moved.status, JSON.stringify(moved.json)).toBe(200);
+      await waitForDoc(observer.doc, () => ids()[0] === 'closing-moved', 'the moved section');
+      expect(ids()).toEqual(['closing-moved', ...idsBefore]);
+      expect((await sections()).map((entry) => entry.id)).toEqual(['closing-moved', ...idsBefore]);
+      expect(await latestAudit('closing-moved')).toMatchObject({ action: 'move-section', detail: { index: 0 }, userName: '王主任' });
+    } finally {
+      await removeIfPresent('closing-moved');
+    }
+  });
+
+  it('the lead office removes a section; it leaves every connected document and the sections list', async () => {
+    const idsBefore = ids();
+    await addAtEnd('closing-removed', '七、附则');
+    const removed = await api('lead', 'DELETE', 'sections/closing-removed');
+    expect(removed.status).toBe(200);
+    await waitForDoc(observer.doc, () => findSectionElement(observer.body, 'closing-removed') === null, 'the removed section');
+    expect(ids()).toEqual(idsBefore);
+    expect((await sections()).map((entry) => entry.id)).toEqual(idsBefore);
+    expect(await latestAudit('closing-removed')).toMatchObject({ action: 'remove-section', userName: '王主任' });
+  });
+});
+
+describe('workflow changes take effect for the guard at once', () => {
+  it('after the food bureau’s section is assigned to finance, finance’s connected client may write there and the food bureau’s may not', async () => {
+    const finance = await syncedClient('finance');
+    const food = await syncedClient('food');
+    try {
+      const assigned = await api('lead', 'POST', 'sections/overview-food/assign', { department: 'finance' });
+      expect(assigned.json).toMatchObject({ id: 'overview-food', department: 'finance' });
+      expect(await sectionEntry('overview-food')).toMatchObject({ department: 'finance' });
+
+      const financeCloses: number[] = [];
+      finance.provider.on('connection-close', (event) => financeCloses.push(event?.code ?? 0));
+      sectionText(finance.body, 'overview-food').insert(0, '财政局接手本节。');
+      await waitForDoc(observer.doc, () => sectionText(observer.body, 'overview-food').toString().startsWith('财政局接手本节。'), 'finance’s edit in its newly assigned section');
+      expect(financeCloses).toEqual([]);
+
+      const storedBefore = storedUpdates();
+      const closed = waitForClose(food.provider);
+      sectionText(food.body, 'overview-food').insert(0, '市场监管局的修改');
+      const { code, reason } = await closed;
+      expect(code).toBe(CloseCode.Forbidden);
+      expect(reason).toContain('overview-food');
+      expect(reason).toContain('not your section');
+      expect(storedUpdates()).toBe(storedBefore);
+      expect(sectionText(observer.body, 'overview-food').toString()).not.toContain('市场监管局的修改');
+    } finally {
+      expect((await api('lead', 'POST', 'sections/overview-food/assign', { department: 'food' })).status).toBe(200);
+    }
+  });
+
+  it('a lock takes effect for a connected client at once: its next edit is refused with 4403 and not stored', async () => {
+    const finance = await syncedClient('finance');
+    sectionText(finance.body, 'overview-finance').insert(0, '锁定前的修改。');
+    await waitForDoc(observer.doc, () => sectionText(observer.body, 'overview-finance').toString().startsWith('锁定前的修改。'), 'the edit before the lock');
+
+    try {
+      expect((await api('lead', 'POST', 'sections/overview-finance/lock')).json).toMatchObject({ id: 'overview-finance', locked: true });
+      const storedBefore = storedUpdates();
+      const closed = waitForClose(finance.provider);
+      sectionText(finance.body, 'overview-finance').insert(0, '锁定后的修改。');
+      const { code, reason } = await closed;
+      expect(code).toBe(CloseCode.Forbidden);
+      expect(reason).toContain('overview-finance');
+      expect(reason).toContain('locked');
+      expect(storedUpdates()).toBe(storedBefore);
+      expect(sectionText(observer.body, 'overview-finance').toString().startsWith('锁定前的修改。')).toBe(true);
+    } finally {
+      expect((await api('lead', 'POST', 'sections/overview-finance/unlock')).status).toBe(200);
+    }
+
+    // Unlocked again, a fresh client of the same user edits as before.
+    const again = await syncedClient('finance');
+    sectionText(again.body, 'overview-finance').insert(0, '解锁后的修改。');
+    await waitForDoc(observer.doc, () => sectionText(observer.body, 'overview-finance').toString().startsWith('解锁后的修改。锁定前的修改。'), 'the edit after the unlock');
+  });
+});
+
+describe('history, versions and restore', () => {
+  interface History {
+    changes: Array<{ fromSeq: number; toSeq: number; userName: string | null; departmentId: string | null; edits: number }>;
+    audit: Array<{ action: string; detail: Record<string, unknown>; userName: string | null }>;
+  }
+
+  async function history(sectionId: string): Promise<History> {
+    const answer = await api('food', 'GET', `sections/${sectionId}/history`);
+    expect(answer.status).toBe(200);
+    return answer.json as History;
+  }
+
+  async function envTypes(text: string): Promise<void> {
+    const env = await syncedClient('env');
+    sectionText(env.body, 'overview-env').insert(0, text);
+    await waitForDoc(observer.doc, () => sectionText(observer.body, 'overview-env').toString().startsWith(text), 'the environment bureau’s edit');
+    env.destroy();
+  }
+
+  it('the history lists who changed a section, and compare shows the added text', async () => {
+    const before = await history('overview-env');
+    const fromSeq = before.changes[0]!.toSeq;
+    await envTypes('水质达标率保持稳定。');
+
+    const after = await history('overview-env');
+    expect(after.changes).toHaveLength(before.changes.length + 1);
+    expect(after.changes[0]).toMatchObject({ userName: '陈工程师', departmentId: 'env', edits: 1 });
+    expect(after.changes[0]!.fromSeq).toBeGreaterThan(fromSeq);
+    expect(after.changes.slice(1)).toEqual(before.changes);
+
+    const compared = await api('food', 'GET', `sections/overview-env/compare?from=${fromSeq}`);
+    expect(compared.status).toBe(200);
+    expect(compared.json.from).toBe(fromSeq);
+    expect(compared.json.parts.filter((part: { kind: string }) => part.kind !== 'same')).toEqual([{ kind: 'added', text: '水质达标率保持稳定。' }]);
+    expect(compared.json.after[0]).toBe(`水质达标率保持稳定。${compared.json.before[0]}`);
+
+    const version = await api('food', 'GET', `sections/overview-env/versions/${fromSeq}`);
+    expect(version.status).toBe(200);
+    expect(version.json).toMatchObject({ seq: fromSeq, blocks: compared.json.before });
+  });
+
+  it('restore puts the section back to an earlier version’s text, as a logged change the audit log records', async () => {
+    const fromSeq = (await history('overview-env')).changes[0]!.toSeq;
+    const earlierXml = findSectionElement(observer.body, 'overview-env')!.toString();
+    const earlierBlocks = (await api('lead', 'GET', `sections/overview-env/versions/${fromSeq}`)).json.blocks as string[];
+    await envTypes('这句话将被恢复掉。');
+    const storedBefore = storedUpdates();
+
+    const restored = await api('lead', 'POST', 'sections/overview-env/restore', { seq: fromSeq });
+    expect(restored.status).toBe(200);
+    expect(restored.json).toEqual({ restoredFrom: fromSeq, seq: storedBefore + 1 });
+    const restoredSeq = restored.json.seq as number;
+
+    await waitForDoc(observer.doc, () => findSectionElement(observer.body, 'overview-env')!.toString() === earlierXml, 'the restored section');
+    expect(storedUpdates()).toBe(storedBefore + 1);
+    expect((await api('lead', 'GET', `sections/overview-env/versions/${restoredSeq}`)).json.blocks).toEqual(earlierBlocks);
+
+    const audit = (await api('lead', 'GET', 'audit')).json as Array<{ sectionId: string; action: string; detail: unknown; userName: string }>;
+    expect(audit[0]).toMatchObject({ sectionId: 'overview-env', action: 'restore', detail: { seq: fromSeq, restoredAs: restoredSeq }, userName: '王主任' });
+    const sectionHistory = await history('overview-env');
+    expect(sectionHistory.changes[0]).toMatchObject({ fromSeq: restoredSeq, toSeq: restoredSeq, userName: '王主任', departmentId: 'lead' });
+    expect(sectionHistory.audit[0]).toMatchObject({ action: 'restore', detail: { seq: fromSeq, restoredAs: restoredSeq } });
+  });
+});
+
+describe('comments', () => {
+  it('a comment is made, answered in its thread, refused resolution by another department (403) and resolved by the section’s department', async () => {
+    const created = await api('finance', 'POST', 'comments', { section: 'overview-finance', body: '请核对三公经费数字。' });
+    expect(created.status).toBe(201);
+    const threadId = created.json.id as string;
+    expect(threadId).toEqual(expect.any(String));
+
+    const reply = await api('lead', 'POST', 'comments', { section: 'overview-finance', body: '已核对，数字无误。', thread: threadId });
+    expect(reply.status).toBe(201);
+    const replyId = reply.json.id as string;
+
+    // A reply must stay in its thread's section.
+    expectError(await api('lead', 'POST', 'comments', { section: 'overview-food', body: '错位的回复', thread: threadId }), 404, 'not_found');
+
+    const thread = async () => ((await api('env', 'GET', 'comments')).json as Array<Record<string, unknown>>).filter((c) => c.id === threadId || c.threadId === threadId);
+    expect(await thread()).toEqual([
+      expect.objectContaining({ id: threadId, sectionId: 'overview-finance', threadId: null, kind: 'comment', body: '请核对三公经费数字。', resolvedAt: null, userName: '李会计', departmentId: 'finance' }),
+      expect.objectContaining({ id: replyId, sectionId: 'overview-finance', threadId, kind: 'comment', body: '已核对，数字无误。', resolvedAt: null, userName: '王主任', departmentId: 'lead' }),
+    ]);
+
+    for (const commentId of [threadId, replyId]) expectError(await api('env', 'POST', `comments/${commentId}/resolve`), 403, 'forbidden');
+    expect((await thread()).map((c) => c.resolvedAt)).toEqual([null, null]);
+
+    const resolved = await api('finance', 'POST', `comments/${replyId}/resolve`);
+    expect(resolved.status).toBe(200);
+    expect(resolved.json).toEqual({ ok: true });
+    for (const comment of await thread()) expect(comment.resolvedAt).toEqual(expect.any(Number));
+  });
+});
+
+describe('malformed requests', () => {
+  it.each([
+    ['an assignment without a department', 'POST', 'sections/overview-food/assign', { body: {} }, '"department"'],
+    ['an assignment to an unknown department', 'POST', 'sections/overview-food/assign', { body: { department: 'nope' } }, 'unknown department'],
+    ['a deadline not written as YYYY-MM-DD', 'POST', 'sections/overview-food/deadline', { body: { deadline: '31/12/2025' } }, 'YYYY-MM-DD'],
+    ['a deadline on a day that does not exist', 'POST', 'sections/overview-food/deadline', { body: { deadline: '2025-02-30' } }, 'no such date'],
+    ['a return with a blank comment', 'POST', 'sections/overview-food/return', { body: { comment: '   ' } }, '"comment" is required'],
+    ['a move to a negative index', 'POST', 'sections/overview-food/move', { body: { index: -1 } }, '"index"'],
+    ['a move to an index that is not a number', 'POST', 'sections/overview-food/move', { body: { index: 'first' } }, '"index"'],
+    ['an empty title', 'POST', 'sections/overview-food/retitle', { body: { title: '' } }, '"title"'],
+    ['a title over 200 characters', 'POST', 'sections/overview-food/retitle', { body: { title: '长'.repeat(201) } }, '"title"'],
+    ['a restore of version 0', 'POST', 'sections/overview-food/restore', { body: { seq: 0 } }, '"seq"'],
+    ['a restore with the version as a string', 'POST', 'sections/overview-food/restore', { body: { seq: '1' } }, '"seq"'],
+    ['a new section without a title', 'POST', 'sections', { body: { level: 1 } }, '"title"'],
+    ['a new section with an id that is not lower-case', 'POST', 'sections', { body: { title: '新章节', id: 'Bad Id' } }, 'bad section id'],
+    ['a comment with an empty body', 'POST', 'comments', { body: { section: 'overview', body: '' } }, '"body"'],
+    ['a comment without a section', 'POST', 'comments', { body: { body: '意见' } }, '"section"'],
+    ['a body that is not valid JSON', 'POST', 'sections/overview-food/deadline', { raw: '{"deadline":' }, 'not valid JSON'],
+    ['a body sent as text/plain', 'POST', 'sections/overview-food/assign', { raw: '{"department":"finance"}', contentType: 'text/plain' }, 'Content-Type'],
+    ['a JSON array instead of an object', 'POST', 'sections/overview-food/assign', { raw: '["finance"]' }, 'JSON object'],
+    ['a version number that is not a number', 'GET', 'sections/overview-food/versions/latest', {}, 'not a version number'],
+    ['a compare from version 0', 'GET', 'sections/overview-food/compare?from=0', {}, 'not a version number'],
+  ] as const)('%s is answered with 400 and a message, and changes nothing', async (_what, method, path, request, message) => {
+    const before = { workflow: await workflowState(), stored: storedUpdates() };
+    const options = 'raw' in request ? { raw: request.raw, contentType: 'contentType' in request ? request.contentType : undefined } : {};
+    const answer = await api('lead', method, path, 'body' in request ? request.body : undefined, options);
+    expectError(answer, 400, 'bad_request');
+    expect(answer.json.error.message).toContain(message);
+    expect({ workflow: await workflowState(), stored: storedUpdates() }).toEqual(before);
+  });
+});
+
+describe('the live event stream', () => {
+  /** Reads server-sent events from a fetch body, one complete event at a time. */
+  function eventReader(stream: ReadableStream<Uint8Array>) {
+    const reader = stream.getReader();
+    const decoder = new TextDecoder();
+    let buffer = '';
+    return {
+      async next(): Promise<{ event: string; data: string }> {
+        for (;;) {
+          const end = buffer.indexOf('\n\n');
+          if (end >= 0) {
+            const block = buffer.slice(0, end);
+            buffer = buffer.slice(end + 2);
+            const lines = block.split('\n');
+            const event = lines.find((line) => line.startsWith('event:'))?.slice(6).trim() ?? 'message';
+            const data = lines.filter((line) => line.startsWith('data:')).map((line) => line.slice(5).trimStart()).join('\n');
+            if (lines.every((line) => line.startsWith(':'))) continue;
+            return { event, data };
+          }
+          const { value, done } = await reader.read();
+          if (done) throw new Error('the event stream ended');
+          buffer += decoder.decode(value, { stream: true });
+        }
+      },
+      cancel: () => reader.cancel().catch(() => undefined),
+    };
+  }
+
+  /** The next event named `name`, or a failure after `timeoutMs` if none comes. */
+  async function nextEvent(events: ReturnType<typeof eventReader>, name: string, timeoutMs = 10_000) {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`no "${name}" event within ${timeoutMs} ms`)), timeoutMs);
+    });
+    try {
+      return await Promise.race([
+        (async () => {
+          for (;;) {
+            const message = await events.next();
+            if (message.event === name) return message;
+          }
+        })(),
+        timeout,
+      ]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  it('a department’s open event stream receives a sections event when the lead office locks a section', async () => {
+    const abort = new AbortController();
+    const response = await fetch(`${server.url}/api/reports/${reportId}/events`, { headers: { cookie: await cookieOf('food') }, signal: abort.signal });
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toContain('text/event-stream');
+    const events = eventReader(response.body!);
+    try {
+      expect(await nextEvent(events, 'ready')).toEqual({ event: 'ready', data: '{}' });
+      expect((await api('lead', 'POST', 'sections/requests/lock')).status).toBe(200);
+      const pushed = await nextEvent(events, 'sections');
+      expect(JSON.parse(pushed.data)).toEqual({ type: 'sections', sectionId: 'requests', action: 'lock' });
+    } finally {
+      await events.cancel();
+      abort.abort();
+      expect((await api('lead', 'POST', 'sections/requests/unlock')).status).toBe(200);
+    }
+  });
+});
