@@ -1,36 +1,16 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
+import { ReportDocs } from './report-docs.fixture.js';
 import { BODY_FIELD } from '../../blocks/contract.js';
 import { reportSchema } from '../../blocks/extensions.js';
-import { buildDemoReportUpdate } from '../demo/seed-demo.js';
-import { createReportDoc } from './report-store.js';
 import { findBodyViolations, findSchemaViolations } from './schema-repair.js';
 import { resolveUpdateScope } from './update-scope.js';
 
-const demoUpdate = buildDemoReportUpdate();
-const docs: Y.Doc[] = [];
+const docs = new ReportDocs();
+const serverReport = () => docs.server();
+const clientOf = (server: Y.Doc) => docs.client(server);
 
-afterEach(() => {
-  for (const doc of docs.splice(0)) doc.destroy();
-});
-
-/** The server's copy of the demo report, as a room holds it. */
-function serverReport(): Y.Doc {
-  const doc = createReportDoc();
-  docs.push(doc);
-  Y.applyUpdate(doc, demoUpdate);
-  return doc;
-}
-
-/** A browser that has synced with the server and records each of its own edits as an update. */
-function clientOf(server: Y.Doc) {
-  const doc = new Y.Doc();
-  docs.push(doc);
-  Y.applyUpdate(doc, Y.encodeStateAsUpdate(server));
-  const edits: Uint8Array[] = [];
-  doc.on('update', (update: Uint8Array) => edits.push(update));
-  return { doc, body: doc.getXmlFragment(BODY_FIELD), edits };
-}
+afterEach(() => docs.destroyAll());
 
 type Client = ReturnType<typeof clientOf>;
 
@@ -245,8 +225,7 @@ describe('finding a section id used twice', () => {
   });
 
   it('names the later of two established sections that share an id', () => {
-    const seeded = createReportDoc();
-    docs.push(seeded);
+    const seeded = docs.empty();
     const body = seeded.getXmlFragment(BODY_FIELD);
     body.insert(0, [section('overview', '一', 1, [paragraph('甲')]), section('other', '二', 1, [paragraph('乙')]), section('overview', '三', 1, [paragraph('丙')])]);
 

@@ -1,34 +1,14 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
+import { ReportDocs, demoUpdate } from './report-docs.fixture.js';
 import { ANNEX_FIELD, BODY_FIELD } from '../../blocks/contract.js';
-import { buildDemoReportUpdate } from '../demo/seed-demo.js';
-import { createReportDoc } from './report-store.js';
 import { inspectUpdate, type UpdateInspection, type UpdateRefusalCode } from './update-inspection.js';
 
-const demoUpdate = buildDemoReportUpdate();
-const docs: Y.Doc[] = [];
+const docs = new ReportDocs();
+const serverReport = () => docs.server();
+const clientOf = (server: Y.Doc) => docs.client(server);
 
-afterEach(() => {
-  for (const doc of docs.splice(0)) doc.destroy();
-});
-
-/** The server's copy of the demo report, as a room holds it. */
-function serverReport(): Y.Doc {
-  const doc = createReportDoc();
-  docs.push(doc);
-  Y.applyUpdate(doc, demoUpdate);
-  return doc;
-}
-
-/** A browser that has synced with the server and records each of its own edits as an update. */
-function clientOf(server: Y.Doc) {
-  const doc = new Y.Doc();
-  docs.push(doc);
-  Y.applyUpdate(doc, Y.encodeStateAsUpdate(server));
-  const edits: Uint8Array[] = [];
-  doc.on('update', (update: Uint8Array) => edits.push(update));
-  return { doc, body: doc.getXmlFragment(BODY_FIELD), edits };
-}
+afterEach(() => docs.destroyAll());
 
 function paragraph(text: string): Y.XmlElement {
   const p = new Y.XmlElement('paragraph');
@@ -230,14 +210,12 @@ describe('inspecting an incoming update', () => {
   });
 
   it('refuses the seeded report cut in half as malformed', () => {
-    const empty = createReportDoc();
-    docs.push(empty);
+    const empty = docs.empty();
     expectRefused(inspectUpdate(empty, demoUpdate.subarray(0, Math.floor(demoUpdate.length / 2))), 'malformed');
   });
 
   it('accepts the whole seeded report into a fresh report document', () => {
-    const empty = createReportDoc();
-    docs.push(empty);
+    const empty = docs.empty();
     expectAccepted(inspectUpdate(empty, demoUpdate), true);
   });
 

@@ -1,34 +1,14 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
+import { ReportDocs } from './report-docs.fixture.js';
 import { ANNEX_FIELD, BODY_FIELD } from '../../blocks/contract.js';
-import { buildDemoReportUpdate } from '../demo/seed-demo.js';
-import { createReportDoc } from './report-store.js';
 import { resolveUpdateScope, type StructureChange, type UpdateScope } from './update-scope.js';
 
-const demoUpdate = buildDemoReportUpdate();
-const docs: Y.Doc[] = [];
+const docs = new ReportDocs();
+const serverReport = () => docs.server();
+const clientOf = (server: Y.Doc) => docs.client(server);
 
-afterEach(() => {
-  for (const doc of docs.splice(0)) doc.destroy();
-});
-
-/** The server's copy of the demo report, as a room holds it. */
-function serverReport(): Y.Doc {
-  const doc = createReportDoc();
-  docs.push(doc);
-  Y.applyUpdate(doc, demoUpdate);
-  return doc;
-}
-
-/** A browser that has synced with the server and records each of its own edits as an update. */
-function clientOf(server: Y.Doc) {
-  const doc = new Y.Doc();
-  docs.push(doc);
-  Y.applyUpdate(doc, Y.encodeStateAsUpdate(server));
-  const edits: Uint8Array[] = [];
-  doc.on('update', (update: Uint8Array) => edits.push(update));
-  return { doc, body: doc.getXmlFragment(BODY_FIELD), annex: doc.getMap<unknown>(ANNEX_FIELD), edits };
-}
+afterEach(() => docs.destroyAll());
 
 type Client = ReturnType<typeof clientOf>;
 
