@@ -25,5 +25,8 @@ export default defineConfig({
     hookTimeout: 120_000,
     pool: 'forks',
     maxWorkers: 2,
+    // expect.poll waits for something to happen (a push, a render); on a loaded 2-core machine
+    // that can take longer than the 1 s default. It is a wait, not a timing assertion.
+    expect: { poll: { timeout: 10_000 } },
   },
 });
