@@ -1,9 +1,9 @@
-import SQLite from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { CloseCode, limits } from '../blocks/contract.js';
 import { connectClient, firstReportId, login, sectionText, waitForClose, waitForDoc, type TestClient } from './support/clients.js';
 import { openRawSocket, upgradeStatus } from './support/raw-socket.js';
+import { countStoredUpdates } from './support/report-server.js';
 import { startServer, type ServerProcess } from './support/server-process.js';
 
 let server: ServerProcess;
@@ -22,14 +22,7 @@ afterAll(async () => {
   await server?.kill('SIGTERM');
 });
 
-function storedUpdates(): number {
-  const db = new SQLite(server.dbFile, { readonly: true, fileMustExist: true });
-  try {
-    return (db.prepare('select count(*) as n from update_log').get() as { n: number }).n;
-  } finally {
-    db.close();
-  }
-}
+const storedUpdates = () => countStoredUpdates(server);
 
 async function syncedClient(cookie: string) {
   const client = connectClient(server.wsUrl, reportId, cookie);

@@ -1,66 +1,27 @@
 import { createHash } from 'node:crypto';
-import SQLite from 'better-sqlite3';
 import * as decoding from 'lib0/decoding';
 import * as encoding from 'lib0/encoding';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import * as Y from 'yjs';
 import { ANNEX_TABLE_NODE } from '../blocks/annex/annex-table-node.js';
 import { ANNEX_FIELD, BODY_FIELD, CloseCode } from '../blocks/contract.js';
 import { findSectionElement } from '../blocks/report-json.js';
-import { connectClient, firstReportId, login, sectionText, waitForClose, waitForDoc, type TestClient } from './support/clients.js';
-import { startServer, type ServerProcess } from './support/server-process.js';
+import { sectionText, waitForClose, waitForDoc } from './support/clients.js';
+import { countStoredUpdates, useReportServer } from './support/report-server.js';
 
 // A hostile client written with raw Yjs and a bare socket, not the editor: it syncs the report
 // like any client (SyncStep1 → the server's SyncStep2), forges an update on that copy and sends
 // it. The server must close the socket with 4403 naming the section, keep its document
 // byte-for-byte as it was, store nothing, and go on serving the same user's honest edits.
 
-let server: ServerProcess;
-let reportId: string;
-const cookies = new Map<string, string>();
-const clients: TestClient[] = [];
-/** The lead office, connected for the whole file: it keeps the report's room open and sees every broadcast. */
-let observer: TestClient;
+const suite = useReportServer();
+const { cookieOf, syncedClient } = suite;
 
-async function cookieOf(username: string): Promise<string> {
-  let cookie = cookies.get(username);
-  if (!cookie) {
-    cookie = await login(server.url, username);
-    cookies.set(username, cookie);
-  }
-  return cookie;
-}
-
-beforeAll(async () => {
-  server = await startServer();
-  reportId = await firstReportId(server.url, await cookieOf('lead'));
-  observer = await syncedClient('lead');
-});
-
-afterAll(async () => {
-  for (const client of clients) client.destroy();
-  await server?.kill('SIGTERM');
-});
-
-async function syncedClient(username: string): Promise<TestClient> {
-  const client = connectClient(server.wsUrl, reportId, await cookieOf(username));
-  clients.push(client);
-  await client.synced;
-  return client;
-}
-
-function storedUpdates(): number {
-  const db = new SQLite(server.dbFile, { readonly: true, fileMustExist: true });
-  try {
-    return (db.prepare('select count(*) as n from update_log').get() as { n: number }).n;
-  } finally {
-    db.close();
-  }
-}
+const storedUpdates = () => countStoredUpdates(suite.server);
 
 async function post(path: string, username: string, body?: unknown): Promise<{ status: number; json: unknown }> {
-  const response = await fetch(`${server.url}${path}`, {
+  const response = await fetch(`${suite.server.url}${path}`, {
     method: 'POST',
     headers: { cookie: await cookieOf(username), ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
     body: body === undefined ? undefined : JSON.stringify(body),
@@ -89,7 +50,7 @@ interface HostileClient {
 
 /** A bare socket that asks for the whole report (an empty state vector) and keeps what it is sent. */
 async function hostileClient(username: string): Promise<HostileClient> {
-  const socket = new WebSocket(`${server.wsUrl}/${reportId}`, { headers: { cookie: await cookieOf(username) } });
+  const socket = new WebSocket(`${suite.server.wsUrl}/${suite.reportId}`, { headers: { cookie: await cookieOf(username) } });
   const closed = new Promise<{ code: number; reason: string }>((resolve) => {
     socket.once('close', (code, reason) => resolve({ code, reason: reason.toString() }));
   });
@@ -167,7 +128,7 @@ async function expectHonestEditWorks(username: string, sectionId: string, text: 
   const storedBefore = storedUpdates();
   const client = await syncedClient(username);
   sectionText(client.body, sectionId).insert(0, text);
-  await waitForDoc(observer.doc, () => sectionText(observer.body, sectionId).toString().startsWith(text), `${username}'s honest edit to reach the lead office`);
+  await waitForDoc(suite.observer.doc, () => sectionText(suite.observer.body, sectionId).toString().startsWith(text), `${username}'s honest edit to reach the lead office`);
   expect(storedUpdates()).toBe(storedBefore + 1);
   expect(client.provider.wsconnected).toBe(true);
   client.destroy();
@@ -180,7 +141,7 @@ describe('a hostile client written with raw Yjs (not the editor)', () => {
     });
     expect(reason).toContain('overview-food');
     expect(reason).toContain('not your section');
-    expect(sectionText(observer.body, 'overview-food').toString()).not.toContain('伪造的抽检结果');
+    expect(sectionText(suite.observer.body, 'overview-food').toString()).not.toContain('伪造的抽检结果');
     await expectHonestEditWorks('finance', 'overview-finance', '财政局的正常修改一。');
   });
 
@@ -199,7 +160,7 @@ describe('a hostile client written with raw Yjs (not the editor)', () => {
     });
     expect(reason).toContain('structure is lead-only');
     expect(reason).toContain('deletes section overview-food');
-    expect(findSectionElement(observer.body, 'overview-food')).not.toBeNull();
+    expect(findSectionElement(suite.observer.body, 'overview-food')).not.toBeNull();
     await expectHonestEditWorks('finance', 'overview-finance', '财政局的正常修改三。');
   });
 
@@ -216,7 +177,7 @@ describe('a hostile client written with raw Yjs (not the editor)', () => {
     });
     expect(reason).toContain('structure is lead-only');
     expect(reason).toContain('adds a top-level node');
-    expect(findSectionElement(observer.body, 'finance-extra')).toBeNull();
+    expect(findSectionElement(suite.observer.body, 'finance-extra')).toBeNull();
     await expectHonestEditWorks('finance', 'overview-finance', '财政局的正常修改四。');
   });
 
@@ -227,7 +188,7 @@ describe('a hostile client written with raw Yjs (not the editor)', () => {
     expect(reason).toContain('structure is lead-only');
     expect(reason).toContain('sectionId');
     expect(reason).toContain('overview-finance');
-    expect(findSectionElement(observer.body, 'overview-finance')).not.toBeNull();
+    expect(findSectionElement(suite.observer.body, 'overview-finance')).not.toBeNull();
     await expectHonestEditWorks('finance', 'overview-finance', '财政局的正常修改五。');
   });
 
@@ -246,7 +207,7 @@ describe('a hostile client written with raw Yjs (not the editor)', () => {
           lead.doc.getMap(ANNEX_FIELD).set(tableId, new Y.Map());
         }
       });
-      await waitForDoc(observer.doc, () => observer.doc.getMap(ANNEX_FIELD).has('B@food') && observer.doc.getMap(ANNEX_FIELD).has('B@finance'), 'the lead office’s annex tables');
+      await waitForDoc(suite.observer.doc, () => suite.observer.doc.getMap(ANNEX_FIELD).has('B@food') && suite.observer.doc.getMap(ANNEX_FIELD).has('B@finance'), 'the lead office’s annex tables');
       expect(storedUpdates()).toBe(storedBefore + 1);
       expect(lead.provider.wsconnected).toBe(true);
     });
@@ -257,7 +218,7 @@ describe('a hostile client written with raw Yjs (not the editor)', () => {
       });
       expect(reason).toContain('overview-food');
       expect(reason).toContain('B@food');
-      expect(annexTable(observer.doc, 'B@food').has('r1:c1')).toBe(false);
+      expect(annexTable(suite.observer.doc, 'B@food').has('r1:c1')).toBe(false);
       await expectHonestEditWorks('finance', 'overview-finance', '财政局的正常修改六。');
     });
 
@@ -278,8 +239,8 @@ describe('a hostile client written with raw Yjs (not the editor)', () => {
       const finance = await syncedClient('finance');
       annexTable(finance.doc, 'B@finance').set('r2:c3', 12);
       await waitForDoc(
-        observer.doc,
-        () => annexTable(observer.doc, 'B@food').get('r1:c1') === 7 && annexTable(observer.doc, 'B@finance').get('r2:c3') === 12,
+        suite.observer.doc,
+        () => annexTable(suite.observer.doc, 'B@food').get('r1:c1') === 7 && annexTable(suite.observer.doc, 'B@finance').get('r2:c3') === 12,
         'both owners’ cells to reach the lead office',
       );
       expect(storedUpdates()).toBe(storedBefore + 2);
@@ -306,7 +267,7 @@ describe('a hostile client written with raw Yjs (not the editor)', () => {
       // Whichever comes first: the refusal, or the forged value reaching the lead office.
       const outcome = await Promise.race([
         hostile.closed.then((closed) => ({ outcome: 'closed', ...closed })),
-        waitForDoc(observer.doc, () => annexTable(observer.doc, 'B@food').get('r1:c1') === 999, 'the forged cell').then(() => ({ outcome: 'finance wrote B@food r1:c1 = 999' })),
+        waitForDoc(suite.observer.doc, () => annexTable(suite.observer.doc, 'B@food').get('r1:c1') === 999, 'the forged cell').then(() => ({ outcome: 'finance wrote B@food r1:c1 = 999' })),
       ]);
       // Placing an annex table node is the lead office's: the first step is already refused.
       expect.soft(outcome).toMatchObject({ outcome: 'closed', code: CloseCode.Forbidden, reason: expect.stringContaining('章节 overview-finance：只有政府办') });
@@ -318,19 +279,19 @@ describe('a hostile client written with raw Yjs (not the editor)', () => {
       food.provider.on('connection-close', (event) => foodClosed.push({ code: event?.code ?? 0, reason: event?.reason ?? '' }));
       annexTable(food.doc, 'B@food').set('r1:c2', 8);
       await Promise.race([
-        waitForDoc(observer.doc, () => annexTable(observer.doc, 'B@food').get('r1:c2') === 8, 'the food bureau’s cell after the takeover attempt'),
+        waitForDoc(suite.observer.doc, () => annexTable(suite.observer.doc, 'B@food').get('r1:c2') === 8, 'the food bureau’s cell after the takeover attempt'),
         waitForClose(food.provider).then((closed) => {
           throw new Error(`the food bureau's own table write was refused: ${closed.code} ${closed.reason}`);
         }),
       ]);
-      expect(annexTable(observer.doc, 'B@food').get('r1:c1')).not.toBe(999);
+      expect(annexTable(suite.observer.doc, 'B@food').get('r1:c1')).not.toBe(999);
       expect(foodClosed).toEqual([]);
       food.destroy();
     });
   });
 
   it('finance writing into its own section after the lead office locked it is refused naming the section', async () => {
-    expect((await post(`/api/reports/${reportId}/sections/overview-finance/lock`, 'lead')).status).toBe(200);
+    expect((await post(`/api/reports/${suite.reportId}/sections/overview-finance/lock`, 'lead')).status).toBe(200);
     try {
       const { reason } = await expectRefused('finance', (doc) => {
         sectionText(doc.getXmlFragment(BODY_FIELD), 'overview-finance').insert(0, '锁定后的修改');
@@ -338,7 +299,7 @@ describe('a hostile client written with raw Yjs (not the editor)', () => {
       expect(reason).toContain('overview-finance');
       expect(reason).toContain('locked');
     } finally {
-      expect((await post(`/api/reports/${reportId}/sections/overview-finance/unlock`, 'lead')).status).toBe(200);
+      expect((await post(`/api/reports/${suite.reportId}/sections/overview-finance/unlock`, 'lead')).status).toBe(200);
     }
     await expectHonestEditWorks('finance', 'overview-finance', '解锁后的正常修改。');
   });
@@ -418,7 +379,7 @@ describe('a hostile client written with raw Yjs (not the editor)', () => {
 
     expect(await serverState()).toBe(stateBefore);
     expect(storedUpdates()).toBe(storedBefore);
-    expect(sectionText(observer.body, 'overview-food').toString()).not.toContain('越权写入');
+    expect(sectionText(suite.observer.body, 'overview-food').toString()).not.toContain('越权写入');
     await expectHonestEditWorks('finance', 'overview-finance', '换新文档后的正常修改。');
   });
 });
@@ -431,25 +392,25 @@ describe('honest concurrent edits keep working beside the guard', () => {
     finance.provider.on('connection-close', (event) => closes.push(event?.code ?? 0));
     const text = sectionText(finance.body, 'overview-finance');
     const typed = '预算执行情况良好';
-    const locking = post(`/api/reports/${reportId}/sections/overview-env/lock`, 'lead');
+    const locking = post(`/api/reports/${suite.reportId}/sections/overview-env/lock`, 'lead');
     let sent = '';
     for (const ch of typed) {
       text.insert(sent.length, ch);
       sent += ch;
       const expected = sent;
-      await waitForDoc(observer.doc, () => sectionText(observer.body, 'overview-finance').toString().startsWith(expected), `"${expected}" to reach the lead office`);
+      await waitForDoc(suite.observer.doc, () => sectionText(suite.observer.body, 'overview-finance').toString().startsWith(expected), `"${expected}" to reach the lead office`);
     }
     const locked = await locking;
     expect(locked.status).toBe(200);
     expect(locked.json).toMatchObject({ id: 'overview-env', locked: true });
     // And after the lock is certainly committed.
     text.insert(sent.length, '。');
-    await waitForDoc(observer.doc, () => sectionText(observer.body, 'overview-finance').toString().startsWith(`${typed}。`), 'the keystroke after the lock');
+    await waitForDoc(suite.observer.doc, () => sectionText(suite.observer.body, 'overview-finance').toString().startsWith(`${typed}。`), 'the keystroke after the lock');
 
     expect(closes).toEqual([]);
     expect(finance.provider.wsconnected).toBe(true);
     expect(storedUpdates()).toBe(storedBefore + typed.length + 1);
-    expect((await post(`/api/reports/${reportId}/sections/overview-env/unlock`, 'lead')).status).toBe(200);
+    expect((await post(`/api/reports/${suite.reportId}/sections/overview-env/unlock`, 'lead')).status).toBe(200);
     finance.destroy();
   });
 

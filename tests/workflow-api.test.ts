@@ -1,47 +1,15 @@
-import SQLite from 'better-sqlite3';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
-import { BODY_FIELD, CloseCode } from '../blocks/contract.js';
+import { CloseCode } from '../blocks/contract.js';
 import { findSectionElement } from '../blocks/report-json.js';
-import { connectClient, firstReportId, login, sectionText, waitForClose, waitForDoc, type TestClient } from './support/clients.js';
-import { startServer, type ServerProcess } from './support/server-process.js';
+import { sectionText, waitForClose, waitForDoc } from './support/clients.js';
+import { countStoredUpdates, useReportServer } from './support/report-server.js';
 
 // The lead office's workflow API against the real server (its own process, its own SQLite file),
 // with stock y-websocket clients where the workflow must reach the collaboration socket.
 
-let server: ServerProcess;
-let reportId: string;
-const cookies = new Map<string, string>();
-const clients: TestClient[] = [];
-/** The lead office, connected for the whole file: it sees every change the server broadcasts. */
-let observer: TestClient;
-
-async function cookieOf(username: string): Promise<string> {
-  let cookie = cookies.get(username);
-  if (!cookie) {
-    cookie = await login(server.url, username);
-    cookies.set(username, cookie);
-  }
-  return cookie;
-}
-
-beforeAll(async () => {
-  server = await startServer();
-  reportId = await firstReportId(server.url, await cookieOf('lead'));
-  observer = await syncedClient('lead');
-});
-
-afterAll(async () => {
-  for (const client of clients) client.destroy();
-  await server?.kill('SIGTERM');
-});
-
-async function syncedClient(username: string): Promise<TestClient> {
-  const client = connectClient(server.wsUrl, reportId, await cookieOf(username));
-  clients.push(client);
-  await client.synced;
-  return client;
-}
+const suite = useReportServer();
+const { cookieOf, syncedClient } = suite;
 
 interface ApiAnswer {
   status: number;
@@ -65,7 +33,7 @@ async function api(
     payload = JSON.stringify(body);
     headers['content-type'] = options.contentType ?? 'application/json';
   }
-  const response = await fetch(`${server.url}/api/reports/${reportId}/${path}`, { method, headers, body: payload });
+  const response = await fetch(`${suite.server.url}/api/reports/${suite.reportId}/${path}`, { method, headers, body: payload });
   const text = await response.text();
   let json: unknown = null;
   try {
@@ -101,14 +69,7 @@ async function workflowState() {
   return (await sections()).map(({ id, title, level, department, state, locked, deadline }) => ({ id, title, level, department, state, locked, deadline }));
 }
 
-function storedUpdates(): number {
-  const db = new SQLite(server.dbFile, { readonly: true, fileMustExist: true });
-  try {
-    return (db.prepare('select count(*) as n from update_log').get() as { n: number }).n;
-  } finally {
-    db.close();
-  }
-}
+const storedUpdates = () => countStoredUpdates(suite.server);
 
 function expectError(answer: ApiAnswer, status: number, code: string): void {
   expect(answer.status, JSON.stringify(answer.json)).toBe(status);
@@ -205,17 +166,17 @@ describe('review states', () => {
 });
 
 describe('the report’s structure', () => {
-  const ids = () => observer.body.toArray().map((node) => (node as Y.XmlElement).getAttribute('sectionId'));
+  const ids = () => suite.observer.body.toArray().map((node) => (node as Y.XmlElement).getAttribute('sectionId'));
 
   /** Adds a level-1 section at the end of the report as the lead office; resolves once the observer has it. */
   async function addAtEnd(sectionId: string, title: string): Promise<void> {
     const added = await api('lead', 'POST', 'sections', { title, level: 1, after: 'other', id: sectionId });
     expect(added.status, JSON.stringify(added.json)).toBe(200);
-    await waitForDoc(observer.doc, () => findSectionElement(observer.body, sectionId) !== null, `section ${sectionId} to arrive`);
+    await waitForDoc(suite.observer.doc, () => findSectionElement(suite.observer.body, sectionId) !== null, `section ${sectionId} to arrive`);
   }
 
   async function removeIfPresent(sectionId: string): Promise<void> {
-    if (findSectionElement(observer.body, sectionId)) expect((await api('lead', 'DELETE', `sections/${sectionId}`)).status).toBe(200);
+    if (findSectionElement(suite.observer.body, sectionId)) expect((await api('lead', 'DELETE', `sections/${sectionId}`)).status).toBe(200);
   }
 
   async function latestAudit(sectionId: string) {
@@ -229,9 +190,9 @@ describe('the report’s structure', () => {
       const added = await api('lead', 'POST', 'sections', { title: '七、附则', level: 1, after: 'other', id: 'closing' });
       expect(added.status).toBe(200);
       expect(added.json).toEqual({ id: 'closing', department: null, state: 'draft', locked: false, deadline: null });
-      await waitForDoc(observer.doc, () => findSectionElement(observer.body, 'closing') !== null, 'the added section');
+      await waitForDoc(suite.observer.doc, () => findSectionElement(suite.observer.body, 'closing') !== null, 'the added section');
       expect(ids()).toEqual([...idsBefore, 'closing']);
-      expect(findSectionElement(observer.body, 'closing')!.getAttributes()).toEqual({ sectionId: 'closing', title: '七、附则', level: 1 });
+      expect(findSectionElement(suite.observer.body, 'closing')!.getAttributes()).toEqual({ sectionId: 'closing', title: '七、附则', level: 1 });
       expect((await sections()).at(-1)).toMatchObject({ id: 'closing', title: '七、附则', level: 1, department: null, state: 'draft' });
       expect(await latestAudit('closing')).toMatchObject({ action: 'add-section', userName: '王主任' });
     } finally {
@@ -245,7 +206,7 @@ describe('the report’s structure', () => {
       const retitled = await api('lead', 'POST', 'sections/closing-retitled/retitle', { title: '七、其他附则' });
       expect(retitled.status, JSON.stringify(retitled.json)).toBe(200);
       expect(retitled.json).toMatchObject({ id: 'closing-retitled' });
-      await waitForDoc(observer.doc, () => findSectionElement(observer.body, 'closing-retitled')?.getAttribute('title') === '七、其他附则', 'the new title');
+      await waitForDoc(suite.observer.doc, () => findSectionElement(suite.observer.body, 'closing-retitled')?.getAttribute('title') === '七、其他附则', 'the new title');
       expect(await sectionEntry('closing-retitled')).toMatchObject({ title: '七、其他附则', level: 1 });
       expect(await latestAudit('closing-retitled')).toMatchObject({ action: 'retitle-section', detail: { title: '七、其他附则' }, userName: '王主任' });
     } finally {
@@ -259,7 +220,7 @@ describe('the report’s structure', () => {
     try {
       const moved = await api('lead', 'POST', 'sections/closing-moved/move', { index: 0 });
       expect(moved.status, JSON.stringify(moved.json)).toBe(200);
-      await waitForDoc(observer.doc, () => ids()[0] === 'closing-moved', 'the moved section');
+      await waitForDoc(suite.observer.doc, () => ids()[0] === 'closing-moved', 'the moved section');
       expect(ids()).toEqual(['closing-moved', ...idsBefore]);
       expect((await sections()).map((entry) => entry.id)).toEqual(['closing-moved', ...idsBefore]);
       expect(await latestAudit('closing-moved')).toMatchObject({ action: 'move-section', detail: { index: 0 }, userName: '王主任' });
@@ -273,7 +234,7 @@ describe('the report’s structure', () => {
     await addAtEnd('closing-removed', '七、附则');
     const removed = await api('lead', 'DELETE', 'sections/closing-removed');
     expect(removed.status).toBe(200);
-    await waitForDoc(observer.doc, () => findSectionElement(observer.body, 'closing-removed') === null, 'the removed section');
+    await waitForDoc(suite.observer.doc, () => findSectionElement(suite.observer.body, 'closing-removed') === null, 'the removed section');
     expect(ids()).toEqual(idsBefore);
     expect((await sections()).map((entry) => entry.id)).toEqual(idsBefore);
     expect(await latestAudit('closing-removed')).toMatchObject({ action: 'remove-section', userName: '王主任' });
@@ -292,7 +253,7 @@ describe('workflow changes take effect for the guard at once', () => {
       const financeCloses: number[] = [];
       finance.provider.on('connection-close', (event) => financeCloses.push(event?.code ?? 0));
       sectionText(finance.body, 'overview-food').insert(0, '财政局接手本节。');
-      await waitForDoc(observer.doc, () => sectionText(observer.body, 'overview-food').toString().startsWith('财政局接手本节。'), 'finance’s edit in its newly assigned section');
+      await waitForDoc(suite.observer.doc, () => sectionText(suite.observer.body, 'overview-food').toString().startsWith('财政局接手本节。'), 'finance’s edit in its newly assigned section');
       expect(financeCloses).toEqual([]);
 
       const storedBefore = storedUpdates();
@@ -303,7 +264,7 @@ describe('workflow changes take effect for the guard at once', () => {
       expect(reason).toContain('overview-food');
       expect(reason).toContain('not your section');
       expect(storedUpdates()).toBe(storedBefore);
-      expect(sectionText(observer.body, 'overview-food').toString()).not.toContain('市场监管局的修改');
+      expect(sectionText(suite.observer.body, 'overview-food').toString()).not.toContain('市场监管局的修改');
     } finally {
       expect((await api('lead', 'POST', 'sections/overview-food/assign', { department: 'food' })).status).toBe(200);
     }
@@ -312,7 +273,7 @@ describe('workflow changes take effect for the guard at once', () => {
   it('a lock takes effect for a connected client at once: its next edit is refused with 4403 and not stored', async () => {
     const finance = await syncedClient('finance');
     sectionText(finance.body, 'overview-finance').insert(0, '锁定前的修改。');
-    await waitForDoc(observer.doc, () => sectionText(observer.body, 'overview-finance').toString().startsWith('锁定前的修改。'), 'the edit before the lock');
+    await waitForDoc(suite.observer.doc, () => sectionText(suite.observer.body, 'overview-finance').toString().startsWith('锁定前的修改。'), 'the edit before the lock');
 
     try {
       expect((await api('lead', 'POST', 'sections/overview-finance/lock')).json).toMatchObject({ id: 'overview-finance', locked: true });
@@ -324,7 +285,7 @@ describe('workflow changes take effect for the guard at once', () => {
       expect(reason).toContain('overview-finance');
       expect(reason).toContain('locked');
       expect(storedUpdates()).toBe(storedBefore);
-      expect(sectionText(observer.body, 'overview-finance').toString().startsWith('锁定前的修改。')).toBe(true);
+      expect(sectionText(suite.observer.body, 'overview-finance').toString().startsWith('锁定前的修改。')).toBe(true);
     } finally {
       expect((await api('lead', 'POST', 'sections/overview-finance/unlock')).status).toBe(200);
     }
@@ -332,7 +293,7 @@ describe('workflow changes take effect for the guard at once', () => {
     // Unlocked again, a fresh client of the same user edits as before.
     const again = await syncedClient('finance');
     sectionText(again.body, 'overview-finance').insert(0, '解锁后的修改。');
-    await waitForDoc(observer.doc, () => sectionText(observer.body, 'overview-finance').toString().startsWith('解锁后的修改。锁定前的修改。'), 'the edit after the unlock');
+    await waitForDoc(suite.observer.doc, () => sectionText(suite.observer.body, 'overview-finance').toString().startsWith('解锁后的修改。锁定前的修改。'), 'the edit after the unlock');
   });
 });
 
@@ -351,7 +312,7 @@ describe('history, versions and restore', () => {
   async function envTypes(text: string): Promise<void> {
     const env = await syncedClient('env');
     sectionText(env.body, 'overview-env').insert(0, text);
-    await waitForDoc(observer.doc, () => sectionText(observer.body, 'overview-env').toString().startsWith(text), 'the environment bureau’s edit');
+    await waitForDoc(suite.observer.doc, () => sectionText(suite.observer.body, 'overview-env').toString().startsWith(text), 'the environment bureau’s edit');
     env.destroy();
   }
 
@@ -379,7 +340,7 @@ describe('history, versions and restore', () => {
 
   it('restore puts the section back to an earlier version’s text, as a logged change the audit log records', async () => {
     const fromSeq = (await history('overview-env')).changes[0]!.toSeq;
-    const earlierXml = findSectionElement(observer.body, 'overview-env')!.toString();
+    const earlierXml = findSectionElement(suite.observer.body, 'overview-env')!.toString();
     const earlierBlocks = (await api('lead', 'GET', `sections/overview-env/versions/${fromSeq}`)).json.blocks as string[];
     await envTypes('这句话将被恢复掉。');
     const storedBefore = storedUpdates();
@@ -389,7 +350,7 @@ describe('history, versions and restore', () => {
     expect(restored.json).toEqual({ restoredFrom: fromSeq, seq: storedBefore + 1 });
     const restoredSeq = restored.json.seq as number;
 
-    await waitForDoc(observer.doc, () => findSectionElement(observer.body, 'overview-env')!.toString() === earlierXml, 'the restored section');
+    await waitForDoc(suite.observer.doc, () => findSectionElement(suite.observer.body, 'overview-env')!.toString() === earlierXml, 'the restored section');
     expect(storedUpdates()).toBe(storedBefore + 1);
     expect((await api('lead', 'GET', `sections/overview-env/versions/${restoredSeq}`)).json.blocks).toEqual(earlierBlocks);
 
@@ -514,7 +475,7 @@ describe('the live event stream', () => {
 
   it('a department’s open event stream receives a sections event when the lead office locks a section', async () => {
     const abort = new AbortController();
-    const response = await fetch(`${server.url}/api/reports/${reportId}/events`, { headers: { cookie: await cookieOf('food') }, signal: abort.signal });
+    const response = await fetch(`${suite.server.url}/api/reports/${suite.reportId}/events`, { headers: { cookie: await cookieOf('food') }, signal: abort.signal });
     expect(response.status).toBe(200);
     expect(response.headers.get('content-type')).toContain('text/event-stream');
     const events = eventReader(response.body!);

@@ -1,5 +1,6 @@
 import * as Y from 'yjs';
 import { ANNEX_FIELD, BODY_FIELD } from '../../blocks/contract.js';
+import { findSectionElement } from '../../blocks/report-json.js';
 import { buildDemoReportUpdate } from '../demo/seed-demo.js';
 import { createReportDoc } from './report-store.js';
 
@@ -37,4 +38,15 @@ export class ReportDocs {
   destroyAll(): void {
     for (const doc of this.docs.splice(0)) doc.destroy();
   }
+}
+
+/** The section with this id; the test is wrong if there is none. */
+export function sectionOf(body: Y.XmlFragment, sectionId: string): Y.XmlElement {
+  const section = findSectionElement(body, sectionId);
+  if (!section) throw new Error(`no section ${sectionId}`);
+  return section;
+}
+
+export function indexOfSection(body: Y.XmlFragment, sectionId: string): number {
+  return body.toArray().indexOf(sectionOf(body, sectionId));
 }

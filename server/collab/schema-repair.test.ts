@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
-import { ReportDocs } from './report-docs.fixture.js';
+import { ReportDocs, indexOfSection, sectionOf } from './report-docs.fixture.js';
 import { BODY_FIELD } from '../../blocks/contract.js';
 import { reportSchema } from '../../blocks/extensions.js';
 import { findBodyViolations, findSchemaViolations } from './schema-repair.js';
@@ -42,16 +42,6 @@ function applyAndFindViolations(server: Y.Doc, update: Uint8Array) {
   // Both checks may name the same new section; the room deletes each item once.
   const unique = violations.filter((violation, i) => violations.findIndex((other) => other.item === violation.item) === i);
   return unique.map(({ item, reason }) => ({ item: idText(item.id), reason }));
-}
-
-function sectionOf(body: Y.XmlFragment, sectionId: string): Y.XmlElement {
-  const section = body.toArray().find((child) => child instanceof Y.XmlElement && child.getAttribute('sectionId') === sectionId);
-  if (!(section instanceof Y.XmlElement)) throw new Error(`no section ${sectionId}`);
-  return section;
-}
-
-function indexOfSection(body: Y.XmlFragment, sectionId: string): number {
-  return body.toArray().indexOf(sectionOf(body, sectionId));
 }
 
 function textOf(body: Y.XmlFragment, sectionId: string, block: number): Y.XmlText {

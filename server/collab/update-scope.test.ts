@@ -1,7 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
-import { ReportDocs } from './report-docs.fixture.js';
-import { ANNEX_FIELD, BODY_FIELD } from '../../blocks/contract.js';
+import { ReportDocs, indexOfSection, sectionOf } from './report-docs.fixture.js';
 import { resolveUpdateScope, type StructureChange, type UpdateScope } from './update-scope.js';
 
 const docs = new ReportDocs();
@@ -48,16 +47,6 @@ const nothing = {
   bodyChanged: false,
   annexNodesChanged: false,
 };
-
-function sectionOf(body: Y.XmlFragment, sectionId: string): Y.XmlElement {
-  const section = body.toArray().find((child) => child instanceof Y.XmlElement && child.getAttribute('sectionId') === sectionId);
-  if (!(section instanceof Y.XmlElement)) throw new Error(`no section ${sectionId}`);
-  return section;
-}
-
-function indexOfSection(body: Y.XmlFragment, sectionId: string): number {
-  return body.toArray().indexOf(sectionOf(body, sectionId));
-}
 
 /** The text of the `block`th child (a paragraph or heading) of a section. */
 function textOf(body: Y.XmlFragment, sectionId: string, block: number): Y.XmlText {

@@ -87,7 +87,7 @@ class ScopeResolver {
   private readonly changedParentKeys = new Set<string>();
 
   constructor(
-    private readonly doc: Y.Doc,
+    doc: Y.Doc,
     private readonly decoded: DecodedUpdate,
   ) {
     this.store = doc.store;

@@ -117,19 +117,13 @@ export class SectionWorkflow {
     try {
       const earlier = findSectionElement(historic.getXmlFragment(BODY_FIELD), sectionId);
       if (!earlier) throw notFound(`第 ${seq} 版中没有章节 ${sectionId}（no such section in that version）`);
-      const restoredSeq = await this.deps.rooms.withRoom(report.id, (room) =>
-        room.applyAuthorityChange({
-          userId: actor.id,
-          sectionIds: [sectionId],
-          apply: (doc) => {
-            if (room.sectionRules.get(sectionId)?.locked) throw conflict(`章节 ${sectionId} 已锁定，请先解锁（unlock before restoring）`);
-            const live = requireSection(doc, sectionId);
-            live.delete(0, live.length);
-            const children = earlier.toArray().filter((child): child is Y.XmlElement | Y.XmlText => !(child instanceof Y.XmlHook));
-            live.insert(0, children.map((child) => child.clone()));
-          },
-        }),
-      );
+      const restoredSeq = await this.changeDocument(actor, report, sectionId, (doc, room) => {
+        if (room.sectionRules.get(sectionId)?.locked) throw conflict(`章节 ${sectionId} 已锁定，请先解锁（unlock before restoring）`);
+        const live = requireSection(doc, sectionId);
+        live.delete(0, live.length);
+        const children = earlier.toArray().filter((child): child is Y.XmlElement | Y.XmlText => !(child instanceof Y.XmlHook));
+        live.insert(0, children.map((child) => child.clone()));
+      });
       await appendAudit(this.deps.db, { reportId: report.id, sectionId, userId: actor.id, action: 'restore', detail: { seq, restoredAs: restoredSeq }, now: this.deps.now() });
       this.deps.events.publish(report.id, { type: 'sections', sectionId, action: 'restore' });
       return { restoredFrom: seq, seq: restoredSeq };
@@ -146,43 +140,31 @@ export class SectionWorkflow {
     const sectionId = typeof input.id === 'string' ? input.id : `s-${randomBytes(4).toString('hex')}`;
     if (!SECTION_ID_PATTERN.test(sectionId)) throw badRequest(`章节编号须匹配 ${SECTION_ID_PATTERN}（bad section id）`);
     const departmentId = input.department === undefined || input.department === null ? null : await this.requireDepartment(report, input.department);
-    await this.deps.rooms.withRoom(report.id, (room) =>
-      room.applyAuthorityChange({
-        userId: actor.id,
-        sectionIds: [sectionId],
-        apply: (doc) => {
-          const body = doc.getXmlFragment(BODY_FIELD);
-          if (findSectionElement(body, sectionId)) throw conflict(`章节编号 ${sectionId} 已存在（section id in use）`);
-          const index = after === null ? body.length : indexOfSection(body, after) + 1;
-          if (index === 0) throw notFound(`没有章节 ${after}（no such section to insert after）`);
-          const section = new Y.XmlElement(SECTION_NODE);
-          section.setAttribute('sectionId', sectionId);
-          section.setAttribute('title', title);
-          section.setAttribute('level', level as unknown as string);
-          section.insert(0, [new Y.XmlElement('paragraph')]);
-          body.insert(index, [section]);
-        },
-      }),
-    );
+    await this.changeDocument(actor, report, sectionId, (doc) => {
+      const body = doc.getXmlFragment(BODY_FIELD);
+      if (findSectionElement(body, sectionId)) throw conflict(`章节编号 ${sectionId} 已存在（section id in use）`);
+      const index = after === null ? body.length : indexOfSection(body, after) + 1;
+      if (index === 0) throw notFound(`没有章节 ${after}（no such section to insert after）`);
+      const section = new Y.XmlElement(SECTION_NODE);
+      section.setAttribute('sectionId', sectionId);
+      section.setAttribute('title', title);
+      section.setAttribute('level', level as unknown as string);
+      section.insert(0, [new Y.XmlElement('paragraph')]);
+      body.insert(index, [section]);
+    });
     return this.change(actor, report, sectionId, 'add-section', { title, level, department: departmentId }, () => ({ department_id: departmentId }));
   }
 
   async removeSection(actor: Actor, report: Report, sectionId: string) {
     leadOnly(actor, '删除章节');
-    await this.deps.rooms.withRoom(report.id, (room) =>
-      room.applyAuthorityChange({
-        userId: actor.id,
-        sectionIds: [sectionId],
-        apply: (doc) => {
-          if (room.sectionRules.get(sectionId)?.locked) throw conflict(`章节 ${sectionId} 已锁定，请先解锁（unlock before removing）`);
-          const body = doc.getXmlFragment(BODY_FIELD);
-          const index = indexOfSection(body, sectionId);
-          if (index < 0) throw notFound(`没有章节 ${sectionId}（no such section）`);
-          if (body.length === 1) throw conflict('报告至少要有一个章节（a report keeps at least one section）');
-          body.delete(index, 1);
-        },
-      }),
-    );
+    await this.changeDocument(actor, report, sectionId, (doc, room) => {
+      if (room.sectionRules.get(sectionId)?.locked) throw conflict(`章节 ${sectionId} 已锁定，请先解锁（unlock before removing）`);
+      const body = doc.getXmlFragment(BODY_FIELD);
+      const index = indexOfSection(body, sectionId);
+      if (index < 0) throw notFound(`没有章节 ${sectionId}（no such section）`);
+      if (body.length === 1) throw conflict('报告至少要有一个章节（a report keeps at least one section）');
+      body.delete(index, 1);
+    });
     await this.deps.rooms.read(report.id, async (room) => {
       await this.deps.db.transaction().execute(async (trx) => {
         await deleteSectionRow(trx, report.id, sectionId);
@@ -197,36 +179,31 @@ export class SectionWorkflow {
   async moveSection(actor: Actor, report: Report, sectionId: string, index: unknown) {
     leadOnly(actor, '调整章节顺序');
     if (typeof index !== 'number' || !Number.isInteger(index) || index < 0) throw badRequest('"index" must be a position in the report (0 = first)');
-    await this.deps.rooms.withRoom(report.id, (room) =>
-      room.applyAuthorityChange({
-        userId: actor.id,
-        sectionIds: [sectionId],
-        apply: (doc) => {
-          const body = doc.getXmlFragment(BODY_FIELD);
-          const from = indexOfSection(body, sectionId);
-          if (from < 0) throw notFound(`没有章节 ${sectionId}（no such section）`);
-          const to = Math.min(index, body.length - 1);
-          if (to === from) return;
-          const copy = (body.get(from) as Y.XmlElement).clone();
-          body.delete(from, 1);
-          body.insert(to, [copy]);
-        },
-      }),
-    );
+    await this.changeDocument(actor, report, sectionId, (doc) => {
+      const body = doc.getXmlFragment(BODY_FIELD);
+      const from = indexOfSection(body, sectionId);
+      if (from < 0) throw notFound(`没有章节 ${sectionId}（no such section）`);
+      const to = Math.min(index, body.length - 1);
+      if (to === from) return;
+      const copy = (body.get(from) as Y.XmlElement).clone();
+      body.delete(from, 1);
+      body.insert(to, [copy]);
+    });
     return this.change(actor, report, sectionId, 'move-section', { index }, () => ({}));
   }
 
   async retitleSection(actor: Actor, report: Report, sectionId: string, title: unknown) {
     leadOnly(actor, '修改章节标题');
     const value = parseTitle(title);
-    await this.deps.rooms.withRoom(report.id, (room) =>
-      room.applyAuthorityChange({
-        userId: actor.id,
-        sectionIds: [sectionId],
-        apply: (doc) => requireSection(doc, sectionId).setAttribute('title', value),
-      }),
-    );
+    await this.changeDocument(actor, report, sectionId, (doc) => requireSection(doc, sectionId).setAttribute('title', value));
     return this.change(actor, report, sectionId, 'retitle-section', { title: value }, () => ({}));
+  }
+
+  /** Changes the report's document on the lead office's behalf, logged as that section's history. */
+  private changeDocument(actor: Actor, report: Report, sectionId: string, apply: (doc: Y.Doc, room: Room) => void): Promise<number | null> {
+    return this.deps.rooms.withRoom(report.id, (room) =>
+      room.applyAuthorityChange({ userId: actor.id, sectionIds: [sectionId], apply: (doc) => apply(doc, room) }),
+    );
   }
 
   /**
