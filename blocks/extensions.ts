@@ -1,6 +1,7 @@
 import { getSchema, type AnyExtension } from '@tiptap/core';
 import StarterKit from '@tiptap/starter-kit';
 import { TableKit } from '@tiptap/extension-table';
+import { AnnexFigure } from './annex/annex-figure-node.js';
 import { AnnexTable } from './annex/annex-table-node.js';
 import { ReportDocument } from './report-document.js';
 import { Section } from './section/section.js';
@@ -23,6 +24,7 @@ export const reportExtensions: AnyExtension[] = [
   }),
   TableKit.configure({ table: { resizable: false } }),
   AnnexTable,
+  AnnexFigure,
 ];
 
 export const reportSchema = getSchema(reportExtensions);

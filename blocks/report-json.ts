@@ -1,4 +1,5 @@
 import * as Y from 'yjs';
+import { BODY_FIELD } from './contract.js';
 import { SECTION_NODE } from './section/section.js';
 
 /** A ProseMirror node as JSON, read from the report's Yjs types without an editor. */
@@ -51,13 +52,39 @@ export function elementToJSON(element: Y.XmlElement): NodeJSON {
   return node;
 }
 
-/** The text of a node's blocks, one string per paragraph-like block, for reading and comparing versions. */
-export function blockTexts(node: NodeJSON): string[] {
+/** The report's body as ProseMirror JSON, for the rules and the renderer, without an editor. */
+export function readBodyJSON(doc: Y.Doc): NodeJSON {
+  const content = doc
+    .getXmlFragment(BODY_FIELD)
+    .toArray()
+    .filter((child): child is Y.XmlElement => child instanceof Y.XmlElement)
+    .map((element) => elementToJSON(element));
+  return { type: 'doc', content };
+}
+
+/** How an inline atom reads in plain text (a linked figure as its value, or its address). */
+export type InlineAtomText = (node: NodeJSON) => string;
+
+const INLINE_ATOMS = new Set(['hardBreak', 'annexFigure']);
+
+function inlineText(child: NodeJSON, atomText: InlineAtomText): string {
+  if (child.type === 'text') return child.text ?? '';
+  if (child.type === 'hardBreak') return '\n';
+  return atomText(child);
+}
+
+const figureAddress: InlineAtomText = (node) => `【${String(node.attrs?.cell ?? '')}${node.attrs?.of ? ` ÷ ${String(node.attrs.of)}` : ''}】`;
+
+/**
+ * The text of a node's blocks, one string per paragraph-like block, for reading, comparing and
+ * checking. Linked figures read as their address unless `atomText` says otherwise.
+ */
+export function blockTexts(node: NodeJSON, atomText: InlineAtomText = figureAddress): string[] {
   const blocks: string[] = [];
   const visit = (current: NodeJSON) => {
     const children = current.content ?? [];
-    if (children.length > 0 && children.every((child) => child.type === 'text' || child.type === 'hardBreak')) {
-      blocks.push(children.map((child) => (child.type === 'text' ? child.text ?? '' : '\n')).join(''));
+    if (children.length > 0 && children.every((child) => child.type === 'text' || INLINE_ATOMS.has(child.type))) {
+      blocks.push(children.map((child) => inlineText(child, atomText)).join(''));
       return;
     }
     if (current.type === 'annexTable') blocks.push(`【附表 ${String(current.attrs?.tableId ?? '')}】`);

@@ -1,3 +1,5 @@
+import type { AnnexTables } from '../blocks/annex/annex-data.js';
+
 /** An error the server explained: its status, stable code and a message for the user. */
 export class ApiRequestError extends Error {
   constructor(
@@ -104,6 +106,16 @@ export interface SectionComparison {
   parts: Array<{ kind: 'same' | 'added' | 'removed'; text: string }>;
 }
 
+/** A report's annex and the rules' context: last year's figures and the roll-up's units. */
+export interface ReportAnnex {
+  format: string;
+  year: number;
+  tables: AnnexTables;
+  previous: AnnexTables | null;
+  previousSource: { reportId: string; title: string } | 'entered' | null;
+  units: Array<{ id: string; name: string; kind: string; sectionId: string }>;
+}
+
 export type SectionAction = 'lock' | 'unlock' | 'submit' | 'approve';
 
 export const api = {
@@ -135,6 +147,7 @@ export const api = {
   comments: (reportId: string) => request<CommentInfo[]>('GET', `${reportPath(reportId)}/comments`),
   addComment: (reportId: string, input: { section: string; body: string; thread?: string; anchor?: unknown; quote?: string }) =>
     request<{ id: string }>('POST', `${reportPath(reportId)}/comments`, input),
+  annex: (reportId: string) => request<ReportAnnex>('GET', `${reportPath(reportId)}/annex`),
   resolveComment: (reportId: string, commentId: string) =>
     request<unknown>('POST', `${reportPath(reportId)}/comments/${encodeURIComponent(commentId)}/resolve`),
 };

@@ -22,7 +22,7 @@ afterAll(async () => {
   await server?.kill('SIGTERM');
 });
 
-const storedUpdates = () => countStoredUpdates(server);
+const storedUpdates = () => countStoredUpdates(server, reportId);
 
 async function syncedClient(cookie: string) {
   const client = connectClient(server.wsUrl, reportId, cookie);

@@ -18,7 +18,7 @@ import { countStoredUpdates, useReportServer } from './support/report-server.js'
 const suite = useReportServer();
 const { cookieOf, syncedClient } = suite;
 
-const storedUpdates = () => countStoredUpdates(suite.server);
+const storedUpdates = () => countStoredUpdates(suite.server, suite.reportId);
 
 async function post(path: string, username: string, body?: unknown): Promise<{ status: number; json: unknown }> {
   const response = await fetch(`${suite.server.url}${path}`, {

@@ -69,7 +69,7 @@ async function workflowState() {
   return (await sections()).map(({ id, title, level, department, state, locked, deadline }) => ({ id, title, level, department, state, locked, deadline }));
 }
 
-const storedUpdates = () => countStoredUpdates(suite.server);
+const storedUpdates = () => countStoredUpdates(suite.server, suite.reportId);
 
 function expectError(answer: ApiAnswer, status: number, code: string): void {
   expect(answer.status, JSON.stringify(answer.json)).toBe(status);

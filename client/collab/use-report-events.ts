@@ -2,10 +2,11 @@ import { useEffect, useRef } from 'react';
 
 export type ReportEventMessage =
   | { type: 'sections'; sectionId: string | null; action: string }
-  | { type: 'comments'; sectionId: string };
+  | { type: 'comments'; sectionId: string }
+  | { type: 'annex' };
 
 /**
- * The server's push of workflow changes (assignments, locks, review states, comments), so every
+ * The server's push of workflow changes (assignments, locks, review states, comments, the annex rules' context), so every
  * open page shows them at once. EventSource reconnects by itself; `onReconnect` lets the page
  * catch up on what it missed meanwhile.
  */
@@ -19,6 +20,7 @@ export function useReportEvents(reportId: string, onEvent: (event: ReportEventMe
     const forward = (event: MessageEvent<string>) => handlers.current.onEvent(JSON.parse(event.data) as ReportEventMessage);
     source.addEventListener('sections', forward);
     source.addEventListener('comments', forward);
+    source.addEventListener('annex', forward);
     source.addEventListener('ready', () => {
       if (opened) handlers.current.onReconnect();
       opened = true;

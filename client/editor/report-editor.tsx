@@ -2,13 +2,19 @@ import Collaboration from '@tiptap/extension-collaboration';
 import CollaborationCaret from '@tiptap/extension-collaboration-caret';
 import { EditorContent, ReactNodeViewRenderer, useEditor, type Editor } from '@tiptap/react';
 import { yUndoPluginKey } from '@tiptap/y-tiptap';
-import { useEffect, useRef } from 'react';
+import { useEffect, useRef, useState } from 'react';
+import { AnnexFigure } from '../../blocks/annex/annex-figure-node.js';
+import { AnnexTable } from '../../blocks/annex/annex-table-node.js';
+import { AnnexFigureView } from '../../blocks/annex/figure-view.js';
+import { AnnexTableView } from '../../blocks/annex/table-view.js';
+import type { AnnexViewModel } from '../../blocks/annex/view-context.js';
 import { BODY_FIELD } from '../../blocks/contract.js';
 import { reportExtensions } from '../../blocks/extensions.js';
 import { mayChangeStructure } from '../../blocks/section/permissions.js';
 import { Section } from '../../blocks/section/section.js';
 import { SectionView } from '../../blocks/section/view.js';
 import type { Me } from '../api.js';
+import { FigurePicker } from '../annex/figure-picker.js';
 import type { CollabConnection } from '../collab/collab-session.js';
 import { SectionPermissions } from './section-permissions.js';
 import { Toolbar } from './toolbar.js';
@@ -19,7 +25,14 @@ const SectionWithView = Section.extend({
   },
 });
 
-const editorExtensions = reportExtensions.map((extension) => (extension.name === Section.name ? SectionWithView : extension));
+/** The report's schema with the browser's node views attached; the schema itself stays in blocks/. */
+const nodeViews = new Map([
+  [Section.name, SectionWithView],
+  [AnnexTable.name, AnnexTable.extend({ addNodeView: () => ReactNodeViewRenderer(AnnexTableView) })],
+  [AnnexFigure.name, AnnexFigure.extend({ addNodeView: () => ReactNodeViewRenderer(AnnexFigureView) })],
+]);
+
+const editorExtensions = reportExtensions.map((extension) => nodeViews.get(extension.name) ?? extension);
 
 /** The section the caret is in: the top-level node around the selection. */
 function activeSectionId(editor: Editor): string | null {
@@ -36,9 +49,12 @@ interface ReportEditorProps {
   canEdit: (sectionId: string) => boolean;
   onBlocked: (sectionId: string | null) => void;
   onEditor: (editor: Editor | null) => void;
+  /** The report's numbers, for inserting linked figures; null until the format is known. */
+  annex: AnnexViewModel | null;
 }
 
-export function ReportEditor({ connection, me, canEdit, onBlocked, onEditor }: ReportEditorProps) {
+export function ReportEditor({ connection, me, canEdit, onBlocked, onEditor, annex }: ReportEditorProps) {
+  const [pickingFigure, setPickingFigure] = useState(false);
   const { doc, gate, provider } = connection;
   // The editor is built once per connection; its permission checks read the latest rules.
   const latest = useRef({ canEdit, onBlocked });
@@ -102,8 +118,9 @@ export function ReportEditor({ connection, me, canEdit, onBlocked, onEditor }: R
 
   return (
     <div className="editor-frame">
-      <Toolbar editor={editor} />
+      <Toolbar editor={editor} onInsertFigure={annex ? () => setPickingFigure(true) : null} />
       <EditorContent editor={editor} />
+      {pickingFigure && editor && annex && <FigurePicker editor={editor} model={annex} onClose={() => setPickingFigure(false)} />}
     </div>
   );
 }

@@ -19,7 +19,7 @@ const actions: ToolbarAction[] = [
   { label: 'insertTable', glyph: '⊞', run: (e) => e.chain().focus().insertTable({ rows: 3, cols: 3, withHeaderRow: true }).run() },
 ];
 
-export function Toolbar({ editor }: { editor: Editor | null }) {
+export function Toolbar({ editor, onInsertFigure }: { editor: Editor | null; onInsertFigure: (() => void) | null }) {
   const { t } = useI18n();
   const active = useEditorState({
     editor,
@@ -42,6 +42,11 @@ export function Toolbar({ editor }: { editor: Editor | null }) {
           {action.glyph}
         </button>
       ))}
+      {onInsertFigure && (
+        <button type="button" className="toolbar-text" disabled={!editor} onMouseDown={(event) => event.preventDefault()} onClick={onInsertFigure}>
+          {t('insertFigure')}
+        </button>
+      )}
     </div>
   );
 }

@@ -2,6 +2,10 @@ import type { Editor } from '@tiptap/core';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { sectionEditRefusal } from '../../blocks/section/permissions.js';
 import { SectionViewContext, type SectionMeta, type SectionViewContextValue } from '../../blocks/section/view.js';
+import { AnnexViewContext, type AnnexViewContextValue } from '../../blocks/annex/view-context.js';
+import { FindingsPanel } from '../annex/findings-panel.js';
+import { useAnnex } from '../annex/use-annex.js';
+import { FindingsBadge } from '../annex/findings-badge.js';
 import { api, type CommentInfo, type Department, type Me, type SectionInfo } from '../api.js';
 import { CollabSession, type CollabConnection, type ConnectionStatus, type SessionNotice } from '../collab/collab-session.js';
 import { useReportEvents } from '../collab/use-report-events.js';
@@ -30,6 +34,7 @@ export function ReportPage({ reportId, me, onSessionEnded }: { reportId: string;
   const [loadError, setLoadError] = useState<string | null>(null);
   const [view, setView] = useState<View>('editor');
   const [panelSectionId, setPanelSectionId] = useState<string | null>(null);
+  const [showFindings, setShowFindings] = useState(false);
   const [editor, setEditor] = useState<Editor | null>(null);
   const [revision, setRevision] = useState(0);
   const lastBlockedNotice = useRef(0);
@@ -59,12 +64,19 @@ export function ReportPage({ reportId, me, onSessionEnded }: { reportId: string;
     return () => session.destroy();
   }, [reportId, onSessionEnded, refreshSections, refreshComments]);
 
+  const annex = useAnnex(reportId, connection, setNotice);
+
   useReportEvents(
     reportId,
-    (event) => (event.type === 'sections' ? refreshSections() : refreshComments()),
+    (event) => {
+      if (event.type === 'sections') refreshSections();
+      else if (event.type === 'comments') refreshComments();
+      else annex.refresh();
+    },
     () => {
       refreshSections();
       refreshComments();
+      annex.refresh();
     },
   );
 
@@ -124,6 +136,27 @@ export function ReportPage({ reportId, me, onSessionEnded }: { reportId: string;
     };
   }, [sections, language, t, editableIds]);
 
+  const annexContext = useMemo<AnnexViewContextValue | null>(
+    () =>
+      annex.model && {
+        model: annex.model,
+        language,
+        labels: {
+          notFilled: t('notFilled'),
+          shouldBe: t('shouldBe'),
+          fillTotals: t('fillTotals'),
+          unknownTable: t('unknownTable'),
+          pasteTooLarge: t('pasteTooLarge'),
+          pasteRejected: t('pasteRejected'),
+          cellProblems: t('cellProblems'),
+        },
+      },
+    [annex.model, language, t],
+  );
+  const previousSource = annex.info?.previousSource;
+  const lastYearNote =
+    previousSource === 'entered' ? t('lastYearEntered') : previousSource ? `${t('lastYearFrom')}《${previousSource.title}》` : t('lastYearMissing');
+
   const openSection = useCallback((sectionId: string) => {
     setPanelSectionId(sectionId);
     setView('editor');
@@ -143,6 +176,7 @@ export function ReportPage({ reportId, me, onSessionEnded }: { reportId: string;
             {me.role === 'lead' ? t('dashboard') : t('mySections')}
           </button>
         </div>
+        {annex.model && <FindingsBadge model={annex.model} pressed={showFindings} onToggle={() => setShowFindings((shown) => !shown)} />}
         <div className="report-status" data-status={status} role="status">{t(status)}</div>
       </div>
       {notice && (
@@ -154,7 +188,7 @@ export function ReportPage({ reportId, me, onSessionEnded }: { reportId: string;
       {view === 'dashboard' ? (
         <Dashboard reportId={reportId} me={me} sections={sections} departments={departments} onOpenSection={openSection} onError={setNotice} />
       ) : (
-        <div className={`report-layout${panelSection ? ' with-panel' : ''}`}>
+        <div className={`report-layout${panelSection || showFindings ? ' with-panel' : ''}`}>
           <nav className="outline" aria-label={t('outline')}>
             <h2>{t('outline')}</h2>
             <ol>
@@ -173,13 +207,25 @@ export function ReportPage({ reportId, me, onSessionEnded }: { reportId: string;
             </ol>
           </nav>
           <SectionViewContext.Provider value={sectionContext}>
-            {connection ? (
-              <ReportEditor key={connection.doc.clientID} connection={connection} me={me} canEdit={canEdit} onBlocked={onBlocked} onEditor={setEditor} />
-            ) : (
-              <p className="muted editor-placeholder">{t('loading')}</p>
-            )}
+            <AnnexViewContext.Provider value={annexContext}>
+              {connection ? (
+                <ReportEditor
+                  key={connection.doc.clientID}
+                  connection={connection}
+                  me={me}
+                  canEdit={canEdit}
+                  onBlocked={onBlocked}
+                  onEditor={setEditor}
+                  annex={annex.model}
+                />
+              ) : (
+                <p className="muted editor-placeholder">{t('loading')}</p>
+              )}
+            </AnnexViewContext.Provider>
           </SectionViewContext.Provider>
-          {panelSection ? (
+          {showFindings && annex.model ? (
+            <FindingsPanel model={annex.model} lastYearNote={lastYearNote} onClose={() => setShowFindings(false)} />
+          ) : panelSection ? (
             <SectionPanel
               reportId={reportId}
               me={me}

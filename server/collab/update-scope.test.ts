@@ -560,7 +560,7 @@ describe('finding content no report can hold', () => {
   it('refuses an annex table that is not a map', () => {
     const server = serverReport();
     const client = clientOf(server);
-    client.annex.set('B', 42);
+    client.annex.set('D', 42);
     const [value] = newItems(onlyEdit(client));
 
     const scope = scopeOf(server, onlyEdit(client));

@@ -128,6 +128,22 @@ const migrations: Record<string, Migration> = {
       await db.schema.createIndex('comments_by_report').on('comments').columns(['report_id', 'created_at']).execute();
     },
   },
+  '2026-11-22-0003-annex': {
+    async up(db: Kysely<any>) {
+      // Last year's figures typed in by hand, when last year's report is not in the system.
+      await db.schema.alterTable('reports').addColumn('previous_annex', 'text').execute();
+      await db.schema
+        .createTable('report_units')
+        .addColumn('report_id', 'text', (c) => c.notNull().references('reports.id').onDelete('cascade'))
+        .addColumn('unit_id', 'text', (c) => c.notNull())
+        .addColumn('name', 'text', (c) => c.notNull())
+        .addColumn('kind', 'text', (c) => c.notNull().check(sql`kind in ('government', 'department', 'township')`))
+        .addColumn('section_id', 'text', (c) => c.notNull())
+        .addColumn('position', 'integer', (c) => c.notNull())
+        .addPrimaryKeyConstraint('report_units_pk', ['report_id', 'unit_id'])
+        .execute();
+    },
+  },
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -46,6 +46,22 @@ export interface ReportTable {
   year: number;
   format: string;
   created_at: ColumnType<number, number, never>;
+  /** JSON annex tables of last year, entered by hand when last year's report is not in the system. */
+  previous_annex: ColumnType<string | null, string | null | undefined, string | null>;
+}
+
+/** 本级政府, a department, or a township: who contributes to a district roll-up. */
+export type UnitKind = 'government' | 'department' | 'township';
+
+/** A unit contributing its own copies of tables B and C to a district report (rule H1). */
+export interface ReportUnitTable {
+  report_id: string;
+  unit_id: string;
+  name: string;
+  kind: UnitKind;
+  /** The section holding the unit's tables: its owner fills them. */
+  section_id: string;
+  position: number;
 }
 
 export interface SectionTable {
@@ -87,7 +103,9 @@ export type AuditAction =
   | 'add-section'
   | 'remove-section'
   | 'move-section'
-  | 'retitle-section';
+  | 'retitle-section'
+  | 'units'
+  | 'previous-annex';
 
 export interface AuditLogTable {
   id: Generated<number>;
@@ -140,6 +158,7 @@ export interface Database {
   update_sections: UpdateSectionTable;
   audit_log: AuditLogTable;
   comments: CommentTable;
+  report_units: ReportUnitTable;
 }
 
 export type User = Selectable<UserTable>;

@@ -1,12 +1,15 @@
 // Demo content for the seeded demo report of the fictional district 示范区 (2025, 2021 national format).
 // The narrative is adapted and lightly rewritten from the real report texts in shared/domain/examples.
-// It deliberately quotes no request, review or document counts so it cannot contradict the demo tables.
+// Figures that restate the tables are linked figures, so the text cannot contradict the demo tables.
 
 /** Who writes a section in the demo district. */
 export type DemoDepartment = 'lead' | 'finance' | 'food' | 'env';
 
-/** A block of section content: a paragraph, a sub-heading (level 3), or a bullet list. */
-export type DemoBlock = { paragraph: string } | { heading: string } | { bullets: string[] };
+/**
+ * A block of section content: a paragraph (where "{B/new:total}" is a linked figure), a sub-heading
+ * (level 3), a bullet list, or an annex table.
+ */
+export type DemoBlock = { paragraph: string } | { heading: string } | { bullets: string[] } | { table: string };
 
 export interface DemoSection {
   sectionId: string;
@@ -131,6 +134,7 @@ export const demoSections: readonly DemoSection[] = [
         paragraph:
           '本年度，示范区依据《中华人民共和国政府信息公开条例》第二十条规定，通过政府门户网站、政务新媒体等渠道主动公开政府信息，行政规范性文件制发和废止情况，以及行政许可、行政处罚、行政强制、行政事业性收费情况见下表。',
       },
+      { table: 'A' },
     ],
   },
   {
@@ -143,6 +147,11 @@ export const demoSections: readonly DemoSection[] = [
         paragraph:
           '本年度，示范区严格按照《中华人民共和国政府信息公开条例》规定的程序和时限受理、办理政府信息公开申请，对疑难复杂申请开展部门会商，收到和处理政府信息公开申请情况见下表。',
       },
+      {
+        paragraph:
+          '全年共新收政府信息公开申请{B/new:total}件，其中自然人申请{B/new:natural}件；上年结转{B/carried:total}件。本年度办结{B/total:total}件，其中予以公开{B/granted:total}件，占{B/granted:total÷B/total:total}；结转下年度继续办理{B/forward:total}件。',
+      },
+      { table: 'B' },
     ],
   },
   {
@@ -155,6 +164,7 @@ export const demoSections: readonly DemoSection[] = [
         paragraph:
           '本年度，对因政府信息公开工作引发的行政复议、行政诉讼案件，示范区各相关行政机关均依法积极应对，认真落实复议决定和裁判结果，政府信息公开行政复议、行政诉讼情况见下表。',
       },
+      { table: 'C' },
     ],
   },
   {

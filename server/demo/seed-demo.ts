@@ -1,12 +1,12 @@
-import { randomBytes } from 'node:crypto';
-import { prosemirrorJSONToYXmlFragment } from '@tiptap/y-tiptap';
-import * as Y from 'yjs';
-import { BODY_FIELD } from '../../blocks/contract.js';
-import { reportSchema } from '../../blocks/extensions.js';
+import { ANNEX_FIGURE_NODE } from '../../blocks/annex/annex-figure-node.js';
+import { ANNEX_TABLE_NODE } from '../../blocks/annex/annex-table-node.js';
+import { findFormat } from '../../blocks/annex/formats/index.js';
+import type { NodeJSON } from '../../blocks/report-json.js';
+import { buildReportUpdate } from '../annex/report-document.js';
+import { insertReport, templateSections, type NewSection } from '../annex/report-template.js';
 import { hashPassword } from '../auth/password.js';
-import { createReportDoc } from '../collab/report-store.js';
 import type { Db } from '../db/database.js';
-import { appendUpdate } from '../db/update-log.js';
+import { demoAnnex2024, demoAnnex2025 } from './demo-annex.js';
 import { demoReportTitle, demoReportYear, demoSections, type DemoBlock, type DemoSection } from './demo-sections.js';
 
 export const DEMO_PASSWORD = 'demo';
@@ -25,40 +25,54 @@ export const demoUsers = [
   { username: 'env', name: '陈工程师', department_id: 'env', role: 'editor' },
 ] as const;
 
-function blockToJSON(block: DemoBlock) {
+/**
+ * A demo paragraph's text, where "{B/new:total}" is a linked figure and "{B/granted:total÷B/total:total}"
+ * a linked percentage.
+ */
+function paragraphContent(paragraph: string): NodeJSON[] {
+  return paragraph
+    .split(/(\{[^}]+\})/)
+    .filter((part) => part !== '')
+    .map((part) => {
+      const figure = /^\{([^÷}]+)(?:÷([^}]+))?\}$/.exec(part);
+      if (!figure) return { type: 'text', text: part };
+      return { type: ANNEX_FIGURE_NODE, attrs: { cell: figure[1], of: figure[2] ?? null, decimals: 1 } };
+    });
+}
+
+function blockToJSON(block: DemoBlock): NodeJSON {
   const text = (value: string) => [{ type: 'text', text: value }];
-  if ('paragraph' in block) return { type: 'paragraph', content: text(block.paragraph) };
+  if ('paragraph' in block) return { type: 'paragraph', content: paragraphContent(block.paragraph) };
   if ('heading' in block) return { type: 'heading', attrs: { level: 3 }, content: text(block.heading) };
+  if ('table' in block) return { type: ANNEX_TABLE_NODE, attrs: { tableId: block.table } };
   return {
     type: 'bulletList',
     content: block.bullets.map((item) => ({ type: 'listItem', content: [{ type: 'paragraph', content: text(item) }] })),
   };
 }
 
-function sectionToJSON(section: DemoSection) {
-  return {
-    type: 'section',
-    attrs: { sectionId: section.sectionId, title: section.title, level: section.level },
-    content: section.blocks.map(blockToJSON),
-  };
+function demoSectionToJSON(section: DemoSection): NewSection {
+  return { sectionId: section.sectionId, title: section.title, level: section.level, department: section.department, content: section.blocks.map(blockToJSON) };
 }
 
-/** The demo report's body as a Yjs update, checked against the report schema. */
+/** The demo report's body and tables as a Yjs update, checked against the report schema. */
 export function buildDemoReportUpdate(): Uint8Array {
-  const doc = createReportDoc();
-  prosemirrorJSONToYXmlFragment(reportSchema, { type: 'doc', content: demoSections.map(sectionToJSON) }, doc.getXmlFragment(BODY_FIELD));
-  const update = Y.encodeStateAsUpdate(doc);
-  doc.destroy();
-  return update;
+  const sections = demoSections.map(demoSectionToJSON);
+  return buildReportUpdate(
+    sections.map((section) => ({ type: 'section', attrs: { sectionId: section.sectionId, title: section.title, level: section.level }, content: section.content })),
+    demoAnnex2025,
+  );
 }
 
-/** On an empty database: the demo district, its four departments and users, and one report. */
+/**
+ * On an empty database: the demo district, its four departments and users, last year's report
+ * (2024, for the cross-year rules) and this year's report being written.
+ */
 export async function seedDemoIfEmpty(db: Db, now = Date.now()): Promise<{ seeded: boolean }> {
   const existing = await db.selectFrom('districts').select('id').limit(1).executeTakeFirst();
   if (existing) return { seeded: false };
   const passwordHashes = await Promise.all(demoUsers.map(() => hashPassword(DEMO_PASSWORD)));
-  const reportId = randomBytes(6).toString('base64url').toLowerCase().replace(/[^a-z0-9]/g, 'x');
-  const update = buildDemoReportUpdate();
+  const format = findFormat('gov-disclosure-2021')!;
   await db.transaction().execute(async (trx) => {
     await trx.insertInto('districts').values({ id: 'demo', name: '示范区' }).execute();
     await trx.insertInto('departments').values(demoDepartments.map((d) => ({ ...d, district_id: 'demo' }))).execute();
@@ -66,15 +80,13 @@ export async function seedDemoIfEmpty(db: Db, now = Date.now()): Promise<{ seede
       .insertInto('users')
       .values(demoUsers.map((u, i) => ({ ...u, password_hash: passwordHashes[i]!, created_at: now })))
       .execute();
-    await trx
-      .insertInto('reports')
-      .values({ id: reportId, district_id: 'demo', title: demoReportTitle, year: demoReportYear, format: 'gov-disclosure-2021', created_at: now })
-      .execute();
-    await trx
-      .insertInto('sections')
-      .values(demoSections.map((s) => ({ report_id: reportId, section_id: s.sectionId, department_id: s.department })))
-      .execute();
-    await appendUpdate(trx, { reportId, seq: 1, data: update, userId: null, now, sectionIds: demoSections.map((s) => s.sectionId) });
+    const lastYear = templateSections(format).map((section) => ({
+      ...section,
+      department: 'lead',
+      content: [{ type: 'paragraph', content: [{ type: 'text', text: `（${demoReportYear - 1}年度报告正文，已于${demoReportYear}年1月发布。）` }] }, ...section.content.slice(1)],
+    }));
+    await insertReport(trx, { districtId: 'demo', title: demoReportTitle.replace(String(demoReportYear), String(demoReportYear - 1)), year: demoReportYear - 1, format, sections: lastYear, tables: demoAnnex2024, userId: null, now });
+    await insertReport(trx, { districtId: 'demo', title: demoReportTitle, year: demoReportYear, format, sections: demoSections.map(demoSectionToJSON), tables: demoAnnex2025, userId: null, now });
   });
   return { seeded: true };
 }

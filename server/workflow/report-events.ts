@@ -1,7 +1,9 @@
 /** What changed in a report, pushed to everyone who has it open so nobody has to reload. */
 export type ReportEvent =
   | { type: 'sections'; sectionId: string | null; action: string }
-  | { type: 'comments'; sectionId: string };
+  | { type: 'comments'; sectionId: string }
+  /** Last year's figures or the roll-up's units changed: the rules' context. */
+  | { type: 'annex' };
 
 type Listener = (event: ReportEvent) => void;
 

@@ -62,11 +62,11 @@ export function useReportServer(): ReportServer {
   return suite;
 }
 
-/** How many updates the server has logged, read straight from its SQLite file. */
-export function countStoredUpdates(server: ServerProcess): number {
+/** How many updates the server has logged for a report, read straight from its SQLite file. */
+export function countStoredUpdates(server: ServerProcess, reportId: string): number {
   const db = new SQLite(server.dbFile, { readonly: true, fileMustExist: true });
   try {
-    return (db.prepare('select count(*) as n from update_log').get() as { n: number }).n;
+    return (db.prepare('select count(*) as n from update_log where report_id = ?').get(reportId) as { n: number }).n;
   } finally {
     db.close();
   }

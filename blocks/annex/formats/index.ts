@@ -1,0 +1,25 @@
+import type { FormatDefinition, FormatId, TableDefinition } from '../definition.js';
+import { splitTableId } from '../definition.js';
+import { govDisclosure2019 } from './gov-disclosure-2019.js';
+import { govDisclosure2021 } from './gov-disclosure-2021.js';
+import { govDisclosureLegacy } from './gov-disclosure-legacy.js';
+
+export const reportFormats: readonly FormatDefinition[] = [govDisclosure2021, govDisclosure2019, govDisclosureLegacy];
+
+export function findFormat(format: string): FormatDefinition | null {
+  return reportFormats.find((candidate) => candidate.format === format) ?? null;
+}
+
+/** The format a report of `year` is written in. */
+export function formatOfYear(year: number): FormatId {
+  if (year >= 2021) return 'gov-disclosure-2021';
+  return year >= 2019 ? 'gov-disclosure-2019' : 'gov-disclosure-legacy';
+}
+
+/** The definition behind a table id, including a unit's copy ("B@finance" → table B). */
+export function findTable(format: FormatDefinition, tableId: string): TableDefinition | null {
+  const { base, unit } = splitTableId(tableId);
+  const table = format.tables.find((candidate) => candidate.id === base) ?? null;
+  if (unit !== null && !table?.perUnit) return null;
+  return table;
+}

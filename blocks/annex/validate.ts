@@ -1,0 +1,63 @@
+import { blankTable, type AnnexTables } from './annex-data.js';
+import type { FormatDefinition } from './definition.js';
+import { findTable } from './formats/index.js';
+import type { ReportReading } from './report-reading.js';
+import { crossYearFindings } from './rules/cross-year.js';
+import type { Finding, Severity } from './rules/finding.js';
+import { narrativeFindings } from './rules/narrative.js';
+import { rollUpFindings, type ContributingUnit } from './rules/roll-up.js';
+import { outdatedCitationFindings, structureFindings } from './rules/structure.js';
+import { tableFindings } from './rules/table-rules.js';
+
+export interface AnnexValidationInput {
+  format: FormatDefinition;
+  tables: AnnexTables;
+  /** Last year's annex of the same body, for Y1–Y3. */
+  previous?: AnnexTables | null;
+  /** Contributing units of a district roll-up (H1), each keeping its copies "B@<unit>", "C@<unit>". */
+  units?: readonly ContributingUnit[];
+}
+
+const SEVERITY_ORDER: Record<Severity, number> = { error: 0, warning: 1, info: 2 };
+
+function bySeverity(findings: Finding[]): Finding[] {
+  return findings.sort((a, b) => SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity]);
+}
+
+/** The rules that read only numbers: each table's own rules, cross-year and roll-up. `POST /api/validate` runs these. */
+export function validateAnnex({ format, tables, previous, units = [] }: AnnexValidationInput): Finding[] {
+  const unitNames = new Map(units.map((unit) => [unit.id, unit.name]));
+  const naming = { unitName: (id: string) => unitNames.get(id) ?? id };
+  const findings: Finding[] = [];
+  for (const tableId of Object.keys(tables)) {
+    const table = findTable(format, tableId);
+    if (table) findings.push(...tableFindings(format, table, tableId, tables, naming));
+  }
+  if (previous) findings.push(...crossYearFindings(format, tables, previous));
+  findings.push(...rollUpFindings(format, tables, units));
+  return bySeverity(findings);
+}
+
+export interface ReportValidationInput extends AnnexValidationInput {
+  year: number;
+  reading: ReportReading;
+}
+
+/**
+ * Every rule over a whole report: the numbers, the report's structure (S1) and its narrative
+ * against its tables (T1–T4). The browser runs it as people type; the server before publishing.
+ */
+export function validateReport(input: ReportValidationInput): Finding[] {
+  const { format, reading, year } = input;
+  const tables = { ...input.tables };
+  for (const tableId of reading.placedTables) {
+    const table = findTable(format, tableId);
+    if (table && !tables[tableId]) tables[tableId] = blankTable(table);
+  }
+  return bySeverity([
+    ...validateAnnex({ ...input, tables }),
+    ...structureFindings(format, { year, sections: reading.sections, placedTables: reading.placedTables }),
+    ...outdatedCitationFindings(year, reading.narrative),
+    ...(format.format === 'gov-disclosure-legacy' ? [] : narrativeFindings(reading.narrative, tables, reading.partSix)),
+  ]);
+}

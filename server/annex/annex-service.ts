@@ -1,0 +1,209 @@
+import * as Y from 'yjs';
+import { parseAnnexTables, readAnnexTables, blankTable, type AnnexTables } from '../../blocks/annex/annex-data.js';
+import { ANNEX_TABLE_NODE } from '../../blocks/annex/annex-table-node.js';
+import { splitTableId, unitTableId, type FormatDefinition } from '../../blocks/annex/definition.js';
+import { findFormat, formatOfYear } from '../../blocks/annex/formats/index.js';
+import { readReport } from '../../blocks/annex/report-reading.js';
+import type { Finding } from '../../blocks/annex/rules/finding.js';
+import { validateReport } from '../../blocks/annex/validate.js';
+import { ANNEX_FIELD, BODY_FIELD } from '../../blocks/contract.js';
+import { findSectionElement, readBodyJSON } from '../../blocks/report-json.js';
+import { badRequest, conflict, forbidden } from '../api/errors.js';
+import type { RoomRegistry } from '../collab/room-registry.js';
+import { findPreviousReport, listUnits, replaceUnits, savePreviousAnnex, type UnitRow } from '../db/annex.js';
+import type { Db } from '../db/database.js';
+import { appendAudit } from '../db/sections.js';
+import type { Report, UnitKind } from '../db/types.js';
+import type { UserWithDepartment } from '../db/users.js';
+import type { ReportEvents } from '../workflow/report-events.js';
+import { insertReport, templateSections, templateTables } from './report-template.js';
+
+export interface AnnexServiceDeps {
+  db: Db;
+  rooms: RoomRegistry;
+  events: ReportEvents;
+  now: () => number;
+}
+
+/** What the rules need beyond the report's own document: last year's figures and the roll-up's units. */
+export interface AnnexContext {
+  previous: AnnexTables | null;
+  /** Where last year's figures come from: a report in the system, or figures entered by hand. */
+  previousSource: { reportId: string; title: string } | 'entered' | null;
+  units: UnitRow[];
+}
+
+const UNIT_ID_PATTERN = /^[a-z0-9][a-z0-9-]{0,31}$/;
+const UNIT_KINDS: readonly UnitKind[] = ['government', 'department', 'township'];
+
+export function formatOf(report: Pick<Report, 'format' | 'id'>): FormatDefinition {
+  const format = findFormat(report.format);
+  if (!format) throw new Error(`report ${report.id} has unknown format ${report.format}`);
+  return format;
+}
+
+/**
+ * The annex of reports on the server: reading tables, the whole-report findings the publishing
+ * step and the API rely on, last year's figures, roll-up units, and new reports from a format.
+ */
+export class AnnexService {
+  constructor(private readonly deps: AnnexServiceDeps) {}
+
+  tables(report: Report): Promise<AnnexTables> {
+    return this.deps.rooms.read(report.id, (room) => readAnnexTables(room.document, formatOf(report)));
+  }
+
+  async context(report: Report): Promise<AnnexContext> {
+    const units = await listUnits(this.deps.db, report.id);
+    const previousReport = await findPreviousReport(this.deps.db, report);
+    if (previousReport) {
+      const previous = await this.deps.rooms.read(previousReport.id, (room) => readAnnexTables(room.document, formatOf(previousReport)));
+      return { previous, previousSource: { reportId: previousReport.id, title: previousReport.title }, units };
+    }
+    if (report.previous_annex) return { previous: JSON.parse(report.previous_annex) as AnnexTables, previousSource: 'entered', units };
+    return { previous: null, previousSource: null, units };
+  }
+
+  /** Every rule over the report as it stands now — the same code the browser runs as people type. */
+  async findings(report: Report): Promise<Finding[]> {
+    const format = formatOf(report);
+    const context = await this.context(report);
+    return this.deps.rooms.read(report.id, (room) => {
+      const tables = readAnnexTables(room.document, format);
+      const reading = readReport(readBodyJSON(room.document), format, tables);
+      return validateReport({ format, year: report.year, tables, reading, previous: context.previous, units: context.units });
+    });
+  }
+
+  /** Last year's figures typed in by hand (in last year's format), for when its report is not in the system. */
+  async setPreviousAnnex(actor: UserWithDepartment, report: Report, input: unknown): Promise<void> {
+    if (actor.role !== 'lead') throw forbidden('只有政府办可以录入上年数据（lead office only）');
+    let json: string | null = null;
+    if (input !== null) {
+      const format = findFormat(formatOfYear(report.year - 1))!;
+      const parsed = parseAnnexTables(input, format);
+      if (!parsed.ok) throw badRequest(`上年数据格式有误：${parsed.error}`);
+      json = JSON.stringify(parsed.tables);
+    }
+    await savePreviousAnnex(this.deps.db, report.id, json);
+    await appendAudit(this.deps.db, { reportId: report.id, sectionId: null, userId: actor.id, action: 'previous-annex', now: this.deps.now() });
+    this.deps.events.publish(report.id, { type: 'annex' });
+  }
+
+  /**
+   * Declares the units a district report is compiled from. Each gets its own copies of the
+   * per-unit tables (B, C), placed in its section so that section's department fills them; units
+   * dropped from the list take their tables with them.
+   */
+  async setUnits(actor: UserWithDepartment, report: Report, input: unknown): Promise<UnitRow[]> {
+    if (actor.role !== 'lead') throw forbidden('只有政府办可以设置汇总单位（lead office only）');
+    const format = formatOf(report);
+    const perUnit = format.tables.filter((table) => table.perUnit);
+    if (perUnit.length === 0) throw conflict(`${format.title}没有分单位汇总的附表（this format has no roll-up tables）`);
+    const units = parseUnits(input);
+    const previous = await listUnits(this.deps.db, report.id);
+    await this.deps.rooms.withRoom(report.id, async (room) => {
+      const body = room.document.getXmlFragment(BODY_FIELD);
+      for (const unit of units) {
+        if (!findSectionElement(body, unit.sectionId)) throw badRequest(`单位 ${unit.name} 的章节 ${unit.sectionId} 不存在（no such section）`);
+      }
+      await room.applyAuthorityChange({
+        userId: actor.id,
+        sectionIds: [...new Set([...units, ...previous].map((unit) => unit.sectionId))],
+        apply: (doc) => placeUnitTables(doc, format, units),
+      });
+      await this.deps.db.transaction().execute(async (trx) => {
+        await replaceUnits(trx, report.id, units);
+        await appendAudit(trx, { reportId: report.id, sectionId: null, userId: actor.id, action: 'units', detail: { units: units.map((unit) => unit.id) }, now: this.deps.now() });
+      });
+    });
+    this.deps.events.publish(report.id, { type: 'annex' });
+    return units;
+  }
+
+  /** A new year's report from its format's template, 上年结转 filled from last year's report when there is one. */
+  async createReport(actor: UserWithDepartment, input: Record<string, unknown>): Promise<{ id: string }> {
+    if (actor.role !== 'lead') throw forbidden('只有政府办可以新建报告（lead office only）');
+    const year = input.year;
+    if (typeof year !== 'number' || !Number.isInteger(year) || year < 2008 || year > 2100) throw badRequest('"year" must be the report year, e.g. 2026');
+    const title = typeof input.title === 'string' && input.title.trim() !== '' ? input.title.trim() : null;
+    if (!title || title.length > 200) throw badRequest('报告标题须为 1–200 字（"title" must be 1–200 characters）');
+    const format = findFormat(typeof input.format === 'string' ? input.format : formatOfYear(year));
+    if (!format) throw badRequest(`未知格式：${String(input.format)}（formats: gov-disclosure-2021, gov-disclosure-2019, gov-disclosure-legacy）`);
+    const districtId = actor.districtId;
+    const previousReport = await findPreviousReport(this.deps.db, { district_id: districtId, year });
+    const previous = previousReport ? await this.deps.rooms.read(previousReport.id, (room) => readAnnexTables(room.document, formatOf(previousReport))) : null;
+    const id = await insertReport(this.deps.db, {
+      districtId,
+      title,
+      year,
+      format,
+      sections: templateSections(format),
+      tables: templateTables(format, previous),
+      userId: actor.id,
+      now: this.deps.now(),
+    });
+    return { id };
+  }
+}
+
+function parseUnits(input: unknown): UnitRow[] {
+  if (!Array.isArray(input)) throw badRequest('"units" must be a list of { id, name, kind, sectionId }');
+  const seen = new Set<string>();
+  return input.map((entry: unknown, index) => {
+    const unit = (typeof entry === 'object' && entry !== null ? entry : {}) as Record<string, unknown>;
+    const where = `units[${index}]`;
+    if (typeof unit.id !== 'string' || !UNIT_ID_PATTERN.test(unit.id)) throw badRequest(`${where}.id must match ${UNIT_ID_PATTERN}`);
+    if (seen.has(unit.id)) throw badRequest(`${where}.id "${unit.id}" is listed twice`);
+    seen.add(unit.id);
+    if (typeof unit.name !== 'string' || unit.name.trim() === '' || unit.name.length > 60) throw badRequest(`${where}.name must be 1–60 characters`);
+    if (typeof unit.kind !== 'string' || !UNIT_KINDS.includes(unit.kind as UnitKind)) throw badRequest(`${where}.kind must be one of ${UNIT_KINDS.join(', ')}`);
+    if (typeof unit.sectionId !== 'string') throw badRequest(`${where}.sectionId must be a section id`);
+    return { id: unit.id, name: unit.name.trim(), kind: unit.kind as UnitKind, sectionId: unit.sectionId };
+  });
+}
+
+/** Makes the document hold exactly the listed units' tables, each placed at the end of its unit's section. */
+function placeUnitTables(doc: Y.Doc, format: FormatDefinition, units: readonly UnitRow[]): void {
+  const annex = doc.getMap<unknown>(ANNEX_FIELD);
+  const body = doc.getXmlFragment(BODY_FIELD);
+  const wanted = new Map<string, string>();
+  for (const unit of units) {
+    for (const table of format.tables.filter((candidate) => candidate.perUnit)) wanted.set(unitTableId(table.id, unit.id), unit.sectionId);
+  }
+  removeStrayUnitNodes(body, wanted);
+  for (const tableId of [...annex.keys()]) {
+    if (splitTableId(tableId).unit !== null && !wanted.has(tableId)) annex.delete(tableId);
+  }
+  for (const [tableId, sectionId] of wanted) {
+    if (!annex.has(tableId)) {
+      const table = format.tables.find((candidate) => candidate.id === splitTableId(tableId).base)!;
+      const cells = new Y.Map<number | null>();
+      annex.set(tableId, cells);
+      for (const [rowId, columns] of Object.entries(blankTable(table))) {
+        for (const columnId of Object.keys(columns)) cells.set(`${rowId}:${columnId}`, null);
+      }
+    }
+    const section = findSectionElement(body, sectionId)!;
+    if (!section.toArray().some((child) => child instanceof Y.XmlElement && child.nodeName === ANNEX_TABLE_NODE && child.getAttribute('tableId') === tableId)) {
+      const node = new Y.XmlElement(ANNEX_TABLE_NODE);
+      node.setAttribute('tableId', tableId);
+      section.insert(section.length, [node]);
+    }
+  }
+}
+
+/** Unit table nodes of units no longer listed, or placed outside their unit's section. */
+function removeStrayUnitNodes(body: Y.XmlFragment, wanted: ReadonlyMap<string, string>): void {
+  for (const section of body.toArray()) {
+    if (!(section instanceof Y.XmlElement)) continue;
+    const sectionId = section.getAttribute('sectionId');
+    const children = section.toArray();
+    for (let index = children.length - 1; index >= 0; index--) {
+      const child = children[index];
+      if (!(child instanceof Y.XmlElement) || child.nodeName !== ANNEX_TABLE_NODE) continue;
+      const tableId = String(child.getAttribute('tableId') ?? '');
+      if (splitTableId(tableId).unit !== null && wanted.get(tableId) !== sectionId) section.delete(index, 1);
+    }
+  }
+}

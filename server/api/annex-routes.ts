@@ -1,0 +1,110 @@
+import { Hono } from 'hono';
+import { findFormat, reportFormats } from '../../blocks/annex/formats/index.js';
+import { parseAnnexTables } from '../../blocks/annex/annex-data.js';
+import { columnsOfRow, type FormatDefinition } from '../../blocks/annex/definition.js';
+import { validateAnnex } from '../../blocks/annex/validate.js';
+import { formatOf, type AnnexService } from '../annex/annex-service.js';
+import { requireSession } from '../auth/session-middleware.js';
+import type { Db } from '../db/database.js';
+import type { AppEnv } from './app-env.js';
+import { badRequest, notFound } from './errors.js';
+import { readJsonObject } from './read-json.js';
+import { findVisibleReport } from './report-routes.js';
+
+/** A format's tables as the contract publishes them: ids, the national Chinese labels, cell kinds. */
+function describeFormat(format: FormatDefinition) {
+  return {
+    format: format.format,
+    title: format.title,
+    years: format.years,
+    sections: format.sections,
+    tables: format.tables.map((table) => ({
+      id: table.id,
+      title: table.title,
+      ...(table.note ? { note: table.note } : {}),
+      perUnit: table.perUnit ?? false,
+      rows: table.rows.map((row) => ({
+        id: row.id,
+        label: row.label,
+        depth: row.depth ?? 0,
+        heading: row.heading ?? false,
+        ...(row.caption ? { caption: row.caption } : {}),
+        ...(row.optional ? { optional: true } : {}),
+        columns: columnsOfRow(table, row).map((column) => column.id),
+      })),
+      columns: table.columns.map((column) => ({
+        id: column.id,
+        label: column.label,
+        kind: column.kind ?? 'count',
+        ...(column.group ? { group: column.group } : {}),
+        ...(column.subgroup ? { subgroup: column.subgroup } : {}),
+      })),
+    })),
+  };
+}
+
+/** Public: the formats' table definitions and validation of annex data sent by portals and scripts. */
+export function createFormatRoutes() {
+  return new Hono<AppEnv>()
+    .get('/formats', (c) => c.json(reportFormats.map((format) => ({ format: format.format, title: format.title, years: format.years }))))
+    .get('/formats/:format', (c) => {
+      const format = findFormat(c.req.param('format'));
+      if (!format) throw notFound(`没有这个格式：${c.req.param('format')}（formats: ${reportFormats.map((f) => f.format).join(', ')}）`);
+      return c.json(describeFormat(format));
+    })
+    .post('/validate', async (c) => {
+      const body = await readJsonObject(c);
+      if (typeof body.format !== 'string') throw badRequest(`"format" is required: one of ${reportFormats.map((f) => f.format).join(', ')}`);
+      const format = findFormat(body.format);
+      if (!format) throw badRequest(`unknown format "${body.format}": use one of ${reportFormats.map((f) => f.format).join(', ')}`);
+      const tables = parseAnnexTables(body.tables, format);
+      if (!tables.ok) throw badRequest(tables.error);
+      let previous = null;
+      if (body.previous !== undefined && body.previous !== null) {
+        const previousBody = body.previous as Record<string, unknown>;
+        const previousFormat = findFormat(typeof previousBody.format === 'string' ? previousBody.format : format.format);
+        if (!previousFormat) throw badRequest(`previous.format "${String(previousBody.format)}" is not a known format`);
+        const parsed = parseAnnexTables(typeof previousBody === 'object' ? previousBody.tables : undefined, previousFormat, 'previous.tables');
+        if (!parsed.ok) throw badRequest(parsed.error);
+        previous = parsed.tables;
+      }
+      return c.json({ findings: validateAnnex({ format, tables: tables.tables, previous }) });
+    });
+}
+
+export interface ReportAnnexRoutesDeps {
+  db: Db;
+  annex: AnnexService;
+}
+
+/** A report's annex: its numbers, its findings, last year's figures and its roll-up units. */
+export function createReportAnnexRoutes({ db, annex }: ReportAnnexRoutesDeps) {
+  return new Hono<AppEnv>()
+    .post('/', async (c) => {
+      const session = requireSession(c);
+      const created = await annex.createReport(session.user, await readJsonObject(c));
+      return c.json(created, 201);
+    })
+    .get('/:id/annex', async (c) => {
+      const report = await findVisibleReport(db, requireSession(c), c.req.param('id'));
+      const [tables, context] = await Promise.all([annex.tables(report), annex.context(report)]);
+      return c.json({ format: report.format, year: report.year, tables, ...context });
+    })
+    .get('/:id/findings', async (c) => {
+      const report = await findVisibleReport(db, requireSession(c), c.req.param('id'));
+      return c.json({ format: formatOf(report).format, findings: await annex.findings(report) });
+    })
+    .put('/:id/previous-annex', async (c) => {
+      const session = requireSession(c);
+      const report = await findVisibleReport(db, session, c.req.param('id'));
+      const body = await readJsonObject(c);
+      await annex.setPreviousAnnex(session.user, report, body.tables ?? null);
+      return c.json({ ok: true });
+    })
+    .put('/:id/units', async (c) => {
+      const session = requireSession(c);
+      const report = await findVisibleReport(db, session, c.req.param('id'));
+      const body = await readJsonObject(c);
+      return c.json({ units: await annex.setUnits(session.user, report, body.units) });
+    });
+}

@@ -1,0 +1,112 @@
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { firstReportId, getJson, login } from '../support/clients.js';
+import { launchChromium, loginInNewContext } from '../support/browser.js';
+import { startServer, type ServerProcess } from '../support/server-process.js';
+
+// Two people in two browser profiles work on table B of the demo report: what one types, both see
+// checked — the same cell marked, the same finding listed — and the text's linked figures follow.
+
+let server: ServerProcess;
+let browser: Browser;
+let reportId: string;
+let leadCookie: string;
+
+beforeAll(async () => {
+  server = await startServer();
+  browser = await launchChromium();
+  leadCookie = await login(server.url, 'lead');
+  reportId = await firstReportId(server.url, leadCookie);
+  const assigned = await fetch(`${server.url}/api/reports/${reportId}/sections/requests/assign`, {
+    method: 'POST',
+    headers: { cookie: leadCookie, 'content-type': 'application/json' },
+    body: JSON.stringify({ department: 'finance' }),
+  });
+  expect(assigned.status).toBe(200);
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.kill('SIGTERM');
+});
+
+const cellInput = (page: Page, cell: string) => page.locator(`input[data-cell="${cell}"]`);
+const cellClass = (page: Page, cell: string) => cellInput(page, cell).evaluate((input) => input.closest('td')!.className);
+const errorCount = (page: Page) => page.getByTestId('findings-errors').textContent();
+const listedRules = (page: Page) => page.locator('[data-testid="findings-panel"] li[data-severity="error"]').evaluateAll((items) => items.map((item) => item.getAttribute('data-rule')).sort());
+const figure = (page: Page, cell: string) => page.locator(`span[data-annex-figure][data-cell="${cell}"]`).first().textContent();
+
+async function openFindings(page: Page) {
+  await cellInput(page, 'B/new:natural').waitFor();
+  await page.getByTestId('findings-toggle').click();
+  await page.getByTestId('findings-panel').waitFor();
+}
+
+async function typeInto(page: Page, cell: string, text: string) {
+  const input = cellInput(page, cell);
+  await input.click();
+  await input.press('Control+A');
+  await input.pressSequentially(text);
+}
+
+describe('annex tables are checked live for everyone', () => {
+  it('a wrong number typed by one user is marked and listed for both, a linked figure follows it, and fixing it clears both', async () => {
+    const lead = await loginInNewContext(browser, server.url, `/reports/${reportId}`, 'lead');
+    const finance = await loginInNewContext(browser, server.url, `/reports/${reportId}`, 'finance');
+    await openFindings(lead.page);
+    await openFindings(finance.page);
+    expect(await errorCount(lead.page)).toBe('0');
+    expect(await figure(lead.page, 'B/new:natural')).toBe('96');
+
+    // Full-width digits from a Chinese input method are understood.
+    await typeInto(finance.page, 'B/new:natural', '１００');
+    for (const page of [lead.page, finance.page]) {
+      await expect.poll(() => cellClass(page, 'B/new:natural')).toContain('cell-error');
+      await expect.poll(() => listedRules(page)).toEqual(['B1', 'B3']);
+      await expect.poll(() => figure(page, 'B/new:natural')).toBe('100');
+    }
+    expect(await cellClass(lead.page, 'B/new:total')).toContain('cell-error');
+    // The total the format defines as a sum is offered as the computed value.
+    await expect.poll(() => lead.page.locator('td:has(input[data-cell="B/new:total"]) .cell-suggestion').textContent()).toBe('应为 128');
+
+    // The server runs the same rules on the same document.
+    const server_ = await getJson<{ findings: Array<{ rule: string; severity: string }> }>(server.url, `/api/reports/${reportId}/findings`, leadCookie);
+    expect(server_.findings.filter((f) => f.severity === 'error').map((f) => f.rule).sort()).toEqual(['B1', 'B3']);
+
+    // What is not a number is refused in place and stored nowhere.
+    await cellInput(finance.page, 'B/new:natural').fill('12a');
+    await finance.page.locator('td:has(input[data-cell="B/new:natural"]) .cell-problem').waitFor();
+    expect(await figure(lead.page, 'B/new:natural')).toBe('100');
+
+    await typeInto(finance.page, 'B/new:natural', '96');
+    for (const page of [lead.page, finance.page]) {
+      await expect.poll(() => errorCount(page)).toBe('0');
+      await expect.poll(() => cellClass(page, 'B/new:natural')).not.toContain('cell-error');
+      await expect.poll(() => figure(page, 'B/new:natural')).toBe('96');
+    }
+    await lead.context.close();
+    await finance.context.close();
+  });
+
+  it('Enter moves down a column, and a block pasted from a spreadsheet fills the cells it covers in one change', async () => {
+    const finance = await loginInNewContext(browser, server.url, `/reports/${reportId}`, 'finance');
+    const page = finance.page;
+    await cellInput(page, 'B/new:natural').click();
+    await page.keyboard.press('Enter');
+    expect(await page.evaluate(() => document.activeElement?.getAttribute('data-cell'))).toBe('B/carried:natural');
+    await page.keyboard.press('Enter');
+    // The heading row 三、本年度办理结果 has no cells: Enter skips it.
+    expect(await page.evaluate(() => document.activeElement?.getAttribute('data-cell'))).toBe('B/granted:natural');
+
+    await cellInput(page, 'B/granted:natural').evaluate((input) => {
+      const data = new DataTransfer();
+      data.setData('text/plain', '50\t11\r\n10\t1\r\n');
+      input.dispatchEvent(new ClipboardEvent('paste', { clipboardData: data, bubbles: true, cancelable: true }));
+    });
+    await expect.poll(() => cellInput(page, 'B/granted:business').inputValue()).toBe('11');
+    expect(await cellInput(page, 'B/granted:natural').inputValue()).toBe('50');
+    expect(await cellInput(page, 'B/partial:natural').inputValue()).toBe('10');
+    expect(await cellInput(page, 'B/partial:business').inputValue()).toBe('1');
+    await finance.context.close();
+  });
+});
