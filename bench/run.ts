@@ -12,6 +12,7 @@ import { inspectUpdate } from '../server/collab/update-inspection.js';
 import { openDatabase } from '../server/db/database.js';
 import { seedDemoIfEmpty } from '../server/demo/seed-demo.js';
 import { sectionText } from '../tests/support/clients.js';
+import { benchAnnex } from './annex-bench.js';
 import { benchGuard } from './guard-bench.js';
 
 function percentile(sorted: number[], p: number): number {
@@ -32,7 +33,8 @@ const record = (figure: string, value: string, target = '') => {
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'report-bench-'));
 const { db, close } = await openDatabase(path.join(dataDir, 'bench.sqlite'));
 await seedDemoIfEmpty(db);
-const reportId = (await db.selectFrom('reports').select('id').executeTakeFirstOrThrow()).id;
+// The demo's 2025 report being written, and its 2024 report for the cross-year rules.
+const [reportId, previousReportId] = (await db.selectFrom('reports').select('id').orderBy('year', 'desc').execute()).map((report) => report.id) as [string, string];
 const store = new ReportStore(db);
 
 console.log(`machine: ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, node ${process.version}`);
@@ -81,6 +83,7 @@ const snapshotted = await store.load(reportId);
 record(`load report after compaction`, `${(performance.now() - t).toFixed(1)} ms`, 'target < 50 ms (server side)');
 snapshotted.doc.destroy();
 
+await benchAnnex(store, reportId, previousReportId, record, summarise);
 await benchGuard(store, reportId, record, summarise);
 
 fs.mkdirSync('bench/results', { recursive: true });

@@ -148,6 +148,9 @@ export const api = {
   addComment: (reportId: string, input: { section: string; body: string; thread?: string; anchor?: unknown; quote?: string }) =>
     request<{ id: string }>('POST', `${reportPath(reportId)}/comments`, input),
   annex: (reportId: string) => request<ReportAnnex>('GET', `${reportPath(reportId)}/annex`),
+  setUnits: (reportId: string, units: ReportAnnex['units']) => request<unknown>('PUT', `${reportPath(reportId)}/units`, { units }),
+  setPreviousAnnex: (reportId: string, tables: AnnexTables | null) => request<unknown>('PUT', `${reportPath(reportId)}/previous-annex`, { tables }),
+  createReport: (input: { title: string; year: number }) => request<{ id: string }>('POST', '/api/reports', input),
   resolveComment: (reportId: string, commentId: string) =>
     request<unknown>('POST', `${reportPath(reportId)}/comments/${encodeURIComponent(commentId)}/resolve`),
 };

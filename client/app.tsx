@@ -68,7 +68,7 @@ function Shell() {
   if (me === undefined) page = <p className="muted">{t('loading')}</p>;
   else if (me === null || route.page === 'login') page = <LoginPage onLoggedIn={loggedIn} />;
   else if (route.page === 'report') page = <ReportPage key={route.reportId} reportId={route.reportId} me={me} onSessionEnded={sessionEnded} />;
-  else page = <ReportsPage />;
+  else page = <ReportsPage me={me} />;
 
   return (
     <>

@@ -2,7 +2,9 @@ import { useSyncExternalStore } from 'react';
 import { formatFigureCell } from '../../blocks/annex/annex-figure-node.js';
 import type { Finding, Severity } from '../../blocks/annex/rules/finding.js';
 import type { AnnexViewModel } from '../../blocks/annex/view-context.js';
+import type { ReportAnnex } from '../api.js';
 import { useI18n, type MessageKey } from '../i18n.js';
+import { LastYearSource } from './annex-settings.js';
 
 const severityLabel: Record<Severity, MessageKey> = { error: 'severityError', warning: 'severityWarning', info: 'severityInfo' };
 
@@ -19,7 +21,7 @@ function reveal(finding: Finding): void {
 }
 
 /** The whole report's findings, live: what rule, which cells, expected against actual, and what to do. */
-export function FindingsPanel({ model, lastYearNote, onClose }: { model: AnnexViewModel; lastYearNote: string; onClose: () => void }) {
+export function FindingsPanel({ model, previousSource, onClose }: { model: AnnexViewModel; previousSource: ReportAnnex['previousSource']; onClose: () => void }) {
   const { t, language } = useI18n();
   const { findings } = useSyncExternalStore(model.subscribe, model.getSnapshot);
   return (
@@ -28,7 +30,7 @@ export function FindingsPanel({ model, lastYearNote, onClose }: { model: AnnexVi
         <h2>{t('findings')}</h2>
         <button type="button" onClick={onClose} aria-label={t('close')}>×</button>
       </header>
-      <p className="muted">{lastYearNote}</p>
+      <p className="muted"><LastYearSource source={previousSource} /></p>
       {findings.length === 0 ? (
         <p className="findings-empty">{t('noFindings')}</p>
       ) : (

@@ -3,6 +3,7 @@ import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { sectionEditRefusal } from '../../blocks/section/permissions.js';
 import { SectionViewContext, type SectionMeta, type SectionViewContextValue } from '../../blocks/section/view.js';
 import { AnnexViewContext, type AnnexViewContextValue } from '../../blocks/annex/view-context.js';
+import { AnnexSettings } from '../annex/annex-settings.js';
 import { FindingsPanel } from '../annex/findings-panel.js';
 import { useAnnex } from '../annex/use-annex.js';
 import { FindingsBadge } from '../annex/findings-badge.js';
@@ -153,9 +154,6 @@ export function ReportPage({ reportId, me, onSessionEnded }: { reportId: string;
       },
     [annex.model, language, t],
   );
-  const previousSource = annex.info?.previousSource;
-  const lastYearNote =
-    previousSource === 'entered' ? t('lastYearEntered') : previousSource ? `${t('lastYearFrom')}《${previousSource.title}》` : t('lastYearMissing');
 
   const openSection = useCallback((sectionId: string) => {
     setPanelSectionId(sectionId);
@@ -186,7 +184,10 @@ export function ReportPage({ reportId, me, onSessionEnded }: { reportId: string;
         </div>
       )}
       {view === 'dashboard' ? (
-        <Dashboard reportId={reportId} me={me} sections={sections} departments={departments} onOpenSection={openSection} onError={setNotice} />
+        <>
+          <Dashboard reportId={reportId} me={me} sections={sections} departments={departments} onOpenSection={openSection} onError={setNotice} />
+          {me.role === 'lead' && annex.info && <AnnexSettings reportId={reportId} annex={annex.info} sections={sections} onError={setNotice} />}
+        </>
       ) : (
         <div className={`report-layout${panelSection || showFindings ? ' with-panel' : ''}`}>
           <nav className="outline" aria-label={t('outline')}>
@@ -224,7 +225,7 @@ export function ReportPage({ reportId, me, onSessionEnded }: { reportId: string;
             </AnnexViewContext.Provider>
           </SectionViewContext.Provider>
           {showFindings && annex.model ? (
-            <FindingsPanel model={annex.model} lastYearNote={lastYearNote} onClose={() => setShowFindings(false)} />
+            <FindingsPanel model={annex.model} previousSource={annex.info?.previousSource ?? null} onClose={() => setShowFindings(false)} />
           ) : panelSection ? (
             <SectionPanel
               reportId={reportId}

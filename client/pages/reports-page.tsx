@@ -1,9 +1,39 @@
 import { useEffect, useState } from 'react';
-import { api, type ReportSummary } from '../api.js';
+import { api, type Me, type ReportSummary } from '../api.js';
 import { useI18n } from '../i18n.js';
 import { navigate } from '../router.js';
 
-export function ReportsPage() {
+/**
+ * The lead office starts next year's report here: the format's parts and tables, with 上年结转
+ * already filled from this year's 结转下年度.
+ */
+function NewReportForm({ latest, onError }: { latest: ReportSummary | undefined; onError: (message: string) => void }) {
+  const { t } = useI18n();
+  const [year, setYear] = useState(() => (latest ? latest.year + 1 : new Date().getFullYear() - 1));
+  const [title, setTitle] = useState(() => latest?.title.replace(String(latest.year), String(latest.year + 1)) ?? '');
+  return (
+    <form
+      className="new-report-form"
+      onSubmit={(event) => {
+        event.preventDefault();
+        api.createReport({ title, year }).then(({ id }) => navigate(`/reports/${encodeURIComponent(id)}`), (error: Error) => onError(error.message));
+      }}
+    >
+      <h2>{t('newReport')}</h2>
+      <label>
+        {t('year')}
+        <input type="number" min={2008} max={2100} value={year} onChange={(event) => setYear(Number(event.target.value))} required />
+      </label>
+      <label>
+        {t('newReportTitle')}
+        <input value={title} onChange={(event) => setTitle(event.target.value)} required maxLength={200} />
+      </label>
+      <button type="submit">{t('create')}</button>
+    </form>
+  );
+}
+
+export function ReportsPage({ me }: { me: Me }) {
   const { t } = useI18n();
   const [reports, setReports] = useState<ReportSummary[] | null>(null);
   const [error, setError] = useState<string | null>(null);
@@ -34,6 +64,7 @@ export function ReportsPage() {
           </li>
         ))}
       </ul>
+      {me.role === 'lead' && reports && <NewReportForm latest={reports[0]} onError={setError} />}
     </main>
   );
 }

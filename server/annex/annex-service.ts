@@ -33,7 +33,7 @@ export interface AnnexContext {
   units: UnitRow[];
 }
 
-const UNIT_ID_PATTERN = /^[a-z0-9][a-z0-9-]{0,31}$/;
+export const UNIT_ID_PATTERN = /^[a-z0-9][a-z0-9-]{0,31}$/;
 const UNIT_KINDS: readonly UnitKind[] = ['government', 'department', 'township'];
 
 export function formatOf(report: Pick<Report, 'format' | 'id'>): FormatDefinition {
@@ -78,6 +78,11 @@ export class AnnexService {
   /** Last year's figures typed in by hand (in last year's format), for when its report is not in the system. */
   async setPreviousAnnex(actor: UserWithDepartment, report: Report, input: unknown): Promise<void> {
     if (actor.role !== 'lead') throw forbidden('只有政府办可以录入上年数据（lead office only）');
+    const previousReport = await findPreviousReport(this.deps.db, report);
+    if (previousReport) {
+      // The rules read last year's report itself; figures typed in beside it would never be used.
+      throw conflict(`上年报告《${previousReport.title}》已在系统中，上年数据取自该报告，无需录入（last year's report is in the system）`);
+    }
     let json: string | null = null;
     if (input !== null) {
       const format = findFormat(formatOfYear(report.year - 1))!;
@@ -128,8 +133,13 @@ export class AnnexService {
     if (typeof year !== 'number' || !Number.isInteger(year) || year < 2008 || year > 2100) throw badRequest('"year" must be the report year, e.g. 2026');
     const title = typeof input.title === 'string' && input.title.trim() !== '' ? input.title.trim() : null;
     if (!title || title.length > 200) throw badRequest('报告标题须为 1–200 字（"title" must be 1–200 characters）');
+    if (input.format !== undefined && typeof input.format !== 'string') throw badRequest('"format" must be a format id: gov-disclosure-2021, gov-disclosure-2019 or gov-disclosure-legacy');
     const format = findFormat(typeof input.format === 'string' ? input.format : formatOfYear(year));
     if (!format) throw badRequest(`未知格式：${String(input.format)}（formats: gov-disclosure-2021, gov-disclosure-2019, gov-disclosure-legacy）`);
+    if (year >= 2021 && format.format !== formatOfYear(year)) {
+      // Rule S1 holds every report from 2021 on to the 2021 format: such a report could never be published.
+      throw badRequest(`${year}年度报告须使用 ${formatOfYear(year)} 格式（a ${year} report must use ${formatOfYear(year)}, not ${format.format}）`);
+    }
     const districtId = actor.districtId;
     const previousReport = await findPreviousReport(this.deps.db, { district_id: districtId, year });
     const previous = previousReport ? await this.deps.rooms.read(previousReport.id, (room) => readAnnexTables(room.document, formatOf(previousReport))) : null;

@@ -1,9 +1,9 @@
 import { Hono } from 'hono';
 import { findFormat, reportFormats } from '../../blocks/annex/formats/index.js';
 import { parseAnnexTables } from '../../blocks/annex/annex-data.js';
-import { columnsOfRow, type FormatDefinition } from '../../blocks/annex/definition.js';
+import { columnsOfRow, splitTableId, type FormatDefinition } from '../../blocks/annex/definition.js';
 import { validateAnnex } from '../../blocks/annex/validate.js';
-import { formatOf, type AnnexService } from '../annex/annex-service.js';
+import { formatOf, UNIT_ID_PATTERN, type AnnexService } from '../annex/annex-service.js';
 import { requireSession } from '../auth/session-middleware.js';
 import type { Db } from '../db/database.js';
 import type { AppEnv } from './app-env.js';
@@ -43,6 +43,14 @@ function describeFormat(format: FormatDefinition) {
   };
 }
 
+/** A unit's copy of a table names a unit ("B@finance"); "B@" or "B@Not A Unit" is no table at all. */
+function checkUnitTableIds(tables: Record<string, unknown>, path: string): void {
+  for (const tableId of Object.keys(tables)) {
+    const { unit } = splitTableId(tableId);
+    if (unit !== null && !UNIT_ID_PATTERN.test(unit)) throw badRequest(`${path}.${tableId}: "${unit}" is not a unit id (unit ids match ${UNIT_ID_PATTERN})`);
+  }
+}
+
 /** Public: the formats' table definitions and validation of annex data sent by portals and scripts. */
 export function createFormatRoutes() {
   return new Hono<AppEnv>()
@@ -59,13 +67,21 @@ export function createFormatRoutes() {
       if (!format) throw badRequest(`unknown format "${body.format}": use one of ${reportFormats.map((f) => f.format).join(', ')}`);
       const tables = parseAnnexTables(body.tables, format);
       if (!tables.ok) throw badRequest(tables.error);
+      checkUnitTableIds(tables.tables, 'tables');
       let previous = null;
       if (body.previous !== undefined && body.previous !== null) {
+        if (typeof body.previous !== 'object' || Array.isArray(body.previous)) {
+          throw badRequest('"previous" must be last year\'s annex data: an object { "format", "year", "tables" }');
+        }
         const previousBody = body.previous as Record<string, unknown>;
+        if (previousBody.format !== undefined && typeof previousBody.format !== 'string') {
+          throw badRequest(`previous.format must be one of ${reportFormats.map((f) => f.format).join(', ')}`);
+        }
         const previousFormat = findFormat(typeof previousBody.format === 'string' ? previousBody.format : format.format);
         if (!previousFormat) throw badRequest(`previous.format "${String(previousBody.format)}" is not a known format`);
-        const parsed = parseAnnexTables(typeof previousBody === 'object' ? previousBody.tables : undefined, previousFormat, 'previous.tables');
+        const parsed = parseAnnexTables(previousBody.tables, previousFormat, 'previous.tables');
         if (!parsed.ok) throw badRequest(parsed.error);
+        checkUnitTableIds(parsed.tables, 'previous.tables');
         previous = parsed.tables;
       }
       return c.json({ findings: validateAnnex({ format, tables: tables.tables, previous }) });
@@ -98,7 +114,8 @@ export function createReportAnnexRoutes({ db, annex }: ReportAnnexRoutesDeps) {
       const session = requireSession(c);
       const report = await findVisibleReport(db, session, c.req.param('id'));
       const body = await readJsonObject(c);
-      await annex.setPreviousAnnex(session.user, report, body.tables ?? null);
+      if (body.tables === undefined) throw badRequest('"tables" is required: last year\'s tables, or null to remove the figures entered');
+      await annex.setPreviousAnnex(session.user, report, body.tables);
       return c.json({ ok: true });
     })
     .put('/:id/units', async (c) => {

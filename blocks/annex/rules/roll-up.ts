@@ -17,7 +17,12 @@ export function rollUpFindings(format: FormatDefinition, tables: AnnexTables, un
   const findings: Finding[] = [];
   for (const table of format.tables.filter((candidate) => candidate.perUnit)) {
     const cells = cellsOfTable(table);
-    const missing = units.filter((unit) => cells.some((cell) => cellValue(tables, { ...cell, table: unitTableId(table.id, unit.id) }) === null));
+    // Read each unit's table once: this runs on every keystroke of a 30-unit district.
+    const unitTables = units.map((unit) => tables[unitTableId(table.id, unit.id)]);
+    const missing = units.filter((_, index) => {
+      const values = unitTables[index];
+      return !values || cells.some((cell) => (values[cell.row]?.[cell.column] ?? null) === null);
+    });
     if (missing.length > 0) {
       const names = missing.map((unit) => unit.name);
       findings.push(
@@ -33,7 +38,7 @@ export function rollUpFindings(format: FormatDefinition, tables: AnnexTables, un
     }
     for (const cell of cells) {
       let sum = 0;
-      for (const unit of units) sum += cellValue(tables, { ...cell, table: unitTableId(table.id, unit.id) }) ?? 0;
+      for (const values of unitTables) sum += values![cell.row]![cell.column]!;
       sum = roundSum(sum);
       const actual = cellValue(tables, cell);
       if (actual !== null && same(actual, sum)) continue;
