@@ -214,18 +214,27 @@ describe('a hostile client written with raw Yjs (not the editor)', () => {
 
     it('finance writing a cell of a table held by the food bureau’s section is refused naming the section and the table', async () => {
       const { reason } = await expectRefused('finance', (doc) => {
-        annexTable(doc, 'B@food').set('r1:c1', 5);
+        annexTable(doc, 'B@food').set('new:natural', 5);
       });
       expect(reason).toContain('overview-food');
       expect(reason).toContain('B@food');
-      expect(annexTable(suite.observer.doc, 'B@food').has('r1:c1')).toBe(false);
+      expect(annexTable(suite.observer.doc, 'B@food').has('new:natural')).toBe(false);
       await expectHonestEditWorks('finance', 'overview-finance', '财政局的正常修改六。');
+    });
+
+    it('a cell the national table does not have is refused even in the department’s own table, and nothing is stored', async () => {
+      const { reason } = await expectRefused('finance', (doc) => {
+        annexTable(doc, 'B@finance').set('new:subtotal', 5);
+      });
+      expect(reason).toContain('no cell "new:subtotal"');
+      expect(annexTable(suite.observer.doc, 'B@finance').has('new:subtotal')).toBe(false);
+      await expectHonestEditWorks('finance', 'overview-finance', '财政局的正常修改七。');
     });
 
     it('finance replacing the food bureau’s whole table map is refused as a structure change', async () => {
       const { reason } = await expectRefused('finance', (doc) => {
         const forged = new Y.Map<number>();
-        forged.set('r1:c1', 5);
+        forged.set('new:natural', 5);
         doc.getMap(ANNEX_FIELD).set('B@food', forged);
       });
       expect(reason).toContain('structure is lead-only');
@@ -235,12 +244,12 @@ describe('a hostile client written with raw Yjs (not the editor)', () => {
     it('the owners write the cells of the tables their sections hold, and the cells reach the lead office', async () => {
       const storedBefore = storedUpdates();
       const food = await syncedClient('food');
-      annexTable(food.doc, 'B@food').set('r1:c1', 7);
+      annexTable(food.doc, 'B@food').set('new:natural', 7);
       const finance = await syncedClient('finance');
-      annexTable(finance.doc, 'B@finance').set('r2:c3', 12);
+      annexTable(finance.doc, 'B@finance').set('carried:business', 12);
       await waitForDoc(
         suite.observer.doc,
-        () => annexTable(suite.observer.doc, 'B@food').get('r1:c1') === 7 && annexTable(suite.observer.doc, 'B@finance').get('r2:c3') === 12,
+        () => annexTable(suite.observer.doc, 'B@food').get('new:natural') === 7 && annexTable(suite.observer.doc, 'B@finance').get('carried:business') === 12,
         'both owners’ cells to reach the lead office',
       );
       expect(storedUpdates()).toBe(storedBefore + 2);
@@ -263,11 +272,11 @@ describe('a hostile client written with raw Yjs (not the editor)', () => {
         }),
       );
       // Step two: the cell write the takeover was for.
-      hostile.sendUpdate(forge(hostile.doc, (doc) => annexTable(doc, 'B@food').set('r1:c1', 999)));
+      hostile.sendUpdate(forge(hostile.doc, (doc) => annexTable(doc, 'B@food').set('new:natural', 999)));
       // Whichever comes first: the refusal, or the forged value reaching the lead office.
       const outcome = await Promise.race([
         hostile.closed.then((closed) => ({ outcome: 'closed', ...closed })),
-        waitForDoc(suite.observer.doc, () => annexTable(suite.observer.doc, 'B@food').get('r1:c1') === 999, 'the forged cell').then(() => ({ outcome: 'finance wrote B@food r1:c1 = 999' })),
+        waitForDoc(suite.observer.doc, () => annexTable(suite.observer.doc, 'B@food').get('new:natural') === 999, 'the forged cell').then(() => ({ outcome: 'finance wrote B@food r1:c1 = 999' })),
       ]);
       // Placing an annex table node is the lead office's: the first step is already refused.
       expect.soft(outcome).toMatchObject({ outcome: 'closed', code: CloseCode.Forbidden, reason: expect.stringContaining('章节 overview-finance：只有政府办') });
@@ -277,14 +286,14 @@ describe('a hostile client written with raw Yjs (not the editor)', () => {
       const food = await syncedClient('food');
       const foodClosed: Array<{ code: number; reason: string }> = [];
       food.provider.on('connection-close', (event) => foodClosed.push({ code: event?.code ?? 0, reason: event?.reason ?? '' }));
-      annexTable(food.doc, 'B@food').set('r1:c2', 8);
+      annexTable(food.doc, 'B@food').set('new:business', 8);
       await Promise.race([
-        waitForDoc(suite.observer.doc, () => annexTable(suite.observer.doc, 'B@food').get('r1:c2') === 8, 'the food bureau’s cell after the takeover attempt'),
+        waitForDoc(suite.observer.doc, () => annexTable(suite.observer.doc, 'B@food').get('new:business') === 8, 'the food bureau’s cell after the takeover attempt'),
         waitForClose(food.provider).then((closed) => {
           throw new Error(`the food bureau's own table write was refused: ${closed.code} ${closed.reason}`);
         }),
       ]);
-      expect(annexTable(suite.observer.doc, 'B@food').get('r1:c1')).not.toBe(999);
+      expect(annexTable(suite.observer.doc, 'B@food').get('new:natural')).not.toBe(999);
       expect(foodClosed).toEqual([]);
       food.destroy();
     });

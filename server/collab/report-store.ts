@@ -1,7 +1,7 @@
 import * as Y from 'yjs';
 import { ANNEX_FIELD, BODY_FIELD } from '../../blocks/contract.js';
 import type { Db } from '../db/database.js';
-import { listSectionRows } from '../db/reports.js';
+import { findReport, listSectionRows } from '../db/reports.js';
 import { appendUpdate, readReportHistoryTail, readReportHistoryUpTo, writeSnapshot } from '../db/update-log.js';
 import type { SectionRule } from './section-guard.js';
 
@@ -12,6 +12,8 @@ export interface LoadedReport {
   updatesSinceSnapshot: number;
   /** Owner and lock of each section, as the guard needs them. */
   rules: Map<string, SectionRule>;
+  /** The report's format (its annex tables' shape), if the report is registered. */
+  format: string | null;
 }
 
 /** A fresh report document with its root types declared, so remote items land in the right types. */
@@ -44,10 +46,10 @@ export class ReportStore {
   ) {}
 
   async load(reportId: string): Promise<LoadedReport> {
-    const [tail, rows] = await Promise.all([readReportHistoryTail(this.db, reportId), listSectionRows(this.db, reportId)]);
+    const [tail, rows, report] = await Promise.all([readReportHistoryTail(this.db, reportId), listSectionRows(this.db, reportId), findReport(this.db, reportId)]);
     const rules = new Map(rows.map((row) => [row.section_id, { departmentId: row.department_id, locked: row.locked === 1 }]));
     const doc = replay(tail.snapshot, tail.updates);
-    return { doc, lastSeq: tail.lastSeq, updatesSinceSnapshot: tail.updates.length, rules };
+    return { doc, lastSeq: tail.lastSeq, updatesSinceSnapshot: tail.updates.length, rules, format: report?.format ?? null };
   }
 
   /** The report as it was right after update `seq`: a detached document for reading history. */

@@ -1,6 +1,7 @@
 import * as awarenessProtocol from 'y-protocols/awareness';
 import * as Y from 'yjs';
 import { ANNEX_TABLE_NODE } from '../../blocks/annex/annex-table-node.js';
+import { annexCellChecker, findFormat } from '../../blocks/annex/formats/index.js';
 import { BODY_FIELD, CloseCode } from '../../blocks/contract.js';
 import { reportSchema } from '../../blocks/extensions.js';
 import { SECTION_NODE } from '../../blocks/section/section.js';
@@ -10,7 +11,7 @@ import type { ReportStore } from './report-store.js';
 import { findBodyViolations, findSchemaViolations } from './schema-repair.js';
 import { judgeEdit, type SectionRule } from './section-guard.js';
 import { inspectUpdate } from './update-inspection.js';
-import { resolveUpdateScope, type UpdateScope } from './update-scope.js';
+import { resolveUpdateScope, type AnnexCellCheck, type UpdateScope } from './update-scope.js';
 import { MalformedMessageError, encodeAwareness, encodeSyncStep1, encodeSyncStep2, encodeSyncUpdate, parseMessage } from './wire.js';
 
 export interface RoomOptions {
@@ -51,6 +52,8 @@ export class Room {
   /** Set when the document and the log may disagree: the room takes no more edits. */
   private broken = false;
   private rules = new Map<string, SectionRule>();
+  /** Which annex cells the report's format has; writes to any other cell are refused. */
+  private annexCellAllowed: AnnexCellCheck | undefined;
   /** Which section holds each annex table node; rebuilt when annex nodes come or go. */
   private tableSections: Map<string, string> | null = null;
   /** While set, updates of the document are collected here instead of being broadcast. */
@@ -149,6 +152,8 @@ export class Room {
     this.lastSeq = loaded.lastSeq;
     this.updatesSinceSnapshot = loaded.updatesSinceSnapshot;
     this.rules = loaded.rules;
+    const format = loaded.format === null ? null : findFormat(loaded.format);
+    this.annexCellAllowed = format ? annexCellChecker(format) : undefined;
     this.doc.on('update', this.broadcastUpdate);
   }
 
@@ -227,7 +232,7 @@ export class Room {
       this.expel(peer, CloseCode.ServerError, '报告暂时无法编辑，请稍后重新连接（report is reloading）');
       return;
     }
-    const scope = resolveUpdateScope(doc, inspection.decoded);
+    const scope = resolveUpdateScope(doc, inspection.decoded, this.annexCellAllowed);
     if (scope.invalid.length > 0) {
       this.expel(peer, CloseCode.Forbidden, `内容不符合报告格式（invalid content）: ${scope.invalid[0]}`);
       return;

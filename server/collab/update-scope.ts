@@ -60,9 +60,12 @@ function typeOf(item: Y.Item): Y.AbstractType<unknown> | null {
  * parents). Items name their parent directly, or implicitly through a neighbour; both are
  * followed inside the update first, then in the report.
  */
-export function resolveUpdateScope(doc: Y.Doc, decoded: DecodedUpdate): UpdateScope {
-  return new ScopeResolver(doc, decoded).resolve();
+export function resolveUpdateScope(doc: Y.Doc, decoded: DecodedUpdate, annexCellAllowed?: AnnexCellCheck): UpdateScope {
+  return new ScopeResolver(doc, decoded, annexCellAllowed).resolve();
 }
+
+/** Whether the report's format has cell `key` in table `tableId`. */
+export type AnnexCellCheck = (tableId: string, key: string) => boolean;
 
 class ScopeResolver {
   private readonly store: Y.Doc['store'];
@@ -89,6 +92,7 @@ class ScopeResolver {
   constructor(
     doc: Y.Doc,
     private readonly decoded: DecodedUpdate,
+    private readonly annexCellAllowed: AnnexCellCheck | undefined,
   ) {
     this.store = doc.store;
     this.body = doc.getXmlFragment(BODY_FIELD) as unknown as Y.AbstractType<unknown>;
@@ -228,6 +232,11 @@ class ScopeResolver {
     if (parentType instanceof Y.Map) {
       if (!(content instanceof Y.ContentAny) || content.arr.length !== 1 || !isAnnexCellValue(content.arr[0]) || !parentSub || !isAnnexCellKey(parentSub)) {
         this.scope.invalid.push(`${where}: an annex cell is "row:column" → a number or null`);
+        return;
+      }
+      const tableId = parentType._item?.parentSub;
+      if (this.annexCellAllowed && tableId && !this.annexCellAllowed(tableId, parentSub)) {
+        this.scope.invalid.push(`table ${tableId} has no cell "${parentSub}" (${where})`);
       }
       return;
     }

@@ -1,7 +1,7 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { firstReportId, getJson, login } from '../support/clients.js';
-import { launchChromium, loginInNewContext } from '../support/browser.js';
+import { launchChromium, loginInNewContext, placeCaret } from '../support/browser.js';
 import { startServer, type ServerProcess } from '../support/server-process.js';
 
 // Two people in two browser profiles work on table B of the demo report: what one types, both see
@@ -84,6 +84,24 @@ describe('annex tables are checked live for everyone', () => {
       await expect.poll(() => cellClass(page, 'B/new:natural')).not.toContain('cell-error');
       await expect.poll(() => figure(page, 'B/new:natural')).toBe('96');
     }
+    await lead.context.close();
+    await finance.context.close();
+  });
+
+  it('a department inserts a linked figure into its text and everyone sees it show the live table value', async () => {
+    const lead = await loginInNewContext(browser, server.url, `/reports/${reportId}`, 'lead');
+    const finance = await loginInNewContext(browser, server.url, `/reports/${reportId}`, 'finance');
+    const figures = (page: Page) => page.locator('[data-section-id="requests"] span[data-annex-figure][data-cell="B/new:total"]');
+    await figures(lead.page).first().waitFor();
+    const before = await figures(lead.page).count();
+
+    await placeCaret(finance.page, 'requests', 'end');
+    await finance.page.getByRole('button', { name: '插入联动数字' }).click();
+    await expect.poll(() => finance.page.getByTestId('figure-preview').textContent()).toBe('124');
+    await finance.page.getByRole('dialog').getByRole('button', { name: '插入' }).click();
+
+    await expect.poll(() => figures(lead.page).count()).toBe(before + 1);
+    await expect.poll(() => figures(lead.page).last().textContent()).toBe('124');
     await lead.context.close();
     await finance.context.close();
   });

@@ -1,5 +1,5 @@
 import type { FormatDefinition, FormatId, TableDefinition } from '../definition.js';
-import { splitTableId } from '../definition.js';
+import { cellsOfTable, cellKey, splitTableId } from '../definition.js';
 import { govDisclosure2019 } from './gov-disclosure-2019.js';
 import { govDisclosure2021 } from './gov-disclosure-2021.js';
 import { govDisclosureLegacy } from './gov-disclosure-legacy.js';
@@ -22,4 +22,16 @@ export function findTable(format: FormatDefinition, tableId: string): TableDefin
   const table = format.tables.find((candidate) => candidate.id === base) ?? null;
   if (unit !== null && !table?.perUnit) return null;
   return table;
+}
+
+/**
+ * Whether a report of this format can hold the cell `key` ("row:column") of table `tableId`: the
+ * server refuses writes to cells the national layout does not have.
+ */
+export function annexCellChecker(format: FormatDefinition): (tableId: string, key: string) => boolean {
+  const keysByTable = new Map(format.tables.map((table) => [table.id, new Set(cellsOfTable(table).map((cell) => cellKey(cell.row, cell.column)))]));
+  return (tableId, key) => {
+    const table = findTable(format, tableId);
+    return table !== null && (keysByTable.get(table.id)?.has(key) ?? false);
+  };
 }
