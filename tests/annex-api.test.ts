@@ -541,6 +541,7 @@ describe('last year’s figures entered by hand (PUT /api/reports/:id/previous-a
     const before = await annexOf(lastYearId);
     expectError(await call('PUT', path(), { as: 'finance', body: { tables: figures2023(9) } }), 403, 'forbidden');
     expectError(await call('PUT', path(), { as: 'finance', body: { tables: null } }), 403, 'forbidden');
+    expectError(await call('PUT', path(), { as: 'finance', body: {} }), 403, 'forbidden');
     expect(await annexOf(lastYearId)).toEqual(before);
   });
 
@@ -634,6 +635,9 @@ describe('a new year’s report (POST /api/reports)', () => {
       ['B4', 168],
       ['C2', 15],
     ]);
+
+    // One report a year: "last year's report" must always name exactly one.
+    expectError(await call('POST', '/api/reports', { as: 'lead', body: { title, year: 2026 } }), 409, 'conflict');
   });
 });
 

@@ -77,7 +77,7 @@ export function parseAnnexTables(input: unknown, format: FormatDefinition, path 
           return { ok: false, error: `${path}.${tableId}.${rowId}.${columnId}: row "${rowId}" has no column "${columnId}" (columns: ${rowColumns.map((c) => c.id).join(', ')})` };
         }
         if (value !== null && (typeof value !== 'number' || !Number.isFinite(value))) {
-          return { ok: false, error: `${path}.${tableId}.${rowId}.${columnId} must be a number or null, got ${JSON.stringify(value)}` };
+          return { ok: false, error: `${path}.${tableId}.${rowId}.${columnId} must be a number or null, got ${typeof value === 'number' ? String(value) : JSON.stringify(value)}` };
         }
         given.set(cellKey(rowId, columnId), value);
       }

@@ -10,7 +10,7 @@ import { ANNEX_FIELD, BODY_FIELD } from '../../blocks/contract.js';
 import { findSectionElement, readBodyJSON } from '../../blocks/report-json.js';
 import { badRequest, conflict, forbidden } from '../api/errors.js';
 import type { RoomRegistry } from '../collab/room-registry.js';
-import { findPreviousReport, listUnits, replaceUnits, savePreviousAnnex, type UnitRow } from '../db/annex.js';
+import { findPreviousReport, findReportOfYear, listUnits, replaceUnits, savePreviousAnnex, type UnitRow } from '../db/annex.js';
 import type { Db } from '../db/database.js';
 import { appendAudit } from '../db/sections.js';
 import type { Report, UnitKind } from '../db/types.js';
@@ -75,10 +75,14 @@ export class AnnexService {
     });
   }
 
-  /** Last year's figures typed in by hand (in last year's format), for when its report is not in the system. */
+  /**
+   * Last year's figures typed in by hand (in last year's format), for when its report is not in
+   * the system; `null` removes them. `undefined` (no "tables" sent) is a mistake, not a removal.
+   */
   async setPreviousAnnex(actor: UserWithDepartment, report: Report, input: unknown): Promise<void> {
     if (actor.role !== 'lead') throw forbidden('只有政府办可以录入上年数据（lead office only）');
-    const previousReport = await findPreviousReport(this.deps.db, report);
+    if (input === undefined) throw badRequest('"tables" is required: last year\'s tables, or null to remove the figures entered');
+    const previousReport = input === null ? undefined : await findPreviousReport(this.deps.db, report);
     if (previousReport) {
       // The rules read last year's report itself; figures typed in beside it would never be used.
       throw conflict(`上年报告《${previousReport.title}》已在系统中，上年数据取自该报告，无需录入（last year's report is in the system）`);
@@ -101,7 +105,7 @@ export class AnnexService {
    * dropped from the list take their tables with them.
    */
   async setUnits(actor: UserWithDepartment, report: Report, input: unknown): Promise<UnitRow[]> {
-    if (actor.role !== 'lead') throw forbidden('只有政府办可以设置汇总单位（lead office only）');
+    requireLead(actor, '设置汇总单位');
     const format = formatOf(report);
     const perUnit = format.tables.filter((table) => table.perUnit);
     if (perUnit.length === 0) throw conflict(`${format.title}没有分单位汇总的附表（this format has no roll-up tables）`);
@@ -141,6 +145,8 @@ export class AnnexService {
       throw badRequest(`${year}年度报告须使用 ${formatOfYear(year)} 格式（a ${year} report must use ${formatOfYear(year)}, not ${format.format}）`);
     }
     const districtId = actor.districtId;
+    // One report per year: "last year's report" must name exactly one.
+    if (await findReportOfYear(this.deps.db, districtId, year)) throw conflict(`${year}年度报告已存在（a ${year} report already exists）`);
     const previousReport = await findPreviousReport(this.deps.db, { district_id: districtId, year });
     const previous = previousReport ? await this.deps.rooms.read(previousReport.id, (room) => readAnnexTables(room.document, formatOf(previousReport))) : null;
     const id = await insertReport(this.deps.db, {
@@ -155,6 +161,10 @@ export class AnnexService {
     });
     return { id };
   }
+}
+
+export function requireLead(actor: UserWithDepartment, what: string): void {
+  if (actor.role !== 'lead') throw forbidden(`只有政府办可以${what}（lead office only）`);
 }
 
 function parseUnits(input: unknown): UnitRow[] {

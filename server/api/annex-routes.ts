@@ -3,7 +3,7 @@ import { findFormat, reportFormats } from '../../blocks/annex/formats/index.js';
 import { parseAnnexTables } from '../../blocks/annex/annex-data.js';
 import { columnsOfRow, splitTableId, type FormatDefinition } from '../../blocks/annex/definition.js';
 import { validateAnnex } from '../../blocks/annex/validate.js';
-import { formatOf, UNIT_ID_PATTERN, type AnnexService } from '../annex/annex-service.js';
+import { formatOf, requireLead, UNIT_ID_PATTERN, type AnnexService } from '../annex/annex-service.js';
 import { requireSession } from '../auth/session-middleware.js';
 import type { Db } from '../db/database.js';
 import type { AppEnv } from './app-env.js';
@@ -114,13 +114,13 @@ export function createReportAnnexRoutes({ db, annex }: ReportAnnexRoutesDeps) {
       const session = requireSession(c);
       const report = await findVisibleReport(db, session, c.req.param('id'));
       const body = await readJsonObject(c);
-      if (body.tables === undefined) throw badRequest('"tables" is required: last year\'s tables, or null to remove the figures entered');
       await annex.setPreviousAnnex(session.user, report, body.tables);
       return c.json({ ok: true });
     })
     .put('/:id/units', async (c) => {
       const session = requireSession(c);
       const report = await findVisibleReport(db, session, c.req.param('id'));
+      requireLead(session.user, '设置汇总单位');
       const body = await readJsonObject(c);
       return c.json({ units: await annex.setUnits(session.user, report, body.units) });
     });

@@ -31,13 +31,12 @@ export async function savePreviousAnnex(db: Db, reportId: string, json: string |
   await db.updateTable('reports').set({ previous_annex: json }).where('id', '=', reportId).execute();
 }
 
-/** Last year's report of the same body (district), if the system has it. */
-export async function findPreviousReport(db: Db, report: Pick<Report, 'district_id' | 'year'>): Promise<Report | undefined> {
-  return db
-    .selectFrom('reports')
-    .selectAll()
-    .where('district_id', '=', report.district_id)
-    .where('year', '=', report.year - 1)
-    .orderBy('created_at')
-    .executeTakeFirst();
+/** The report of a body (district) for a year, if the system has it; a body writes one report a year. */
+export async function findReportOfYear(db: Db, districtId: string, year: number): Promise<Report | undefined> {
+  return db.selectFrom('reports').selectAll().where('district_id', '=', districtId).where('year', '=', year).orderBy('created_at').executeTakeFirst();
+}
+
+/** Last year's report of the same body. */
+export function findPreviousReport(db: Db, report: Pick<Report, 'district_id' | 'year'>): Promise<Report | undefined> {
+  return findReportOfYear(db, report.district_id, report.year - 1);
 }
