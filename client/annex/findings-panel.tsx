@@ -1,6 +1,6 @@
 import { useSyncExternalStore } from 'react';
 import { formatFigureCell } from '../../blocks/annex/annex-figure-node.js';
-import type { Finding, Severity } from '../../blocks/annex/rules/finding.js';
+import { RULES, type Finding, type Severity } from '../../blocks/annex/rules/finding.js';
 import type { AnnexViewModel } from '../../blocks/annex/view-context.js';
 import type { ReportAnnex } from '../api.js';
 import { useI18n, type MessageKey } from '../i18n.js';
@@ -38,7 +38,7 @@ export function FindingsPanel({ model, previousSource, onClose }: { model: Annex
           {findings.map((finding, index) => (
             <li key={index} className={`finding finding-${finding.severity}`} data-rule={finding.rule} data-severity={finding.severity}>
               <button type="button" className="finding-jump" onClick={() => reveal(finding)}>
-                <span className="finding-rule">{finding.rule}</span>
+                <span className="finding-rule" title={language === 'en' ? RULES[finding.rule]?.en : RULES[finding.rule]?.zh}>{finding.rule}</span>
                 <span className="finding-severity">{t(severityLabel[finding.severity])}</span>
               </button>
               <p className="finding-message">{language === 'en' ? finding.messageEn : finding.message}</p>

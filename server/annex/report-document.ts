@@ -8,7 +8,7 @@ import type { NodeJSON } from '../../blocks/report-json.js';
 import { createReportDoc } from '../collab/report-store.js';
 
 /** Writes annex tables into a report's `annex` map, one Y.Map per table; blank cells are stored as null. */
-export function writeAnnexTables(doc: Y.Doc, tables: AnnexTables): void {
+function writeAnnexTables(doc: Y.Doc, tables: AnnexTables): void {
   const annex = doc.getMap<Y.Map<number | null>>(ANNEX_FIELD);
   for (const [tableId, rows] of Object.entries(tables)) {
     let cells = annex.get(tableId);

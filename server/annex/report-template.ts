@@ -27,7 +27,7 @@ export interface NewReport {
   now: number;
 }
 
-export function newReportId(): string {
+function newReportId(): string {
   return randomBytes(6).toString('base64url').toLowerCase().replace(/[^a-z0-9]/g, 'x');
 }
 
