@@ -1,0 +1,83 @@
+import { describe, expect, it } from 'vitest';
+import * as Y from 'yjs';
+import { readAnnexTables } from '../../blocks/annex/annex-data.js';
+import { findFormat } from '../../blocks/annex/formats/index.js';
+import { readBodyJSON, type NodeJSON } from '../../blocks/report-json.js';
+import { buildDemoReportUpdate } from '../demo/seed-demo.js';
+import { ReportRenderer } from './render-html.js';
+
+const format = findFormat('gov-disclosure-2021')!;
+
+function demoPage(): string {
+  const doc = new Y.Doc();
+  Y.applyUpdate(doc, buildDemoReportUpdate());
+  const html = new ReportRenderer({ title: '示范区人民政府2025年政府信息公开工作年度报告', body: readBodyJSON(doc), format, tables: readAnnexTables(doc, format) }).document();
+  doc.destroy();
+  return html;
+}
+
+function pageOf(content: NodeJSON[]): string {
+  return new ReportRenderer({
+    title: '测试',
+    body: { type: 'doc', content: [{ type: 'section', attrs: { sectionId: 'overview', title: '一、总体情况', level: 1 }, content }] },
+    format,
+    tables: {},
+  }).document();
+}
+
+describe('the published page', () => {
+  const html = demoPage();
+
+  it('is a Chinese document with the report title and the six parts as headings', () => {
+    expect(html).toMatch(/^<!doctype html>\n<html lang="zh-CN">/);
+    expect(html).toContain('<h1>示范区人民政府2025年政府信息公开工作年度报告</h1>');
+    for (const title of format.sections.map((section) => section.title)) expect(html).toContain(`<h2>${title}</h2>`);
+    expect(html).toContain('<h3>（一）财政资金信息公开</h3>');
+  });
+
+  it('prints table B in the national layout with real header cells and every one of its 175 numbers', () => {
+    const tableB = /<table class="annex" id="annex-B">.*?<\/table>/s.exec(html)![0];
+    expect(tableB).toContain('<caption>附表B 收到和处理政府信息公开申请情况</caption>');
+    expect(tableB.match(/<td class="number"/g)).toHaveLength(175);
+    expect(tableB).toContain('<th scope="colgroup" colspan="7">申请人情况</th>');
+    expect(tableB).toContain('<th scope="colgroup" colspan="5">法人或其他组织</th>');
+    expect(tableB).toContain('<th scope="col" rowspan="2">自然人</th>');
+    expect(tableB).toContain('<th scope="row">一、本年新收政府信息公开申请数量</th><td class="number">96</td>');
+    expect(tableB).toContain('<th scope="row">（七）总计</th><td class="number">97</td>');
+  });
+
+  it('prints linked figures as their table values and percentages', () => {
+    expect(html).toContain('全年共新收政府信息公开申请<span class="figure">124</span>件');
+    expect(html).toContain('占<span class="figure">55.2%</span>');
+  });
+
+  it('shows text that looks like markup as text, and keeps only web and mail links', () => {
+    const page = pageOf([
+      {
+        type: 'paragraph',
+        content: [
+          { type: 'text', text: '<script>alert(1)</script>' },
+          { type: 'text', text: '坏链接', marks: [{ type: 'link', attrs: { href: 'javascript:alert(1)' } }] },
+          { type: 'text', text: '门户网站', marks: [{ type: 'link', attrs: { href: 'https://www.gov.cn/?a=1&b="2"' } }] },
+          { type: 'text', text: '邮箱', marks: [{ type: 'link', attrs: { href: 'mailto:gk@example.gov.cn' } }] },
+        ],
+      },
+    ]);
+    expect(page).not.toContain('<script>');
+    expect(page).toContain('&lt;script&gt;alert(1)&lt;/script&gt;');
+    expect(page).not.toContain('javascript:');
+    expect(page).toContain('坏链接');
+    expect(page).toContain('<a href="https://www.gov.cn/?a=1&amp;b=&quot;2&quot;" rel="noopener noreferrer">门户网站</a>');
+    expect(page).toContain('<a href="mailto:gk@example.gov.cn" rel="noopener noreferrer">邮箱</a>');
+  });
+
+  it('prints a linked figure whose cell is not filled as a dash, never as zero', () => {
+    const page = pageOf([{ type: 'paragraph', content: [{ type: 'text', text: '共' }, { type: 'annexFigure', attrs: { cell: 'B/new:total', of: null, decimals: 1 } }, { type: 'text', text: '件' }] }]);
+    expect(page).toContain('共<span class="figure">—</span>件');
+  });
+
+  it('keeps a section’s sub-headings below its title', () => {
+    const page = pageOf([{ type: 'heading', attrs: { level: 1 }, content: [{ type: 'text', text: '（一）小标题' }] }]);
+    expect(page).toContain('<h3>（一）小标题</h3>');
+  });
+});
