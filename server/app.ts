@@ -4,6 +4,7 @@ import { HTTPException } from 'hono/http-exception';
 import { limits } from '../blocks/contract.js';
 import type { AppEnv } from './api/app-env.js';
 import { createFormatRoutes, createReportAnnexRoutes } from './api/annex-routes.js';
+import { createPublicationRoutes } from './api/publication-routes.js';
 import { createAuthRoutes } from './api/auth-routes.js';
 import { ApiError } from './api/errors.js';
 import { createReportRoutes } from './api/report-routes.js';
@@ -15,6 +16,8 @@ import { createCollabRoute } from './collab/collab-route.js';
 import type { ReportStore } from './collab/report-store.js';
 import type { RoomRegistry } from './collab/room-registry.js';
 import type { Db } from './db/database.js';
+import { createPortalRoutes } from './publish/portal-routes.js';
+import { Publisher } from './publish/publisher.js';
 import { createStaticClient } from './static-client.js';
 import { ReportEvents } from './workflow/report-events.js';
 import { SectionWorkflow } from './workflow/section-workflow.js';
@@ -47,9 +50,11 @@ export function createApp(deps: AppDeps) {
   app.route('/api', createFormatRoutes());
   app.route('/api/reports', createReportRoutes(deps));
   app.route('/api/reports', createReportAnnexRoutes({ ...deps, annex }));
+  app.route('/api/reports', createPublicationRoutes({ ...deps, publisher: new Publisher({ ...deps, annex, now }) }));
   app.route('/api/reports', createSectionRoutes({ ...deps, events, workflow, now }));
   app.all('/api/*', (c) => c.json({ error: { code: 'not_found', message: `no such API: ${c.req.method} ${c.req.path}` } }, 404));
   app.route('/collab', createCollabRoute({ ...deps, upgradeWebSocket, now }));
+  app.route('/', createPortalRoutes(deps));
   app.route('/', createStaticClient(deps.clientDir));
 
   app.onError((error, c) => {

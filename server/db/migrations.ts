@@ -144,6 +144,27 @@ const migrations: Record<string, Migration> = {
         .execute();
     },
   },
+  '2026-11-22-0004-publications': {
+    async up(db: Kysely<any>) {
+      await db.schema
+        .createTable('publications')
+        // A random slug: the public URL of a version, never a guessable sequence.
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('report_id', 'text', (c) => c.notNull().references('reports.id'))
+        .addColumn('version', 'integer', (c) => c.notNull())
+        .addColumn('note', 'text', (c) => c.notNull())
+        .addColumn('content_hash', 'text', (c) => c.notNull())
+        .addColumn('html', 'text', (c) => c.notNull())
+        .addColumn('annex', 'text', (c) => c.notNull())
+        .addColumn('published_by', 'integer', (c) => c.notNull().references('users.id'))
+        .addColumn('published_at', 'integer', (c) => c.notNull())
+        .addUniqueConstraint('publications_version', ['report_id', 'version'])
+        .execute();
+      // Published versions are immutable: the database itself refuses to change or delete one.
+      await sql`CREATE TRIGGER publications_immutable_update BEFORE UPDATE ON publications BEGIN SELECT RAISE(ABORT, 'publications are immutable'); END`.execute(db);
+      await sql`CREATE TRIGGER publications_immutable_delete BEFORE DELETE ON publications BEGIN SELECT RAISE(ABORT, 'publications are immutable'); END`.execute(db);
+    },
+  },
 };
 
 export const migrationProvider: MigrationProvider = {

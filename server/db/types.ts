@@ -146,6 +146,21 @@ export interface SnapshotTable {
   created_at: number;
 }
 
+/** A published version of a report: immutable, served on the portal at its random id. */
+export interface PublicationTable {
+  id: string;
+  report_id: string;
+  version: number;
+  note: string;
+  /** SHA-256 (hex) of `html`. */
+  content_hash: string;
+  html: string;
+  /** JSON of the annex tables as published. */
+  annex: string;
+  published_by: number;
+  published_at: number;
+}
+
 export interface Database {
   districts: DistrictTable;
   departments: DepartmentTable;
@@ -159,6 +174,7 @@ export interface Database {
   audit_log: AuditLogTable;
   comments: CommentTable;
   report_units: ReportUnitTable;
+  publications: PublicationTable;
 }
 
 export type User = Selectable<UserTable>;

@@ -1,0 +1,39 @@
+import type { Db } from './database.js';
+import type { PublicationTable } from './types.js';
+
+export async function insertPublication(db: Db, publication: PublicationTable): Promise<void> {
+  await db.insertInto('publications').values(publication).execute();
+}
+
+/** A report's publications, newest first, with who published each. */
+export async function listPublications(db: Db, reportId: string) {
+  return db
+    .selectFrom('publications')
+    .innerJoin('users', 'users.id', 'publications.published_by')
+    .select(['publications.id', 'version', 'note', 'content_hash as contentHash', 'published_at as publishedAt', 'users.name as publishedBy'])
+    .where('report_id', '=', reportId)
+    .orderBy('version', 'desc')
+    .execute();
+}
+
+export async function latestVersion(db: Db, reportId: string): Promise<number> {
+  const row = await db.selectFrom('publications').select((eb) => eb.fn.max('version').as('version')).where('report_id', '=', reportId).executeTakeFirst();
+  return Number(row?.version ?? 0);
+}
+
+export async function findPublication(db: Db, id: string) {
+  return db.selectFrom('publications').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+/** The current (latest) version of every published report, for the portal's index. */
+export async function listCurrentPublications(db: Db) {
+  return db
+    .selectFrom('publications as p')
+    .innerJoin('reports as r', 'r.id', 'p.report_id')
+    .innerJoin('districts as d', 'd.id', 'r.district_id')
+    .select(['p.id', 'p.version', 'p.published_at as publishedAt', 'r.title', 'r.year', 'd.name as body'])
+    .where(({ eb, selectFrom }) => eb('p.version', '=', selectFrom('publications as q').select((q) => q.fn.max('q.version').as('v')).whereRef('q.report_id', '=', 'p.report_id')))
+    .orderBy('r.year', 'desc')
+    .orderBy('d.name')
+    .execute();
+}
