@@ -1,6 +1,6 @@
 import type { FormatDefinition, TableDefinition } from '../definition.js';
 import { govDisclosure2021 } from './gov-disclosure-2021.js';
-import { TABLE_B_NOTE, tableBColumns, tableBRows, tableC } from './national-tables.js';
+import { tableB, tableC } from './national-tables.js';
 
 /** Table A of the 2019 trial format: counts of items and their change, plus （九）项 government procurement. */
 const tableA: TableDefinition = {
@@ -28,22 +28,13 @@ const tableA: TableDefinition = {
   ],
 };
 
-const tableB: TableDefinition = {
-  id: 'B',
-  title: '收到和处理政府信息公开申请情况',
-  note: TABLE_B_NOTE,
-  columnsCaption: '申请人情况',
-  perUnit: true,
-  columns: tableBColumns,
-  rows: tableBRows([{ id: 'other-handling', label: '（六）其他处理', depth: 1 }]),
-};
 
 /** 国办公开办函〔2019〕60号, the trial format of the 2019 and 2020 reports. */
 export const govDisclosure2019: FormatDefinition = {
   format: 'gov-disclosure-2019',
   title: '政府信息公开工作年度报告格式（试行）（国办公开办函〔2019〕60号）',
   years: { from: 2019, to: 2020 },
-  tables: [tableA, tableB, tableC],
+  tables: [tableA, tableB([{ id: 'other-handling', label: '（六）其他处理', depth: 1 }]), tableC],
   strictSections: true,
   sections: govDisclosure2021.sections,
 };

@@ -1,5 +1,5 @@
 import type { FormatDefinition, TableDefinition } from '../definition.js';
-import { TABLE_B_NOTE, tableBColumns, tableBRows, tableC } from './national-tables.js';
+import { tableB, tableC } from './national-tables.js';
 
 /** Table A of the 2021 format: four blocks, each captioned with its article of 条例 第二十条. */
 const tableA: TableDefinition = {
@@ -22,27 +22,20 @@ const tableA: TableDefinition = {
   ],
 };
 
-const tableB: TableDefinition = {
-  id: 'B',
-  title: '收到和处理政府信息公开申请情况',
-  note: TABLE_B_NOTE,
-  columnsCaption: '申请人情况',
-  perUnit: true,
-  columns: tableBColumns,
-  rows: tableBRows([
-    { id: 'other-handling', label: '（六）其他处理', depth: 1, heading: true },
-    { id: 'other-no-correction', label: '1.申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请', depth: 2 },
-    { id: 'other-unpaid', label: '2.申请人逾期未按收费通知要求缴纳费用、行政机关不再处理其政府信息公开申请', depth: 2 },
-    { id: 'other-other', label: '3.其他', depth: 2 },
-  ]),
-};
+/** Table B of the 2021 format: （六）其他处理 in three numbered rows. */
+const tableB2021 = tableB([
+  { id: 'other-handling', label: '（六）其他处理', depth: 1, heading: true },
+  { id: 'other-no-correction', label: '1.申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请', depth: 2 },
+  { id: 'other-unpaid', label: '2.申请人逾期未按收费通知要求缴纳费用、行政机关不再处理其政府信息公开申请', depth: 2 },
+  { id: 'other-other', label: '3.其他', depth: 2 },
+]);
 
 /** 国办公开办函〔2021〕30号, used from the 2021 reports on. */
 export const govDisclosure2021: FormatDefinition = {
   format: 'gov-disclosure-2021',
   title: '政府信息公开工作年度报告格式（国办公开办函〔2021〕30号）',
   years: { from: 2021, to: null },
-  tables: [tableA, tableB, tableC],
+  tables: [tableA, tableB2021, tableC],
   strictSections: true,
   sections: [
     { sectionId: 'overview', title: '一、总体情况' },

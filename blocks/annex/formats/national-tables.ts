@@ -1,10 +1,22 @@
 import type { ColumnDefinition, RowDefinition, TableDefinition } from '../definition.js';
 
 /**
- * Table B's rows as the 2019 and 2021 formats share them; they differ only in （六）其他处理,
- * which the 2021 format splits into three numbered rows.
+ * Table B (收到和处理政府信息公开申请情况) as the 2019 and 2021 formats share it; they differ only
+ * in （六）其他处理, which the 2021 format splits into three numbered rows.
  */
-export function tableBRows(otherHandling: readonly RowDefinition[]): RowDefinition[] {
+export function tableB(otherHandling: readonly RowDefinition[]): TableDefinition {
+  return {
+    id: 'B',
+    title: '收到和处理政府信息公开申请情况',
+    note: TABLE_B_NOTE,
+    columnsCaption: '申请人情况',
+    perUnit: true,
+    columns: tableBColumns,
+    rows: tableBRows(otherHandling),
+  };
+}
+
+function tableBRows(otherHandling: readonly RowDefinition[]): RowDefinition[] {
   return [
     { id: 'new', label: '一、本年新收政府信息公开申请数量', depth: 0 },
     { id: 'carried', label: '二、上年结转政府信息公开申请数量', depth: 0 },
@@ -36,9 +48,9 @@ export function tableBRows(otherHandling: readonly RowDefinition[]): RowDefiniti
   ];
 }
 
-export const TABLE_B_NOTE = '（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）';
+const TABLE_B_NOTE = '（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）';
 
-export const tableBColumns: readonly ColumnDefinition[] = [
+const tableBColumns: readonly ColumnDefinition[] = [
   { id: 'natural', label: '自然人' },
   { id: 'business', label: '商业企业', group: '法人或其他组织' },
   { id: 'research', label: '科研机构', group: '法人或其他组织' },
