@@ -1,4 +1,5 @@
 import type { AnnexTables } from '../blocks/annex/annex-data.js';
+import type { Finding } from '../blocks/annex/rules/finding.js';
 
 /** An error the server explained: its status, stable code and a message for the user. */
 export class ApiRequestError extends Error {
@@ -116,6 +117,61 @@ export interface ReportAnnex {
   units: Array<{ id: string; name: string; kind: string; sectionId: string }>;
 }
 
+/** How the report now differs from what it is compared against (the last published version, or last year's report). */
+export interface ReportChanges {
+  against: { kind: 'version'; version: number; publishedAt: number } | { kind: 'year'; year: number; title: string };
+  sections: Array<{
+    id: string;
+    title: string;
+    status: 'added' | 'removed' | 'changed';
+    /** Characters added and removed. */
+    added: number;
+    removed: number;
+    parts: Array<{ kind: 'same' | 'added' | 'removed'; text: string }>;
+  }>;
+  unchangedSections: number;
+  /** Annex cells that differ; `label` is readable, e.g. "附表B 新收·自然人". */
+  cells: Array<{ table: string; label: string; before: number | null; after: number | null }>;
+}
+
+/** What stands between the report and the portal: errors and unapproved sections block, warnings need acknowledging. */
+export interface Preflight {
+  ready: boolean;
+  findings: Finding[];
+  unapproved: Array<{ id: string; title: string; state: string }>;
+  /** Sections past their deadline ("YYYY-MM-DD") and not yet approved. */
+  overdue: Array<{ id: string; title: string; deadline: string; state: string }>;
+  changes: {
+    /** null when the report was never published. */
+    sinceLastVersion: ReportChanges | null;
+    /** null when last year's report is not in the system. */
+    sinceLastYear: ReportChanges | null;
+  };
+}
+
+/** Pushing a publication to the configured webhook. */
+export interface PublicationDelivery {
+  status: 'pending' | 'delivered' | 'failed';
+  attempts: number;
+  lastError: string | null;
+  nextAttemptAt: number | null;
+  deliveredAt: number | null;
+}
+
+export interface Publication {
+  id: string;
+  version: number;
+  note: string;
+  contentHash: string;
+  publishedAt: number;
+  publishedBy: string;
+  /** The public page, e.g. "/portal/Ab3…". */
+  url: string;
+  downloads: { docx: string; pdf: string; csv: string; json: string };
+  /** null when no webhook is configured. */
+  delivery: PublicationDelivery | null;
+}
+
 export type SectionAction = 'lock' | 'unlock' | 'submit' | 'approve';
 
 export const api = {
@@ -153,6 +209,9 @@ export const api = {
   createReport: (input: { title: string; year: number }) => request<{ id: string }>('POST', '/api/reports', input),
   resolveComment: (reportId: string, commentId: string) =>
     request<unknown>('POST', `${reportPath(reportId)}/comments/${encodeURIComponent(commentId)}/resolve`),
+  preflight: (reportId: string) => request<Preflight>('GET', `${reportPath(reportId)}/publications/preflight`),
+  publish: (reportId: string, note: string) => request<{ version: number; url: string }>('POST', `${reportPath(reportId)}/publications`, { note }),
+  publications: (reportId: string) => request<Publication[]>('GET', `${reportPath(reportId)}/publications`),
 };
 
 function reportPath(reportId: string): string {

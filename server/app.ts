@@ -16,8 +16,12 @@ import { createCollabRoute } from './collab/collab-route.js';
 import type { ReportStore } from './collab/report-store.js';
 import type { RoomRegistry } from './collab/room-registry.js';
 import type { Db } from './db/database.js';
+import { findPublication } from './db/publications.js';
+import { PdfPrinter } from './publish/pdf-printer.js';
 import { createPortalRoutes } from './publish/portal-routes.js';
 import { Publisher } from './publish/publisher.js';
+import { buildPublicationPayload } from './publish/webhook-payload.js';
+import { WebhookOutbox, type WebhookConfig } from './publish/webhook-outbox.js';
 import { createStaticClient } from './static-client.js';
 import { ReportEvents } from './workflow/report-events.js';
 import { SectionWorkflow } from './workflow/section-workflow.js';
@@ -29,10 +33,16 @@ export interface AppDeps {
   store: ReportStore;
   cookieSecure: boolean;
   clientDir: string;
+  /** The Chromium that prints publications to PDF. */
+  chromiumPath: string;
+  webhook: WebhookConfig | null;
   onError(error: unknown, context: string): void;
 }
 
-/** Builds the whole HTTP + WebSocket surface; `injectWebSocket` attaches it to a Node server. */
+/**
+ * Builds the whole HTTP + WebSocket surface; `injectWebSocket` attaches it to a Node server, and
+ * `close` stops what runs beside it (the PDF printer's browser, the webhook worker).
+ */
 export function createApp(deps: AppDeps) {
   const app = new Hono<AppEnv>();
   const { upgradeWebSocket, injectWebSocket, wss } = createNodeWebSocket({ app });
@@ -50,7 +60,18 @@ export function createApp(deps: AppDeps) {
   app.route('/api', createFormatRoutes());
   app.route('/api/reports', createReportRoutes(deps));
   app.route('/api/reports', createReportAnnexRoutes({ ...deps, annex }));
-  app.route('/api/reports', createPublicationRoutes({ ...deps, publisher: new Publisher({ ...deps, annex, now }) }));
+  const printer = new PdfPrinter(deps.chromiumPath);
+  const outbox = new WebhookOutbox({
+    db: deps.db,
+    config: deps.webhook,
+    payload: buildPublicationPayload(deps.db),
+    now,
+    onError: deps.onError,
+    onStatus: (publicationId) => void findPublication(deps.db, publicationId).then((publication) => publication && events.publish(publication.report_id, { type: 'publications' })),
+  });
+  outbox.start();
+  const publisher = new Publisher({ ...deps, annex, printer, outbox, events, now });
+  app.route('/api/reports', createPublicationRoutes({ ...deps, publisher, outbox }));
   app.route('/api/reports', createSectionRoutes({ ...deps, events, workflow, now }));
   app.all('/api/*', (c) => c.json({ error: { code: 'not_found', message: `no such API: ${c.req.method} ${c.req.path}` } }, 404));
   app.route('/collab', createCollabRoute({ ...deps, upgradeWebSocket, now }));
@@ -64,5 +85,9 @@ export function createApp(deps: AppDeps) {
     return c.json({ error: { code: 'internal', message: '服务器内部错误（internal error）' } }, 500);
   });
 
-  return { app, injectWebSocket };
+  const close = async () => {
+    await outbox.stop();
+    await printer.close();
+  };
+  return { app, injectWebSocket, close };
 }

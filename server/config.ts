@@ -1,4 +1,5 @@
 import path from 'node:path';
+import type { WebhookConfig } from './publish/webhook-outbox.js';
 
 export interface ServerConfig {
   host: string;
@@ -13,6 +14,10 @@ export interface ServerConfig {
   compactAfterUpdates: number;
   /** Where the built browser app lives. */
   clientDir: string;
+  /** The Chromium that prints published reports to PDF. */
+  chromiumPath: string;
+  /** The external portal each publication is pushed to; null: none. */
+  webhook: WebhookConfig | null;
 }
 
 function readInteger(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number, max: number): number {
@@ -23,6 +28,21 @@ function readInteger(env: NodeJS.ProcessEnv, name: string, fallback: number, min
     throw new Error(`${name} must be an integer between ${min} and ${max}, got "${raw}"`);
   }
   return value;
+}
+
+function readWebhook(env: NodeJS.ProcessEnv): WebhookConfig | null {
+  const url = env.WEBHOOK_URL;
+  if (!url) return null;
+  if (!/^https?:\/\/[^\s]+$/i.test(url)) throw new Error(`WEBHOOK_URL must be an http(s) URL, got "${url}"`);
+  const secret = env.WEBHOOK_SECRET ?? '';
+  if (secret.length < 16) throw new Error('WEBHOOK_SECRET must be set, at least 16 characters, when WEBHOOK_URL is');
+  return {
+    url,
+    secret,
+    retryBaseMs: readInteger(env, 'WEBHOOK_RETRY_BASE_MS', 10_000, 1, 3600_000),
+    maxAttempts: readInteger(env, 'WEBHOOK_MAX_ATTEMPTS', 10, 1, 100),
+    timeoutMs: readInteger(env, 'WEBHOOK_TIMEOUT_MS', 10_000, 100, 300_000),
+  };
 }
 
 export function readConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): ServerConfig {
@@ -39,5 +59,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     sqliteSynchronous: synchronous,
     compactAfterUpdates: readInteger(env, 'COMPACT_AFTER_UPDATES', 500, 1, 1_000_000),
     clientDir: path.resolve(cwd, env.CLIENT_DIR || './dist/client'),
+    chromiumPath: env.CHROMIUM_PATH || '/usr/bin/chromium',
+    webhook: readWebhook(env),
   };
 }

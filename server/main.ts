@@ -21,13 +21,15 @@ await deleteExpiredSessions(database.db, Date.now());
 const sessions = new SessionStore(database.db, config.sessionTtlMs);
 const store = new ReportStore(database.db);
 const rooms = new RoomRegistry(store, { compactAfterUpdates: config.compactAfterUpdates, onError: logError });
-const { app, injectWebSocket } = createApp({
+const { app, injectWebSocket, close } = createApp({
   db: database.db,
   sessions,
   rooms,
   store,
   cookieSecure: config.cookieSecure,
   clientDir: config.clientDir,
+  chromiumPath: config.chromiumPath,
+  webhook: config.webhook,
   onError: logError,
 });
 
@@ -45,6 +47,7 @@ async function stop(signal: string) {
   console.log(`${signal}: closing sockets and the database`);
   server.close();
   await rooms.closeAll();
+  await close();
   await database.close();
   process.exit(0);
 }

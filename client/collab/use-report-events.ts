@@ -3,10 +3,11 @@ import { useEffect, useRef } from 'react';
 export type ReportEventMessage =
   | { type: 'sections'; sectionId: string | null; action: string }
   | { type: 'comments'; sectionId: string }
-  | { type: 'annex' };
+  | { type: 'annex' }
+  | { type: 'publications' };
 
 /**
- * The server's push of workflow changes (assignments, locks, review states, comments, the annex rules' context), so every
+ * The server's push of workflow changes (assignments, locks, review states, comments, the annex rules' context, publications), so every
  * open page shows them at once. EventSource reconnects by itself; `onReconnect` lets the page
  * catch up on what it missed meanwhile.
  */
@@ -21,6 +22,7 @@ export function useReportEvents(reportId: string, onEvent: (event: ReportEventMe
     source.addEventListener('sections', forward);
     source.addEventListener('comments', forward);
     source.addEventListener('annex', forward);
+    source.addEventListener('publications', forward);
     source.addEventListener('ready', () => {
       if (opened) handlers.current.onReconnect();
       opened = true;

@@ -13,6 +13,7 @@ import { useReportEvents } from '../collab/use-report-events.js';
 import { PresenceList } from '../editor/presence-list.js';
 import { ReportEditor } from '../editor/report-editor.js';
 import { useI18n, type MessageKey } from '../i18n.js';
+import { PublishPanel } from '../publish/publish-panel.js';
 import { Dashboard } from '../workflow/dashboard.js';
 import { SectionPanel } from '../workflow/section-panel.js';
 
@@ -34,6 +35,7 @@ export function ReportPage({ reportId, me, onSessionEnded }: { reportId: string;
   const [notice, setNotice] = useState<string | null>(null);
   const [loadError, setLoadError] = useState<string | null>(null);
   const [view, setView] = useState<View>('editor');
+  const [publicationsRevision, setPublicationsRevision] = useState(0);
   const [panelSectionId, setPanelSectionId] = useState<string | null>(null);
   const [showFindings, setShowFindings] = useState(false);
   const [editor, setEditor] = useState<Editor | null>(null);
@@ -72,12 +74,14 @@ export function ReportPage({ reportId, me, onSessionEnded }: { reportId: string;
     (event) => {
       if (event.type === 'sections') refreshSections();
       else if (event.type === 'comments') refreshComments();
+      else if (event.type === 'publications') setPublicationsRevision((revision) => revision + 1);
       else annex.refresh();
     },
     () => {
       refreshSections();
       refreshComments();
       annex.refresh();
+      setPublicationsRevision((revision) => revision + 1);
     },
   );
 
@@ -186,6 +190,7 @@ export function ReportPage({ reportId, me, onSessionEnded }: { reportId: string;
       {view === 'dashboard' ? (
         <>
           <Dashboard reportId={reportId} me={me} sections={sections} departments={departments} onOpenSection={openSection} onError={setNotice} />
+          <PublishPanel reportId={reportId} me={me} revision={publicationsRevision} onOpenSection={openSection} onError={setNotice} />
           {me.role === 'lead' && annex.info && <AnnexSettings reportId={reportId} annex={annex.info} sections={sections} onError={setNotice} />}
         </>
       ) : (

@@ -36,6 +36,8 @@ beforeAll(async () => {
     store,
     cookieSecure: false,
     clientDir: path.join(dataDir, 'no-client-build-here'),
+    chromiumPath: '/usr/bin/chromium',
+    webhook: null,
     onError: recordError,
   }));
 });

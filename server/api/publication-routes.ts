@@ -1,19 +1,37 @@
 import { Hono } from 'hono';
 import { requireSession } from '../auth/session-middleware.js';
 import type { Db } from '../db/database.js';
-import { listPublications } from '../db/publications.js';
+import { findPublication, listPublications } from '../db/publications.js';
+import { requireLead } from '../annex/annex-service.js';
+import { downloadsOf } from '../publish/portal-routes.js';
+import { PdfUnavailable } from '../publish/pdf-printer.js';
 import { PublishRefused, type Publisher } from '../publish/publisher.js';
+import type { WebhookOutbox } from '../publish/webhook-outbox.js';
 import type { AppEnv } from './app-env.js';
+import { ApiError, conflict, notFound } from './errors.js';
 import { readJsonObject } from './read-json.js';
 import { findVisibleReport } from './report-routes.js';
 
-/** Publishing a report and its published versions. */
-export function createPublicationRoutes({ db, publisher }: { db: Db; publisher: Publisher }) {
+/** Publishing a report, its published versions and the state of their push to the external portal. */
+export function createPublicationRoutes({ db, publisher, outbox }: { db: Db; publisher: Publisher; outbox: WebhookOutbox }) {
   return new Hono<AppEnv>()
     .get('/:id/publications', async (c) => {
       const report = await findVisibleReport(db, requireSession(c), c.req.param('id'));
       const versions = await listPublications(db, report.id);
-      return c.json(versions.map((version) => ({ ...version, url: `/portal/${version.id}` })));
+      const deliveries = await outbox.statusOf(versions.map((version) => version.id));
+      return c.json(
+        versions.map((version) => {
+          const delivery = deliveries.get(version.id);
+          return {
+            ...version,
+            url: `/portal/${version.id}`,
+            downloads: downloadsOf(version.id),
+            delivery: delivery
+              ? { status: delivery.status, attempts: delivery.attempts, lastError: delivery.last_error, nextAttemptAt: delivery.next_attempt_at, deliveredAt: delivery.delivered_at }
+              : null,
+          };
+        }),
+      );
     })
     .get('/:id/publications/preflight', async (c) => {
       const report = await findVisibleReport(db, requireSession(c), c.req.param('id'));
@@ -27,9 +45,19 @@ export function createPublicationRoutes({ db, publisher }: { db: Db; publisher: 
         const { version, url } = await publisher.publish(session.user, report, body.note);
         return c.json({ version, url }, 201);
       } catch (error) {
+        if (error instanceof PdfUnavailable) throw new ApiError(503, 'pdf_unavailable', error.message);
         if (!(error instanceof PublishRefused)) throw error;
         const { findings, unapproved } = error.preflight;
         return c.json({ error: { code: 'conflict', message: error.message, findings: findings.filter((f) => f.severity === 'error'), sections: unapproved } }, 409);
       }
+    })
+    .post('/:id/publications/:publicationId/redeliver', async (c) => {
+      const session = requireSession(c);
+      const report = await findVisibleReport(db, session, c.req.param('id'));
+      requireLead(session.user, '重新推送');
+      const publication = await findPublication(db, c.req.param('publicationId'));
+      if (!publication || publication.report_id !== report.id) throw notFound(`no publication ${c.req.param('publicationId')} of this report`);
+      if (!(await outbox.retry(publication.id))) throw conflict('只有推送失败的版本可以重新推送（only a failed delivery can be sent again）');
+      return c.json({ ok: true });
     });
 }

@@ -165,6 +165,38 @@ const migrations: Record<string, Migration> = {
       await sql`CREATE TRIGGER publications_immutable_delete BEFORE DELETE ON publications BEGIN SELECT RAISE(ABORT, 'publications are immutable'); END`.execute(db);
     },
   },
+  '2026-11-22-0005-publication-files-and-webhook': {
+    async up(db: Kysely<any>) {
+      // The section texts as published, so the next pre-flight can say what changed since.
+      await db.schema.alterTable('publications').addColumn('sections', 'text', (c) => c.notNull().defaultTo('[]')).execute();
+      await db.schema
+        .createTable('publication_files')
+        .addColumn('publication_id', 'text', (c) => c.notNull().references('publications.id'))
+        .addColumn('kind', 'text', (c) => c.notNull().check(sql`kind in ('docx', 'pdf')`))
+        .addColumn('content_type', 'text', (c) => c.notNull())
+        .addColumn('bytes', 'blob', (c) => c.notNull())
+        .addColumn('sha256', 'text', (c) => c.notNull())
+        .addPrimaryKeyConstraint('publication_files_pk', ['publication_id', 'kind'])
+        .execute();
+      await sql`CREATE TRIGGER publication_files_immutable_update BEFORE UPDATE ON publication_files BEGIN SELECT RAISE(ABORT, 'published files are immutable'); END`.execute(db);
+      await sql`CREATE TRIGGER publication_files_immutable_delete BEFORE DELETE ON publication_files BEGIN SELECT RAISE(ABORT, 'published files are immutable'); END`.execute(db);
+      // The outbox: a delivery is written in the same transaction as its publication, so a
+      // publication is never left without its push even if the process dies right after.
+      await db.schema
+        .createTable('webhook_deliveries')
+        .addColumn('id', 'integer', (c) => c.primaryKey().autoIncrement())
+        .addColumn('publication_id', 'text', (c) => c.notNull().references('publications.id'))
+        .addColumn('url', 'text', (c) => c.notNull())
+        .addColumn('status', 'text', (c) => c.notNull().check(sql`status in ('pending', 'delivered', 'failed')`))
+        .addColumn('attempts', 'integer', (c) => c.notNull().defaultTo(0))
+        .addColumn('next_attempt_at', 'integer')
+        .addColumn('last_error', 'text')
+        .addColumn('delivered_at', 'integer')
+        .addColumn('created_at', 'integer', (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex('webhook_deliveries_due').on('webhook_deliveries').columns(['status', 'next_attempt_at']).execute();
+    },
+  },
 };
 
 export const migrationProvider: MigrationProvider = {

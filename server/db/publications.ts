@@ -1,8 +1,21 @@
 import type { Db } from './database.js';
-import type { PublicationTable } from './types.js';
+import type { PublicationFileTable, PublicationTable } from './types.js';
 
 export async function insertPublication(db: Db, publication: PublicationTable): Promise<void> {
   await db.insertInto('publications').values(publication).execute();
+}
+
+export async function insertPublicationFile(db: Db, file: PublicationFileTable): Promise<void> {
+  await db.insertInto('publication_files').values(file).execute();
+}
+
+export async function findPublicationFile(db: Db, publicationId: string, kind: PublicationFileTable['kind']) {
+  return db.selectFrom('publication_files').selectAll().where('publication_id', '=', publicationId).where('kind', '=', kind).executeTakeFirst();
+}
+
+/** The report's current version, for comparing the report as it is now with what was published. */
+export async function findLatestPublication(db: Db, reportId: string) {
+  return db.selectFrom('publications').selectAll().where('report_id', '=', reportId).orderBy('version', 'desc').limit(1).executeTakeFirst();
 }
 
 /** A report's publications, newest first, with who published each. */

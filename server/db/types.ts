@@ -159,6 +159,28 @@ export interface PublicationTable {
   annex: string;
   published_by: number;
   published_at: number;
+  /** JSON: each section's title and text blocks as published (see PublishedSection). */
+  sections: string;
+}
+
+export interface PublicationFileTable {
+  publication_id: string;
+  kind: 'docx' | 'pdf';
+  content_type: string;
+  bytes: Buffer;
+  sha256: string;
+}
+
+export interface WebhookDeliveryTable {
+  id: Generated<number>;
+  publication_id: string;
+  url: string;
+  status: 'pending' | 'delivered' | 'failed';
+  attempts: number;
+  next_attempt_at: number | null;
+  last_error: string | null;
+  delivered_at: number | null;
+  created_at: number;
 }
 
 export interface Database {
@@ -175,6 +197,8 @@ export interface Database {
   comments: CommentTable;
   report_units: ReportUnitTable;
   publications: PublicationTable;
+  publication_files: PublicationFileTable;
+  webhook_deliveries: WebhookDeliveryTable;
 }
 
 export type User = Selectable<UserTable>;

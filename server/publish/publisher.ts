@@ -1,31 +1,48 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { readAnnexTables } from '../../blocks/annex/annex-data.js';
+import type * as Y from 'yjs';
+import { figureText, type FigureAttrs } from '../../blocks/annex/annex-figure-node.js';
+import { readAnnexTables, type AnnexTables } from '../../blocks/annex/annex-data.js';
+import type { FormatDefinition } from '../../blocks/annex/definition.js';
 import type { Finding } from '../../blocks/annex/rules/finding.js';
 import { BODY_FIELD } from '../../blocks/contract.js';
-import { readBodyJSON } from '../../blocks/report-json.js';
+import { blockTexts, readBodyJSON } from '../../blocks/report-json.js';
 import { readSectionOutline } from '../../blocks/section/outline.js';
 import { formatOf, requireLead, type AnnexService } from '../annex/annex-service.js';
 import type { RoomRegistry } from '../collab/room-registry.js';
-import { listUnits } from '../db/annex.js';
+import { findPreviousReport, listUnits } from '../db/annex.js';
 import type { Db } from '../db/database.js';
-import { insertPublication, latestVersion } from '../db/publications.js';
+import { findLatestPublication, insertPublication, insertPublicationFile, latestVersion } from '../db/publications.js';
 import { listSectionRows } from '../db/reports.js';
 import type { Report } from '../db/types.js';
 import type { UserWithDepartment } from '../db/users.js';
+import type { ReportEvents } from '../workflow/report-events.js';
+import { formatDeadline } from '../workflow/section-workflow.js';
+import { docxFromHtml } from './html-to-docx.js';
+import type { PdfPrinter } from './pdf-printer.js';
 import { ReportRenderer } from './render-html.js';
+import { compareReports, type ReportChanges, type ReportSnapshot, type SectionText } from './report-changes.js';
+import type { WebhookOutbox } from './webhook-outbox.js';
 
 export interface PublisherDeps {
   db: Db;
   rooms: RoomRegistry;
   annex: AnnexService;
+  printer: PdfPrinter;
+  outbox: WebhookOutbox;
+  events: ReportEvents;
   now: () => number;
 }
 
-/** What stands between the report and the portal. Errors and unapproved sections block; warnings need acknowledging. */
+/**
+ * What stands between the report and the portal. Errors and unapproved sections block; warnings
+ * need acknowledging; overdue sections and the changes are there for the lead office to review.
+ */
 export interface Preflight {
   ready: boolean;
   findings: Finding[];
   unapproved: Array<{ id: string; title: string; state: string }>;
+  overdue: Array<{ id: string; title: string; deadline: string; state: string }>;
+  changes: { sinceLastVersion: ReportChanges | null; sinceLastYear: ReportChanges | null };
 }
 
 /** Publishing was refused: the reasons, for a 409 the lead office can act on. */
@@ -35,25 +52,75 @@ export class PublishRefused extends Error {
   }
 }
 
+/** The report at one moment, everything a publication is made of. */
+interface ReportMoment {
+  snapshot: ReportSnapshot;
+  html: string;
+}
+
+/** Each top-level section's text, with linked figures read as their values (what readers see). */
+function readSectionTexts(doc: Y.Doc, tables: AnnexTables): SectionText[] {
+  const body = readBodyJSON(doc);
+  const figure = (node: { attrs?: Record<string, unknown> }) => figureText(node.attrs as Partial<FigureAttrs>, tables) || '—';
+  return (body.content ?? [])
+    .filter((node) => node.type === 'section')
+    .map((node) => ({ id: String(node.attrs?.sectionId ?? ''), title: String(node.attrs?.title ?? ''), blocks: blockTexts(node, figure) }));
+}
+
+function readSnapshot(doc: Y.Doc, format: FormatDefinition): ReportSnapshot {
+  const tables = readAnnexTables(doc, format);
+  return { format, tables, sections: readSectionTexts(doc, tables) };
+}
+
 /**
- * Publishes a report: renders it from its document with the one renderer, and stores the result
- * as a numbered, immutable version under a random id, the address of its public page.
+ * Publishes a report: renders it from its document with the one renderer, makes the DOCX and PDF
+ * from that HTML, and stores all of it as a numbered, immutable version under a random id (the
+ * address of its public page), queueing its push to the external portal in the same transaction.
  */
 export class Publisher {
   constructor(private readonly deps: PublisherDeps) {}
 
   async preflight(report: Report): Promise<Preflight> {
-    const [findings, rows, outline] = await Promise.all([
+    const format = formatOf(report);
+    const [findings, rows, current, previousReport, lastPublication] = await Promise.all([
       this.deps.annex.findings(report),
       listSectionRows(this.deps.db, report.id),
-      this.deps.rooms.read(report.id, (room) => readSectionOutline(room.document.getXmlFragment(BODY_FIELD))),
+      this.deps.rooms.read(report.id, (room) => ({
+        outline: readSectionOutline(room.document.getXmlFragment(BODY_FIELD)),
+        snapshot: readSnapshot(room.document, format),
+      })),
+      findPreviousReport(this.deps.db, report),
+      findLatestPublication(this.deps.db, report.id),
     ]);
-    const stateOf = new Map(rows.map((row) => [row.section_id, row.state]));
-    const unapproved = outline
-      .map((entry) => ({ id: entry.sectionId, title: entry.title, state: stateOf.get(entry.sectionId) ?? 'draft' }))
-      .filter((entry) => entry.state !== 'approved');
+    const rowOf = new Map(rows.map((row) => [row.section_id, row]));
+    const sections = current.outline.map((entry) => ({ entry, row: rowOf.get(entry.sectionId) }));
+    const unapproved = sections
+      .map(({ entry, row }) => ({ id: entry.sectionId, title: entry.title, state: row?.state ?? 'draft' }))
+      .filter((section) => section.state !== 'approved');
+    const now = this.deps.now();
+    const overdue = sections.flatMap(({ entry, row }) =>
+      row && row.deadline !== null && row.deadline < now && row.state !== 'approved'
+        ? [{ id: entry.sectionId, title: entry.title, deadline: formatDeadline(row.deadline)!, state: row.state }]
+        : [],
+    );
+
+    const sinceLastVersion = lastPublication
+      ? compareReports(
+          { format, sections: JSON.parse(lastPublication.sections) as SectionText[], tables: (JSON.parse(lastPublication.annex) as { tables: AnnexTables }).tables },
+          current.snapshot,
+          { kind: 'version', version: lastPublication.version, publishedAt: lastPublication.published_at },
+        )
+      : null;
+    const sinceLastYear = previousReport
+      ? compareReports(await this.deps.rooms.read(previousReport.id, (room) => readSnapshot(room.document, formatOf(previousReport))), current.snapshot, {
+          kind: 'year',
+          year: previousReport.year,
+          title: previousReport.title,
+        })
+      : null;
+
     const ready = unapproved.length === 0 && !findings.some((finding) => finding.severity === 'error');
-    return { ready, findings, unapproved };
+    return { ready, findings, unapproved, overdue, changes: { sinceLastVersion, sinceLastYear } };
   }
 
   async publish(actor: UserWithDepartment, report: Report, note: unknown): Promise<{ version: number; url: string; id: string }> {
@@ -61,20 +128,9 @@ export class Publisher {
     const text = typeof note === 'string' ? note.trim() : '';
     const preflight = await this.preflight(report);
     if (!preflight.ready) throw new PublishRefused(preflight);
-    const format = formatOf(report);
-    const units = await listUnits(this.deps.db, report.id);
-    // One read of the document: the page and the annex data are the same moment of the report.
-    const { html, annex } = await this.deps.rooms.read(report.id, (room) => {
-      const tables = readAnnexTables(room.document, format);
-      const renderer = new ReportRenderer({
-        title: report.title,
-        body: readBodyJSON(room.document),
-        format,
-        tables,
-        unitName: (id) => units.find((unit) => unit.id === id)?.name ?? id,
-      });
-      return { html: renderer.document(), annex: JSON.stringify({ format: format.format, year: report.year, tables }) };
-    });
+    const { snapshot, html } = await this.render(report);
+    // The documents are made before the transaction: a failed print stores nothing.
+    const [docx, pdf] = await Promise.all([docxFromHtml(html), this.deps.printer.print(html)]);
     const id = randomBytes(12).toString('base64url');
     const version = await this.deps.db.transaction().execute(async (trx) => {
       const next = (await latestVersion(trx, report.id)) + 1;
@@ -83,14 +139,43 @@ export class Publisher {
         report_id: report.id,
         version: next,
         note: text,
-        content_hash: createHash('sha256').update(html).digest('hex'),
+        content_hash: sha256(html),
         html,
-        annex,
+        annex: JSON.stringify({ format: snapshot.format.format, year: report.year, tables: snapshot.tables }),
+        sections: JSON.stringify(snapshot.sections),
         published_by: actor.id,
         published_at: this.deps.now(),
       });
+      await insertPublicationFile(trx, { publication_id: id, kind: 'docx', content_type: DOCX_TYPE, bytes: docx, sha256: sha256(docx) });
+      await insertPublicationFile(trx, { publication_id: id, kind: 'pdf', content_type: 'application/pdf', bytes: pdf, sha256: sha256(pdf) });
+      await this.deps.outbox.enqueue(trx, id);
       return next;
     });
+    this.deps.outbox.wake();
+    this.deps.events.publish(report.id, { type: 'publications' });
     return { version, url: `/portal/${id}`, id };
   }
+
+  /** One read of the document: the page, the numbers and the texts are the same moment of the report. */
+  async render(report: Report): Promise<ReportMoment> {
+    const format = formatOf(report);
+    const units = await listUnits(this.deps.db, report.id);
+    return this.deps.rooms.read(report.id, (room) => {
+      const snapshot = readSnapshot(room.document, format);
+      const renderer = new ReportRenderer({
+        title: report.title,
+        body: readBodyJSON(room.document),
+        format,
+        tables: snapshot.tables,
+        unitName: (unitId) => units.find((unit) => unit.id === unitId)?.name ?? unitId,
+      });
+      return { snapshot, html: renderer.document() };
+    });
+  }
+}
+
+export const DOCX_TYPE = 'application/vnd.openxmlformats-officedocument.wordprocessingml.document';
+
+function sha256(content: string | Buffer): string {
+  return createHash('sha256').update(content).digest('hex');
 }

@@ -166,10 +166,20 @@ export class ReportRenderer {
   }
 }
 
+/**
+ * 宋体 for text and 黑体 for headings, as official documents set them: the reader's own SimSun and
+ * SimHei first, then the Debian fonts the server prints PDFs with. AR PL UMing and WenQuanYi Zen
+ * Hei come before Noto CJK because Chromium's PDF text layer maps some Noto glyphs (民, 长, 门 …)
+ * to CJK radical code points, so copying or searching the PDF would not find the words.
+ */
+const SONG = '"SimSun","宋体","AR PL UMing CN","Noto Serif CJK SC",serif';
+const HEI = '"SimHei","黑体","WenQuanYi Zen Hei","Noto Sans CJK SC",sans-serif';
+
 /** Readable at 200% zoom (relative units, wrapping tables) and clean on paper. */
 const PRINT_STYLE = [
-  'body{font-family:"Noto Serif CJK SC","Noto Sans CJK SC","Source Han Serif SC",serif;line-height:1.8;margin:0;color:#111;background:#fff}',
+  `body{font-family:${SONG};line-height:1.8;margin:0;color:#111;background:#fff}`,
   'main{max-width:48rem;margin:0 auto;padding:1.5rem}',
+  `h1,h2,h3,h4,caption,th{font-family:${HEI}}`,
   'h1{font-size:1.6rem;text-align:center}h2{font-size:1.25rem}h3{font-size:1.1rem}',
   'p{text-indent:2em;margin:0.5em 0}',
   'table{border-collapse:collapse;width:100%;margin:1rem 0;font-size:0.85rem;overflow-wrap:anywhere}',
@@ -178,5 +188,7 @@ const PRINT_STYLE = [
   '.depth-1 th[scope=row]{padding-left:1.2rem}.depth-2 th[scope=row]{padding-left:2.4rem;font-weight:400}',
   'caption{font-weight:600;text-align:left;padding:0.25rem 0}',
   'a{color:#1d4ed8}a:focus{outline:3px solid #f59e0b}',
-  '@media print{main{max-width:none;padding:0}table{page-break-inside:auto}tr{page-break-inside:avoid}}',
+  '.version{border-left:4px solid #1d4ed8;padding:0.25rem 0.75rem;background:#f5f8ff}',
+  '.downloads ul{display:flex;flex-wrap:wrap;gap:0.5rem 1.25rem;list-style:none;padding:0;margin:0.5rem 0 1rem}',
+  '@media print{main{max-width:none;padding:0}table{page-break-inside:auto}tr{page-break-inside:avoid}.version,.downloads{display:none}}',
 ].join('');

@@ -3,7 +3,9 @@ export type ReportEvent =
   | { type: 'sections'; sectionId: string | null; action: string }
   | { type: 'comments'; sectionId: string }
   /** Last year's figures or the roll-up's units changed: the rules' context. */
-  | { type: 'annex' };
+  | { type: 'annex' }
+  /** A version was published, or its push to the external portal changed state. */
+  | { type: 'publications' };
 
 type Listener = (event: ReportEvent) => void;
 

@@ -14,8 +14,11 @@ export interface ReportServer {
   syncedClient(username: string): Promise<TestClient>;
 }
 
-/** Starts the server before the file's tests and stops it, and every client, after them. */
-export function useReportServer(): ReportServer {
+/**
+ * Starts the server before the file's tests and stops it, and every client, after them. `env` is
+ * read when the server starts, so it may name things started by an earlier `beforeAll`.
+ */
+export function useReportServer(options: { env?: () => Record<string, string> } = {}): ReportServer {
   const cookies = new Map<string, string>();
   const clients: TestClient[] = [];
   let server: ServerProcess | undefined;
@@ -51,7 +54,7 @@ export function useReportServer(): ReportServer {
     },
   };
   beforeAll(async () => {
-    server = await startServer();
+    server = await startServer({ env: options.env?.() });
     reportId = await firstReportId(server.url, await suite.cookieOf('lead'));
     observer = await suite.syncedClient('lead');
   });

@@ -1,0 +1,633 @@
+import {
+  AlignmentType,
+  BorderStyle,
+  Document,
+  ExternalHyperlink,
+  HeadingLevel,
+  LevelFormat,
+  Packer,
+  Paragraph,
+  ShadingType,
+  Tab,
+  Table,
+  TableCell,
+  TableLayoutType,
+  TableRow,
+  TextRun,
+  VerticalAlignTable,
+  VerticalMergeType,
+  WidthType,
+  type ILevelsOptions,
+  type IParagraphOptions,
+  type IRunOptions,
+  type IStylesOptions,
+  type ParagraphChild,
+} from 'docx';
+import { isTag, isText, type ChildNode, type Element } from 'domhandler';
+import { DomUtils, parseDocument } from 'htmlparser2';
+import { safeHref } from './render-html.js';
+
+/**
+ * Makes the Word document of a published report from its HTML page, so the page stays the one
+ * rendering every output comes from. It reads the renderer's small vocabulary (see ReportRenderer)
+ * and writes Chinese government-report conventions: 宋体 body text with two-character first-line
+ * indents, 黑体 headings, A4 with Word's 普通 margins, and tables whose header rows repeat on each page.
+ */
+export async function docxFromHtml(html: string): Promise<Buffer> {
+  const page = parseDocument(html);
+  const title = DomUtils.findOne((element) => element.name === 'title', page.children);
+  const titleText = title ? collapseWhiteSpace(DomUtils.textContent(title)).trim() : undefined;
+  const body = DomUtils.findOne((element) => element.name === 'body', page.children) ?? page;
+  const flow = new Flow(BODY);
+  try {
+    new DocxWriter().walkChildren(body, flow, {});
+    flow.end();
+    const document = new Document({
+      title: titleText,
+      styles: STYLES,
+      numbering: { config: [ORDERED_LIST, BULLETED_LIST] },
+      sections: [{ properties: { page: { size: A4, margin: NORMAL_MARGINS } }, children: endWithParagraph(flow.blocks) }],
+    });
+    return await Packer.toBuffer(document);
+  } catch (error) {
+    throw new Error(`Cannot make the Word document of “${titleText ?? 'untitled page'}”: ${messageOf(error)}`, { cause: error });
+  }
+}
+
+// ——— Page and styles ———
+
+/** Twips (1/20 pt): A4 is 210 × 297 mm. */
+const A4 = { width: 11906, height: 16838 };
+/** Word's 普通 (Normal) margins in its Chinese edition: 2.54 cm top and bottom, 3.18 cm at the sides. */
+const NORMAL_MARGINS = { top: 1440, bottom: 1440, left: 1800, right: 1800 };
+const TEXT_WIDTH = A4.width - NORMAL_MARGINS.left - NORMAL_MARGINS.right;
+/** Two characters of 12 pt body text, the indent of a Chinese paragraph's first line. */
+const TWO_CHARACTERS = 480;
+
+const BODY_FONT = { ascii: 'Times New Roman', hAnsi: 'Times New Roman', cs: 'Times New Roman', eastAsia: 'SimSun' };
+const HEADING_FONT = { ...BODY_FONT, eastAsia: 'SimHei' };
+const MONOSPACE_FONT = { ascii: 'Courier New', hAnsi: 'Courier New', cs: 'Courier New' };
+const TABLE_TEXT_STYLE = 'TableText';
+const NARROW_TABLE_TEXT_STYLE = 'TableTextNarrow';
+
+/** 黑体 is heavy enough on its own; bold would smear it, so headings are set in black, unbolded. */
+function headingStyle(halfPoints: number, outlineLevel: number) {
+  return {
+    run: { font: HEADING_FONT, size: halfPoints, bold: false, italics: false, color: '000000' },
+    paragraph: { keepNext: true, keepLines: true, outlineLevel, spacing: { before: 240, after: 120 } },
+  };
+}
+
+/** Sizes follow the Chinese type scale: 二号 title, 三号 and 四号 headings, 小四 below. */
+const STYLES: IStylesOptions = {
+  default: {
+    document: {
+      run: { font: BODY_FONT, size: 24, language: { value: 'en-US', eastAsia: 'zh-CN' } },
+      // Justified like Word's own Chinese Normal style, at 1.5 lines.
+      paragraph: { alignment: AlignmentType.JUSTIFIED, spacing: { line: 360, before: 0, after: 0 } },
+    },
+    title: {
+      run: { font: HEADING_FONT, size: 44, bold: false, color: '000000' },
+      paragraph: { alignment: AlignmentType.CENTER, keepNext: true, spacing: { before: 240, after: 480 } },
+    },
+    heading1: headingStyle(32, 0),
+    heading2: headingStyle(28, 1),
+    heading3: headingStyle(24, 2),
+    heading4: headingStyle(24, 3),
+    heading5: headingStyle(24, 4),
+    heading6: headingStyle(24, 5),
+  },
+  paragraphStyles: [
+    {
+      id: TABLE_TEXT_STYLE,
+      name: 'Table Text',
+      basedOn: 'Normal',
+      quickFormat: true,
+      // 五号 single-spaced, so the national annex tables keep to the page width.
+      run: { size: 21 },
+      paragraph: { alignment: AlignmentType.LEFT, spacing: { line: 240, before: 0, after: 0 } },
+    },
+    // 小五 for tables of more than ten columns, such as annex table C's sixteen.
+    { id: NARROW_TABLE_TEXT_STYLE, name: 'Table Text Narrow', basedOn: TABLE_TEXT_STYLE, quickFormat: true, run: { size: 18 } },
+  ],
+};
+
+const ORDERED_LIST_REFERENCE = 'ordered-list';
+const BULLETED_LIST_REFERENCE = 'bulleted-list';
+
+/** A list level's number sits at the body text's two-character indent, and its text two characters further in. */
+function listTextIndent(level: number): number {
+  return TWO_CHARACTERS * (level + 2);
+}
+
+function listLevels(level: (index: number) => Pick<ILevelsOptions, 'format' | 'text'>): ILevelsOptions[] {
+  return Array.from({ length: 9 }, (_, index) => ({
+    level: index,
+    alignment: AlignmentType.LEFT,
+    ...level(index),
+    style: { paragraph: { indent: { left: listTextIndent(index), hanging: TWO_CHARACTERS } } },
+  }));
+}
+
+/** 1. then （1） then ①, as Chinese official documents number their points. */
+const ORDERED_LIST = {
+  reference: ORDERED_LIST_REFERENCE,
+  levels: listLevels((index) =>
+    [
+      { format: LevelFormat.DECIMAL, text: `%${index + 1}.` },
+      { format: LevelFormat.DECIMAL, text: `（%${index + 1}）` },
+      { format: LevelFormat.DECIMAL_ENCLOSED_CIRCLE, text: `%${index + 1}` },
+    ][index % 3]!,
+  ),
+};
+
+const BULLETED_LIST = {
+  reference: BULLETED_LIST_REFERENCE,
+  levels: listLevels((index) => ({ format: LevelFormat.BULLET, text: ['•', '◦', '▪'][index % 3]! })),
+};
+
+const THIN_LINE = { style: BorderStyle.SINGLE, size: 4, color: '000000' };
+const TABLE_BORDERS = { top: THIN_LINE, bottom: THIN_LINE, left: THIN_LINE, right: THIN_LINE, insideHorizontal: THIN_LINE, insideVertical: THIN_LINE };
+const HEADER_SHADING = { type: ShadingType.CLEAR, color: 'auto', fill: 'F2F2F2' };
+/** 0.1 cm, half Word's default, so a sixteen-column table still has two characters a line in each column. */
+const CELL_MARGINS = { left: 57, right: 57 };
+
+// ——— Places and looks ———
+
+type Block = Paragraph | Table;
+type ParagraphLook = Omit<IParagraphOptions, 'children' | 'text'>;
+type Numbering = NonNullable<Exclude<IParagraphOptions['numbering'], false>>;
+
+/** Where blocks are written — the body, a quote, a list item, a table cell — and how paragraphs look there. */
+interface Place {
+  paragraph: ParagraphLook;
+  /** Body text opens each <p> with a two-character indent; cells and list items do not. */
+  indentsFirstLine: boolean;
+  /** The level of the list this place is in, -1 outside lists. */
+  listLevel: number;
+  /** The number or bullet of the list item this place is, for its first paragraph. */
+  marker?: ItemMarker;
+}
+
+const BODY: Place = { paragraph: {}, indentsFirstLine: true, listLevel: -1 };
+
+/** How text looks where it is, from the inline elements around it. */
+interface Look {
+  bold?: boolean;
+  italics?: boolean;
+  underline?: boolean;
+  strike?: boolean;
+  code?: boolean;
+  /** Inside <pre>: spaces and newlines are kept, as the browser keeps them. */
+  preserve?: boolean;
+  link?: { href: string; anchor: Element };
+}
+
+/** A list item's number or bullet goes on its first paragraph only; the rest line up with its text. */
+class ItemMarker {
+  private taken = false;
+  constructor(private readonly numbering: Numbering) {}
+
+  take(): Numbering | undefined {
+    if (this.taken) return undefined;
+    this.taken = true;
+    return this.numbering;
+  }
+}
+
+type Piece = { kind: 'text'; text: string; look: Look } | { kind: 'break'; look: Look };
+
+/**
+ * The blocks of one place, in order. Inline content between blocks is gathered here and becomes
+ * a paragraph when a block or the end of the place comes, as a browser makes anonymous blocks.
+ */
+class Flow {
+  readonly blocks: Block[] = [];
+  private pieces: Piece[] = [];
+
+  constructor(
+    readonly place: Place,
+    private readonly look: ParagraphLook = {},
+  ) {}
+
+  addText(text: string, look: Look): void {
+    if (!look.preserve) {
+      this.pieces.push({ kind: 'text', text, look });
+      return;
+    }
+    text.split('\n').forEach((line, index) => {
+      if (index > 0) this.pieces.push({ kind: 'break', look });
+      if (line !== '') this.pieces.push({ kind: 'text', text: line, look });
+    });
+  }
+
+  addBreak(look: Look): void {
+    this.pieces.push({ kind: 'break', look });
+  }
+
+  /** Call end() first: blocks go after the paragraph of the text before them. */
+  addBlocks(blocks: readonly Block[]): void {
+    for (const block of blocks) {
+      // Word merges two tables with nothing between them into one.
+      if (block instanceof Table && this.blocks.at(-1) instanceof Table) this.blocks.push(new Paragraph({}));
+      this.blocks.push(block);
+    }
+  }
+
+  end(): void {
+    const pieces = collapsePieces(this.pieces);
+    this.pieces = [];
+    if (pieces.length === 0) return;
+    // A line break that ends a paragraph makes no line in a browser, but would in Word.
+    if (pieces.at(-1)?.kind === 'break') pieces.pop();
+    this.blocks.push(paragraphAt(this.place, paragraphChildren(pieces), this.look));
+  }
+}
+
+/** Word ends the body and every cell, an empty one too, with a paragraph. */
+function endWithParagraph(blocks: Block[], look: ParagraphLook = {}): Block[] {
+  return blocks.at(-1) instanceof Paragraph ? blocks : [...blocks, new Paragraph(look)];
+}
+
+function paragraphAt(place: Place, children: ParagraphChild[], look: ParagraphLook = {}): Paragraph {
+  const numbering = place.marker?.take();
+  // A numbered paragraph takes its indent from its list level.
+  const placeLook = numbering ? { ...place.paragraph, indent: undefined, numbering } : place.paragraph;
+  return new Paragraph({ ...placeLook, ...look, children });
+}
+
+// ——— Walking the page ———
+
+/** Not rendered by a browser, so not text of the page. */
+const UNRENDERED = new Set(['head', 'title', 'style', 'script', 'template']);
+/** Blocks that only group others: their content starts and ends paragraphs. */
+const CONTAINERS = new Set(['html', 'body', 'main', 'section', 'article', 'header', 'footer', 'nav', 'aside', 'div', 'figure', 'figcaption', 'address', 'li', 'dl', 'dt', 'dd']);
+/** Elements that start and end paragraphs; every other element, known or not, is inline. */
+const BLOCKS = new Set([...CONTAINERS, 'p', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'ul', 'ol', 'blockquote', 'pre', 'hr', 'table']);
+const HEADINGS: Record<string, (typeof HeadingLevel)[keyof typeof HeadingLevel]> = {
+  h1: HeadingLevel.TITLE,
+  h2: HeadingLevel.HEADING_1,
+  h3: HeadingLevel.HEADING_2,
+  h4: HeadingLevel.HEADING_3,
+  h5: HeadingLevel.HEADING_4,
+  h6: HeadingLevel.HEADING_5,
+};
+
+/** Writes the page's elements as Word blocks and runs. Unknown elements are walked into, so no text is lost. */
+class DocxWriter {
+  /** Each <ol> is a list of its own in Word, counting from 1. */
+  private orderedLists = 0;
+
+  walkChildren(parent: { children: ChildNode[] }, flow: Flow, look: Look): void {
+    for (const child of parent.children) this.walk(child, flow, look);
+  }
+
+  private walk(node: ChildNode, flow: Flow, look: Look): void {
+    if (isText(node)) return flow.addText(node.data, look);
+    if (!isTag(node) || UNRENDERED.has(node.name)) return;
+    if (node.name === 'br') return flow.addBreak(look);
+    if (!BLOCKS.has(node.name)) return this.walkChildren(node, flow, inlineLook(node, look));
+    // The text before a block is a paragraph before the block's own, so it is the one to take a list item's number.
+    flow.end();
+    const heading = HEADINGS[node.name];
+    if (heading) return this.block(node, flow, look, flow.place, { heading });
+    switch (node.name) {
+      case 'p':
+        return this.block(node, flow, look, flow.place, flow.place.indentsFirstLine ? { indent: firstLineIndent(flow.place) } : {});
+      case 'ul':
+      case 'ol':
+        return this.list(node, flow, look);
+      case 'blockquote':
+        return this.block(node, flow, look, quoted(flow.place));
+      case 'pre':
+        return this.block(node, flow, { ...look, code: true, preserve: true }, { ...flow.place, paragraph: { ...flow.place.paragraph, alignment: AlignmentType.LEFT } });
+      case 'hr':
+        return flow.addBlocks([new Paragraph({ border: { bottom: { style: BorderStyle.SINGLE, size: 6, color: 'auto', space: 1 } } })]);
+      case 'table':
+        return this.table(node, flow, look);
+      default:
+        this.walkChildren(node, flow, look);
+        flow.end();
+    }
+  }
+
+  /** An element whose content is blocks of their own, at `place`, its loose text in paragraphs that look like `paragraph`. */
+  private block(element: Element, flow: Flow, look: Look, place: Place, paragraph: ParagraphLook = {}): void {
+    flow.addBlocks(this.blocksOf(element, look, place, paragraph));
+  }
+
+  private blocksOf(element: Element, look: Look, place: Place, paragraph: ParagraphLook = {}): Block[] {
+    const inner = new Flow(place, paragraph);
+    this.walkChildren(element, inner, look);
+    inner.end();
+    return inner.blocks;
+  }
+
+  private list(list: Element, flow: Flow, look: Look): void {
+    const level = Math.min(8, flow.place.listLevel + 1);
+    const numbering: Numbering =
+      list.name === 'ol' ? { reference: ORDERED_LIST_REFERENCE, level, instance: ++this.orderedLists } : { reference: BULLETED_LIST_REFERENCE, level };
+    const itemPlace = (marker?: ItemMarker): Place => ({
+      paragraph: { ...flow.place.paragraph, indent: { left: listTextIndent(level) } },
+      indentsFirstLine: false,
+      listLevel: level,
+      marker,
+    });
+    for (const child of list.children) {
+      // Anything in a list but outside its items keeps the list's indent, without a number.
+      const place = isTag(child) && child.name === 'li' ? itemPlace(new ItemMarker(numbering)) : itemPlace();
+      const item = new Flow(place);
+      this.walk(child, item, look);
+      item.end();
+      flow.addBlocks(item.blocks);
+    }
+  }
+
+  private table(table: Element, flow: Flow, look: Look): void {
+    const caption = table.children.find((child): child is Element => isTag(child) && child.name === 'caption');
+    if (caption) flow.addBlocks(this.blocksOf(caption, { ...look, bold: true }, CAPTION, { keepNext: true }));
+    try {
+      flow.addBlocks([this.docxTable(table, look)]);
+    } catch (error) {
+      const name = table.attribs.id ?? (caption ? collapseWhiteSpace(DomUtils.textContent(caption)).trim() : 'without a caption');
+      throw new Error(`cannot write the table ${name}: ${messageOf(error)}`, { cause: error });
+    }
+  }
+
+  private docxTable(table: Element, look: Look): Table {
+    const grid = gridOf(tableRows(table));
+    const headerRows = leadingColumnHeaderRows(grid);
+    const textStyle = grid.width > 10 ? NARROW_TABLE_TEXT_STYLE : TABLE_TEXT_STYLE;
+    // Cells merged down from rows above into the row being written.
+    let mergedDown: GridCell[] = [];
+    const rows = grid.rows.map((row, index) => {
+      mergedDown = mergedDown.filter((cell) => cell.rowIndex + cell.rowSpan > index);
+      const slots = [...row.map((cell) => ({ cell, continued: false })), ...mergedDown.map((cell) => ({ cell, continued: true }))];
+      slots.sort((a, b) => a.cell.column - b.cell.column);
+      mergedDown.push(...row.filter((cell) => cell.rowSpan > 1));
+      return new TableRow({
+        children: slots.map(({ cell, continued }) => (continued ? mergedCell(cell, textStyle) : this.cell(cell, textStyle, look))),
+        tableHeader: index < headerRows || undefined,
+        cantSplit: true,
+        // A row of headers (a sub-heading of an annex table) stays with the row it heads.
+        keepNext: row.every((cell) => cell.element.name === 'th') || undefined,
+      });
+    });
+    return new Table({
+      rows,
+      width: { size: 100, type: WidthType.PERCENTAGE },
+      columnWidths: columnWidths(grid),
+      layout: TableLayoutType.FIXED,
+      borders: TABLE_BORDERS,
+      margins: CELL_MARGINS,
+    });
+  }
+
+  private cell(cell: GridCell, textStyle: string, look: Look): TableCell {
+    const kind = headerKind(cell.element);
+    const place = cellPlace(cell, textStyle);
+    // Row labels deeper than the second level are set normal weight, as on the page.
+    const bold = kind !== undefined && (kind !== 'row' || cell.depth < 2);
+    const blocks = this.blocksOf(cell.element, { ...look, bold: look.bold || bold }, place);
+    return new TableCell({
+      children: endWithParagraph(blocks, place.paragraph),
+      columnSpan: cell.colSpan > 1 ? cell.colSpan : undefined,
+      // Not docx's rowSpan: its own cells for the rows below lose the paragraph style. See mergedCell.
+      verticalMerge: cell.rowSpan > 1 ? VerticalMergeType.RESTART : undefined,
+      verticalAlign: VerticalAlignTable.CENTER,
+      shading: kind === 'column' ? HEADER_SHADING : undefined,
+    });
+  }
+}
+
+/** Where a row-spanning cell reaches into a row below, Word wants a cell there that continues it. */
+function mergedCell(cell: GridCell, textStyle: string): TableCell {
+  return new TableCell({
+    children: [new Paragraph(cellPlace(cell, textStyle).paragraph)],
+    columnSpan: cell.colSpan > 1 ? cell.colSpan : undefined,
+    verticalMerge: VerticalMergeType.CONTINUE,
+    verticalAlign: VerticalAlignTable.CENTER,
+    shading: headerKind(cell.element) === 'column' ? HEADER_SHADING : undefined,
+  });
+}
+
+function cellPlace(cell: GridCell, textStyle: string): Place {
+  const kind = headerKind(cell.element);
+  // One character of table text per level, like the page's padding of nested row labels.
+  const indent = kind === 'row' && cell.depth > 0 ? { left: 210 * cell.depth } : undefined;
+  return { paragraph: { style: textStyle, alignment: cellAlignment(cell.element, kind), indent }, indentsFirstLine: false, listLevel: -1 };
+}
+
+const CAPTION: Place = { paragraph: { alignment: AlignmentType.LEFT }, indentsFirstLine: false, listLevel: -1 };
+
+function firstLineIndent(place: Place): ParagraphLook['indent'] {
+  // In characters for Word and WPS, in twips for readers without character units.
+  return { ...place.paragraph.indent, firstLine: TWO_CHARACTERS, firstLineChars: 200 };
+}
+
+function quoted(place: Place): Place {
+  const left = Number(place.paragraph.indent?.left ?? 0) + TWO_CHARACTERS;
+  return { ...place, paragraph: { ...place.paragraph, indent: { ...place.paragraph.indent, left } } };
+}
+
+function inlineLook(element: Element, look: Look): Look {
+  switch (element.name) {
+    case 'strong':
+      return { ...look, bold: true };
+    case 'em':
+      return { ...look, italics: true };
+    case 'u':
+      return { ...look, underline: true };
+    case 's':
+      return { ...look, strike: true };
+    case 'code':
+      return { ...look, code: true };
+    case 'a': {
+      // Only web and mail links are links, as on the page; any other address leaves plain text.
+      const href = safeHref(element.attribs.href);
+      return href ? { ...look, link: { href, anchor: element } } : look;
+    }
+    default:
+      return look;
+  }
+}
+
+// ——— Text ———
+
+/** HTML's white space is spaces, tabs and line breaks only: U+3000 and no-break spaces are text. */
+function collapseWhiteSpace(text: string): string {
+  return text.replace(/[ \t\n\r\f]+/g, ' ');
+}
+
+/** A paragraph's text as a browser shows it: white space collapsed, and none at the start or end of a line. */
+function collapsePieces(pieces: readonly Piece[]): Piece[] {
+  const kept: Piece[] = [];
+  let atSpace = true;
+  const trimLineEnd = () => {
+    const last = kept.at(-1);
+    if (last?.kind !== 'text' || last.look.preserve || !last.text.endsWith(' ')) return;
+    const text: string = last.text.slice(0, -1);
+    if (text === '') kept.pop();
+    else kept[kept.length - 1] = { ...last, text };
+  };
+  for (const piece of pieces) {
+    if (piece.kind === 'break') {
+      trimLineEnd();
+      kept.push(piece);
+      atSpace = true;
+    } else if (piece.look.preserve) {
+      kept.push(piece);
+      atSpace = false;
+    } else {
+      const collapsed = collapseWhiteSpace(piece.text);
+      const text: string = atSpace ? collapsed.replace(/^ /, '') : collapsed;
+      if (text === '') continue;
+      kept.push({ ...piece, text });
+      atSpace = text.endsWith(' ');
+    }
+  }
+  trimLineEnd();
+  return kept;
+}
+
+/** Runs, with each link's runs inside one hyperlink. */
+function paragraphChildren(pieces: readonly Piece[]): ParagraphChild[] {
+  const children: ParagraphChild[] = [];
+  for (let start = 0; start < pieces.length; ) {
+    const link = pieces[start]!.look.link;
+    let end = start + 1;
+    while (end < pieces.length && pieces[end]!.look.link?.anchor === link?.anchor) end++;
+    const runs = pieces.slice(start, end).map(textRun);
+    if (link) children.push(new ExternalHyperlink({ link: link.href, children: runs }));
+    else children.push(...runs);
+    start = end;
+  }
+  return children;
+}
+
+function textRun(piece: Piece): TextRun {
+  const { look } = piece;
+  const options: IRunOptions = {
+    bold: look.bold || undefined,
+    italics: look.italics || undefined,
+    underline: look.underline ? {} : undefined,
+    strike: look.strike || undefined,
+    font: look.code ? MONOSPACE_FONT : undefined,
+    style: look.link ? 'Hyperlink' : undefined,
+  };
+  if (piece.kind === 'break') return new TextRun({ ...options, break: 1 });
+  // A tab inside w:t is not a tab to Word; only code keeps tabs, the rest were collapsed to spaces.
+  const children = piece.text.split('\t').flatMap((part, index) => (index === 0 ? [part] : [new Tab(), part]));
+  return new TextRun({ ...options, children });
+}
+
+// ——— Tables ———
+
+interface HtmlRow {
+  cells: Element[];
+  /** An annex table's row nesting (class depth-N), which indents its label. */
+  depth: number;
+}
+
+/** A cell at its place in the table's grid, by the HTML table model. */
+interface GridCell {
+  element: Element;
+  rowIndex: number;
+  depth: number;
+  column: number;
+  colSpan: number;
+  rowSpan: number;
+}
+
+interface Grid {
+  width: number;
+  /** Each row's own cells, without those merged down into it from above. */
+  rows: GridCell[][];
+}
+
+type HeaderKind = 'column' | 'row' | 'caption' | undefined;
+
+function tableRows(table: Element): HtmlRow[] {
+  const rows: HtmlRow[] = [];
+  const addRow = (row: Element) => {
+    const cells = row.children.filter((cell): cell is Element => isTag(cell) && (cell.name === 'td' || cell.name === 'th'));
+    const depth = /(?:^|\s)depth-(\d+)(?:\s|$)/.exec(row.attribs.class ?? '')?.[1];
+    // docx leaves out a row without cells, so rows below must not count it.
+    if (cells.length > 0) rows.push({ cells, depth: Number(depth ?? 0) });
+  };
+  for (const child of table.children) {
+    if (!isTag(child)) continue;
+    if (child.name === 'tr') addRow(child);
+    else if (['thead', 'tbody', 'tfoot'].includes(child.name)) {
+      for (const row of child.children) if (isTag(row) && row.name === 'tr') addRow(row);
+    }
+  }
+  return rows;
+}
+
+function span(cell: Element, attribute: 'colspan' | 'rowspan', max: number): number {
+  const value = Number.parseInt(cell.attribs[attribute] ?? '1', 10);
+  return Number.isInteger(value) && value >= 1 ? Math.min(value, max) : 1;
+}
+
+function gridOf(rows: readonly HtmlRow[]): Grid {
+  const taken = rows.map(() => new Set<number>());
+  let width = 0;
+  const gridRows = rows.map((row, rowIndex) => {
+    let column = 0;
+    return row.cells.map((element) => {
+      while (taken[rowIndex]!.has(column)) column++;
+      // A span past the last row ends at the last row, as in a browser.
+      const rowSpan = span(element, 'rowspan', rows.length - rowIndex);
+      const colSpan = span(element, 'colspan', 1000);
+      for (let r = rowIndex; r < rowIndex + rowSpan; r++) for (let c = column; c < column + colSpan; c++) taken[r]!.add(c);
+      const cell = { element, rowIndex, depth: row.depth, column, colSpan, rowSpan };
+      column += colSpan;
+      width = Math.max(width, column);
+      return cell;
+    });
+  });
+  return { width, rows: gridRows };
+}
+
+/** Rows of column headers at the top repeat on each page; an annex table's caption rows belong to one part only. */
+function leadingColumnHeaderRows(grid: Grid): number {
+  const index = grid.rows.findIndex((row) => !row.every((cell) => headerKind(cell.element) === 'column'));
+  return index === -1 ? grid.rows.length : index;
+}
+
+function headerKind(cell: Element): HeaderKind {
+  if (cell.name !== 'th') return undefined;
+  if (cell.attribs.scope === 'row') return 'row';
+  return cell.attribs.scope === 'rowgroup' ? 'caption' : 'column';
+}
+
+function cellAlignment(cell: Element, kind: HeaderKind) {
+  if (kind === 'column' || kind === 'caption') return AlignmentType.CENTER;
+  return /(?:^|\s)number(?:\s|$)/.test(cell.attribs.class ?? '') ? AlignmentType.RIGHT : undefined;
+}
+
+/** Half-width units: CJK and full-width characters are two. */
+function textUnits(text: string): number {
+  let units = 0;
+  for (const character of text) units += character.codePointAt(0)! >= 0x2e80 ? 2 : 1;
+  return units;
+}
+
+/**
+ * Word, WPS and LibreOffice lay a table out from its grid. Equal columns would squeeze an annex
+ * table's long row labels into a narrow first column, so each column gets what its longest
+ * one-column cell asks — at least four characters, at most twelve — shared out over the text width.
+ */
+function columnWidths(grid: Grid): number[] {
+  const wants = Array.from({ length: grid.width }, () => 8);
+  for (const cell of grid.rows.flat()) {
+    if (cell.colSpan === 1) wants[cell.column] = Math.max(wants[cell.column]!, Math.min(24, textUnits(collapseWhiteSpace(DomUtils.textContent(cell.element)).trim())));
+  }
+  const total = wants.reduce((sum, want) => sum + want, 0);
+  return wants.map((want) => Math.floor((want / total) * TEXT_WIDTH));
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

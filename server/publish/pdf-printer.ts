@@ -1,0 +1,78 @@
+import { chromium, type Browser } from 'playwright-core';
+
+/** The machine's Chromium cannot print: publishing must say so rather than publish without its PDF. */
+export class PdfUnavailable extends Error {
+  constructor(executablePath: string, cause: unknown) {
+    super(
+      `无法生成 PDF：Chromium 不可用（${executablePath}）。请安装 chromium 与 fonts-noto-cjk，或设置 CHROMIUM_PATH。` +
+        ` (cannot make the PDF: ${(cause as Error)?.message ?? String(cause)})`,
+      { cause },
+    );
+  }
+}
+
+const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+];
+
+const FOOTER = '<div style="width:100%;font-size:9px;text-align:center;font-family:\'WenQuanYi Zen Hei\',sans-serif;">— <span class="pageNumber"></span> —</div>';
+
+/**
+ * Prints published HTML to PDF with headless Chromium — the same page the portal serves, so the
+ * PDF reads exactly as the web page does, with its Chinese fonts embedded. One browser is kept
+ * for the life of the server and started on first use; each print gets its own page.
+ */
+export class PdfPrinter {
+  private browser: Promise<Browser> | null = null;
+
+  constructor(private readonly executablePath: string) {}
+
+  async print(html: string): Promise<Buffer> {
+    const browser = await this.launch();
+    // A fresh context per print: no state from one publication leaks into the next.
+    const context = await browser.newContext({ javaScriptEnabled: false, offline: true });
+    try {
+      const page = await context.newPage();
+      await page.setContent(html, { waitUntil: 'load' });
+      return await page.pdf({
+        format: 'A4',
+        margin: { top: '25mm', bottom: '25mm', left: '26mm', right: '26mm' },
+        printBackground: true,
+        displayHeaderFooter: true,
+        headerTemplate: '<span></span>',
+        footerTemplate: FOOTER,
+        outline: true,
+        tagged: true,
+      });
+    } finally {
+      await context.close();
+    }
+  }
+
+  async close(): Promise<void> {
+    const browser = this.browser;
+    this.browser = null;
+    if (browser) await (await browser.catch(() => null))?.close();
+  }
+
+  private launch(): Promise<Browser> {
+    if (!this.browser) {
+      const launching = chromium.launch({ executablePath: this.executablePath, args: CHROMIUM_ARGS }).catch((error: unknown) => {
+        // The next publication tries again (the package may have been installed meanwhile).
+        this.browser = null;
+        throw new PdfUnavailable(this.executablePath, error);
+      });
+      this.browser = launching;
+      void launching.then((browser) => browser.on('disconnected', () => {
+        if (this.browser === launching) this.browser = null;
+      }), () => undefined);
+    }
+    return this.browser;
+  }
+}

@@ -1,0 +1,47 @@
+import SQLite from 'better-sqlite3';
+import type { ReportServer } from './report-server.js';
+
+/** Calls the API as a demo user (or anonymously), returning the status, the JSON (if any) and the raw answer. */
+export async function callApi(suite: ReportServer, method: string, path: string, options: { as?: string; body?: unknown } = {}) {
+  const headers: Record<string, string> = {};
+  if (options.as) headers.cookie = await suite.cookieOf(options.as);
+  if (options.body !== undefined) headers['content-type'] = 'application/json';
+  const response = await fetch(`${suite.server.url}${path}`, { method, headers, body: options.body === undefined ? undefined : JSON.stringify(options.body) });
+  const bytes = new Uint8Array(await response.arrayBuffer());
+  const text = new TextDecoder().decode(bytes);
+  let json: any = null;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    json = null;
+  }
+  return { status: response.status, json, text, bytes, headers: response.headers };
+}
+
+/** The lead office approves every section of the demo report, as it does before publishing. */
+export async function approveAllSections(suite: ReportServer): Promise<void> {
+  const path = `/api/reports/${suite.reportId}/sections`;
+  const sections = (await callApi(suite, 'GET', path, { as: 'lead' })).json as Array<{ id: string; state: string }>;
+  for (const section of sections) {
+    if (section.state === 'approved') continue;
+    const answer = await callApi(suite, 'POST', `${path}/${section.id}/approve`, { as: 'lead' });
+    if (answer.status !== 200) throw new Error(`approving ${section.id} answered ${answer.status}: ${answer.text}`);
+  }
+}
+
+/** Publishes the demo report as the lead office; fails loudly with the server's reasons otherwise. */
+export async function publishReport(suite: ReportServer, note: string): Promise<{ version: number; url: string; id: string }> {
+  const answer = await callApi(suite, 'POST', `/api/reports/${suite.reportId}/publications`, { as: 'lead', body: { note } });
+  if (answer.status !== 201) throw new Error(`publishing answered ${answer.status}: ${answer.text}`);
+  return { ...answer.json, id: String(answer.json.url).split('/').pop()! };
+}
+
+/** Rows of a table in the server's SQLite file, read directly (what is really stored). */
+export function storedRows<T>(suite: ReportServer, query: string, ...params: unknown[]): T[] {
+  const db = new SQLite(suite.server.dbFile, { readonly: true, fileMustExist: true });
+  try {
+    return db.prepare(query).all(...params) as T[];
+  } finally {
+    db.close();
+  }
+}
