@@ -1,5 +1,5 @@
 /**
- * Measures the collaborative core and prints figures next to their targets. Not a test: it
+ * Measures the collaborative core, the annex rules and publishing, and prints figures next to their targets. Not a test: it
  * asserts nothing, so a slow shared machine never fails the build. Run with `npm run bench`.
  */
 import fs from 'node:fs';
@@ -14,6 +14,7 @@ import { seedDemoIfEmpty } from '../server/demo/seed-demo.js';
 import { sectionText } from '../tests/support/clients.js';
 import { benchAnnex } from './annex-bench.js';
 import { benchGuard } from './guard-bench.js';
+import { benchPublish } from './publish-bench.js';
 
 function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
@@ -85,6 +86,7 @@ snapshotted.doc.destroy();
 
 await benchAnnex(store, reportId, previousReportId, record, summarise);
 await benchGuard(store, reportId, record, summarise);
+await benchPublish(record, summarise);
 
 fs.mkdirSync('bench/results', { recursive: true });
 fs.writeFileSync(

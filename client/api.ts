@@ -212,6 +212,7 @@ export const api = {
   preflight: (reportId: string) => request<Preflight>('GET', `${reportPath(reportId)}/publications/preflight`),
   publish: (reportId: string, note: string) => request<{ version: number; url: string }>('POST', `${reportPath(reportId)}/publications`, { note }),
   publications: (reportId: string) => request<Publication[]>('GET', `${reportPath(reportId)}/publications`),
+  redeliver: (reportId: string, publicationId: string) => request<unknown>('POST', `${reportPath(reportId)}/publications/${encodeURIComponent(publicationId)}/redeliver`),
 };
 
 function reportPath(reportId: string): string {

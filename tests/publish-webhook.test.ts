@@ -95,6 +95,16 @@ describe('pushing publications to the external portal', () => {
     expect(rows).toEqual([{ status: 'delivered', attempts: 3, last_error: null }]);
   });
 
+  it('only a failed delivery can be sent again, and only by the lead office', async () => {
+    const [publication] = (await callApi(suite, 'GET', `/api/reports/${suite.reportId}/publications`, { as: 'lead' })).json as Array<{ id: string }>;
+    const redeliver = (id: string, as: string) => callApi(suite, 'POST', `/api/reports/${suite.reportId}/publications/${id}/redeliver`, { as });
+    expect((await redeliver(publication!.id, 'finance')).status).toBe(403);
+    expect((await redeliver('no-such-publication', 'lead')).status).toBe(404);
+    const delivered = await redeliver(publication!.id, 'lead');
+    expect(delivered.status).toBe(409);
+    expect(delivered.json.error.message).toContain('只有推送失败的版本可以重新推送');
+  });
+
   it('a delivery still pending when the server is killed is sent after the restart', async () => {
     receiver.received.length = 0;
     receiver.failuresLeft = Number.POSITIVE_INFINITY;

@@ -5,8 +5,8 @@ import { fillIn, formatDateTime } from './format.js';
 /** Enough of the content hash to tell versions apart and to match it against a download. */
 const SHORT_HASH = 12;
 
-/** Where the publication's push to the webhook stands, in words. */
-function DeliveryStatus({ delivery }: { delivery: PublicationDelivery }) {
+/** Where the publication's push to the webhook stands, in words; a failed one can be sent again by the lead office. */
+function DeliveryStatus({ delivery, onRedeliver }: { delivery: PublicationDelivery; onRedeliver: (() => void) | null }) {
   const { t, language } = useI18n();
   if (delivery.status === 'delivered') {
     return (
@@ -20,6 +20,11 @@ function DeliveryStatus({ delivery }: { delivery: PublicationDelivery }) {
     return (
       <span className="delivery delivery-failed" data-delivery="failed">
         {fillIn(t('deliveryFailed'), { error: delivery.lastError ?? t('unknownReason') })}
+        {onRedeliver && (
+          <button type="button" className="small" data-testid="redeliver" onClick={onRedeliver}>
+            {t('redeliver')}
+          </button>
+        )}
       </span>
     );
   }
@@ -33,8 +38,14 @@ function DeliveryStatus({ delivery }: { delivery: PublicationDelivery }) {
   );
 }
 
+interface PublicationsListProps {
+  publications: Publication[];
+  /** Sends a failed delivery again; null for those who may not (departments). */
+  onRedeliver: ((publicationId: string) => void) | null;
+}
+
 /** The report's published versions, newest first: each one's page, downloads and webhook delivery. */
-export function PublicationsList({ publications }: { publications: Publication[] }) {
+export function PublicationsList({ publications, onRedeliver }: PublicationsListProps) {
   const { t, language } = useI18n();
   // Without a webhook no publication has a delivery; an empty column would only raise questions.
   const showDelivery = publications.some((publication) => publication.delivery !== null);
@@ -76,7 +87,7 @@ export function PublicationsList({ publications }: { publications: Publication[]
                 </span>
               </div>
             </td>
-            {showDelivery && <td>{publication.delivery && <DeliveryStatus delivery={publication.delivery} />}</td>}
+            {showDelivery && <td>{publication.delivery && <DeliveryStatus delivery={publication.delivery} onRedeliver={onRedeliver && (() => onRedeliver(publication.id))} />}</td>}
           </tr>
         ))}
       </tbody>

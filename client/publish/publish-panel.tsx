@@ -27,6 +27,9 @@ export function PublishPanel({ reportId, me, revision, onOpenSection, onError }:
     api.publications(reportId).then(setPublications, (error: Error) => onError(error.message));
   }, [reportId, onError]);
   useEffect(() => refresh(), [refresh, revision]);
+  const redeliver = (publicationId: string) => {
+    api.redeliver(reportId, publicationId).then(refresh, (error: Error) => onError(error.message));
+  };
 
   return (
     <section className="publish-panel" aria-labelledby={headingId}>
@@ -43,7 +46,7 @@ export function PublishPanel({ reportId, me, revision, onOpenSection, onError }:
         <p className="muted">{t('loading')}</p>
       ) : (
         <div className="publications" data-testid="publications-list">
-          {publications.length === 0 ? <p className="muted">{t('noPublications')}</p> : <PublicationsList publications={publications} />}
+          {publications.length === 0 ? <p className="muted">{t('noPublications')}</p> : <PublicationsList publications={publications} onRedeliver={me.role === 'lead' ? redeliver : null} />}
         </div>
       )}
       {dialogOpen && <PreflightDialog reportId={reportId} onClose={() => setDialogOpen(false)} onOpenSection={onOpenSection} onPublished={refresh} />}

@@ -29,8 +29,6 @@ export interface WebhookOutboxDeps {
 }
 
 const MAX_BACKOFF_MS = 3600_000;
-/** How often due retries are looked for when nothing wakes the worker sooner. */
-const POLL_MS = 1000;
 
 /** `sha256=<hex>` over "<timestamp>.<body>": the receiver recomputes it with the shared secret. */
 export function signDelivery(secret: string, timestamp: string, body: string): string {
@@ -40,12 +38,14 @@ export function signDelivery(secret: string, timestamp: string, body: string): s
 /**
  * Pushes each publication to the configured receiver, at least once. A delivery is a row written
  * in the same transaction as its publication, so neither a crash nor a restart loses one; the
- * worker sends due deliveries one at a time and retries failures with exponential backoff until
+ * worker sends due deliveries one at a time, sleeps until the next retry is due, and retries
+ * failures with exponential backoff until
  * `maxAttempts`, after which the delivery is marked failed (the lead office can send it again).
  */
 export class WebhookOutbox {
   private timer: NodeJS.Timeout | null = null;
   private running: Promise<void> | null = null;
+  private wokenWhileRunning = false;
   private stopped = false;
 
   constructor(private readonly deps: WebhookOutboxDeps) {}
@@ -91,24 +91,33 @@ export class WebhookOutbox {
 
   start(): void {
     if (!this.deps.config || this.stopped) return;
-    this.timer = setInterval(() => this.wake(), POLL_MS);
-    this.timer.unref();
     this.wake();
   }
 
-  /** Sends whatever is due now (after a publication, or on the timer). */
+  /** Sends whatever is due now, then sleeps until the next retry is due. */
   wake(): void {
-    if (!this.deps.config || this.stopped || this.running) return;
+    if (!this.deps.config || this.stopped) return;
+    if (this.running) {
+      // Something became due while sending: look again once this round is over.
+      this.wokenWhileRunning = true;
+      return;
+    }
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
     this.running = this.drain()
       .catch((error: unknown) => this.deps.onError(error, 'webhook outbox'))
       .finally(() => {
         this.running = null;
+        if (this.wokenWhileRunning) {
+          this.wokenWhileRunning = false;
+          this.wake();
+        }
       });
   }
 
   async stop(): Promise<void> {
     this.stopped = true;
-    if (this.timer) clearInterval(this.timer);
+    if (this.timer) clearTimeout(this.timer);
     await this.running;
   }
 
@@ -116,16 +125,21 @@ export class WebhookOutbox {
     const config = this.deps.config!;
     for (;;) {
       if (this.stopped) return;
-      const due = await this.deps.db
+      const next = await this.deps.db
         .selectFrom('webhook_deliveries')
         .selectAll()
         .where('status', '=', 'pending')
-        .where('next_attempt_at', '<=', this.deps.now())
         .orderBy('next_attempt_at')
         .limit(1)
         .executeTakeFirst();
-      if (!due) return;
-      await this.attempt(config, due.id, due.publication_id, due.url, due.attempts);
+      if (!next) return;
+      const wait = (next.next_attempt_at ?? 0) - this.deps.now();
+      if (wait > 0) {
+        this.timer = setTimeout(() => this.wake(), Math.min(wait, MAX_BACKOFF_MS));
+        this.timer.unref();
+        return;
+      }
+      await this.attempt(config, next.id, next.publication_id, next.url, next.attempts);
     }
   }
 
