@@ -20,7 +20,11 @@ await deleteExpiredSessions(database.db, Date.now());
 
 const sessions = new SessionStore(database.db, config.sessionTtlMs);
 const store = new ReportStore(database.db);
-const rooms = new RoomRegistry(store, { compactAfterUpdates: config.compactAfterUpdates, onError: logError });
+const rooms = new RoomRegistry(store, {
+  compactAfterUpdates: config.compactAfterUpdates,
+  onError: logError,
+  onLoaded: (reportId, load) => console.log(`[room] report ${reportId} loaded in ${load.ms.toFixed(1)} ms (${load.updatesReplayed} updates replayed after its snapshot)`),
+});
 const { app, injectWebSocket, close } = createApp({
   db: database.db,
   sessions,

@@ -20,6 +20,8 @@ export interface RoomOptions {
   onError(error: unknown, context: string): void;
   /** The room's document can no longer be trusted; a new room should load the report afresh. */
   onBroken?(room: Room): void;
+  /** The report was loaded from storage (how long it took, how much log was replayed): for the operator's log. */
+  onLoaded?(reportId: string, load: { ms: number; updatesReplayed: number }): void;
 }
 
 /** Origin of the changes the server makes itself (repairs, restores, structure). */
@@ -147,6 +149,7 @@ export class Room {
   }
 
   private async load(): Promise<void> {
+    const started = performance.now();
     const loaded = await this.store.load(this.reportId);
     this.doc = loaded.doc;
     this.lastSeq = loaded.lastSeq;
@@ -155,6 +158,7 @@ export class Room {
     const format = loaded.format === null ? null : findFormat(loaded.format);
     this.annexCellAllowed = format ? annexCellChecker(format) : undefined;
     this.doc.on('update', this.broadcastUpdate);
+    this.options.onLoaded?.(this.reportId, { ms: performance.now() - started, updatesReplayed: loaded.updatesSinceSnapshot });
   }
 
   /** The owner and lock of each section as the guard sees them. */
