@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import type { Db } from './database.js';
 
 export interface LoggedUpdate {
@@ -84,10 +85,30 @@ export async function listSectionChanges(db: Db, reportId: string, sectionId: st
     .execute();
 }
 
+/**
+ * Snapshots kept besides the latest: the earliest one in each run of this many updates. Every
+ * snapshot is the whole document (about 1 MB for a long report, one per 500 updates), so keeping
+ * them all would make snapshots nearly the whole file; reading an old version replays at most
+ * this many updates from the one kept before it.
+ */
+export const SNAPSHOT_RETENTION_SPAN = 5000;
+
+/** Writes a snapshot, and drops the one before it unless it is the earliest of its span. */
 export async function writeSnapshot(db: Db, snapshot: { reportId: string; seq: number; data: Uint8Array; now: number }) {
-  await db
-    .insertInto('snapshots')
-    .values({ report_id: snapshot.reportId, seq: snapshot.seq, data: snapshot.data, created_at: snapshot.now })
-    .onConflict((oc) => oc.columns(['report_id', 'seq']).doNothing())
-    .execute();
+  await db.transaction().execute(async (trx) => {
+    await trx
+      .insertInto('snapshots')
+      .values({ report_id: snapshot.reportId, seq: snapshot.seq, data: snapshot.data, created_at: snapshot.now })
+      .onConflict((oc) => oc.columns(['report_id', 'seq']).doNothing())
+      .execute();
+    await sql`
+      DELETE FROM snapshots
+      WHERE report_id = ${snapshot.reportId}
+        AND seq = (SELECT max(seq) FROM snapshots WHERE report_id = ${snapshot.reportId} AND seq < ${snapshot.seq})
+        AND EXISTS (
+          SELECT 1 FROM snapshots AS earlier
+          WHERE earlier.report_id = snapshots.report_id AND earlier.seq < snapshots.seq
+            AND earlier.seq / ${sql.lit(SNAPSHOT_RETENTION_SPAN)} = snapshots.seq / ${sql.lit(SNAPSHOT_RETENTION_SPAN)}
+        )`.execute(trx);
+  });
 }

@@ -6,7 +6,12 @@ export async function callApi(suite: ReportServer, method: string, path: string,
   const headers: Record<string, string> = {};
   if (options.as) headers.cookie = await suite.cookieOf(options.as);
   if (options.body !== undefined) headers['content-type'] = 'application/json';
-  const response = await fetch(`${suite.server.url}${path}`, { method, headers, body: options.body === undefined ? undefined : JSON.stringify(options.body) });
+  const send = () => fetch(`${suite.server.url}${path}`, { method, headers, body: options.body === undefined ? undefined : JSON.stringify(options.body) });
+  const response = await send().catch((error: { cause?: { code?: string } }) => {
+    // A kept-alive connection the server closed just as it was reused: retry a GET once, as browsers do.
+    if (method === 'GET' && error.cause?.code === 'UND_ERR_SOCKET') return send();
+    throw error;
+  });
   const bytes = new Uint8Array(await response.arrayBuffer());
   const text = new TextDecoder().decode(bytes);
   let json: any = null;
