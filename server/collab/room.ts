@@ -12,7 +12,7 @@ import { findBodyViolations, findSchemaViolations } from './schema-repair.js';
 import { judgeEdit, type SectionRule } from './section-guard.js';
 import { inspectUpdate } from './update-inspection.js';
 import { resolveUpdateScope, type AnnexCellCheck, type UpdateScope } from './update-scope.js';
-import { MalformedMessageError, encodeAwareness, encodeSyncStep1, encodeSyncStep2, encodeSyncUpdate, parseMessage } from './wire.js';
+import { MalformedMessageError, encodeAwareness, encodeSyncStep1, encodeSyncStep2, encodeSyncUpdate, parseMessage, type IncomingMessage } from './wire.js';
 
 export interface RoomOptions {
   /** Write a snapshot after this many logged updates. */
@@ -99,19 +99,38 @@ export class Room {
   }
 
   receive(peer: Peer, frame: Uint8Array): void {
-    this.enqueue(async () => {
-      if (!this.peers.has(peer)) return;
-      try {
-        await this.handle(peer, frame);
-      } catch (error) {
-        if (error instanceof MalformedMessageError) {
-          this.expel(peer, CloseCode.MalformedMessage, `malformed message: ${error.message}`);
-        } else {
-          this.options.onError(error, `report ${this.reportId}`);
-          this.expel(peer, CloseCode.ServerError, '服务器未能保存此修改，请重新连接（the server could not store this edit）');
-        }
-      }
+    let message: IncomingMessage;
+    try {
+      message = parseMessage(frame);
+    } catch (error) {
+      // Still in order: whatever the peer sent before the bad frame is handled first.
+      void this.enqueue(() => {
+        if (this.peers.has(peer)) this.expel(peer, CloseCode.MalformedMessage, `malformed message: ${(error as Error).message}`);
+      });
+      return;
+    }
+    if (isPresence(message) && this.doc && !this.broken) {
+      // Presence has no place in the document's order. Answered at once, the stream of cursor
+      // moves and the clients' echoes of each other's presence never hold a keystroke back.
+      void this.handleSafely(peer, message);
+      return;
+    }
+    void this.enqueue(async () => {
+      if (this.peers.has(peer)) await this.handleSafely(peer, message);
     });
+  }
+
+  private async handleSafely(peer: Peer, message: IncomingMessage): Promise<void> {
+    try {
+      await this.handle(peer, message);
+    } catch (error) {
+      if (error instanceof MalformedMessageError) {
+        this.expel(peer, CloseCode.MalformedMessage, `malformed message: ${error.message}`);
+      } else {
+        this.options.onError(error, `report ${this.reportId}`);
+        this.expel(peer, CloseCode.ServerError, '服务器未能保存此修改，请重新连接（the server could not store this edit）');
+      }
+    }
   }
 
   leave(peer: Peer): void {
@@ -197,8 +216,7 @@ export class Room {
     return seq;
   }
 
-  private async handle(peer: Peer, frame: Uint8Array): Promise<void> {
-    const message = parseMessage(frame);
+  private async handle(peer: Peer, message: IncomingMessage): Promise<void> {
     switch (message.type) {
       case 'sync-step-1': {
         let diff: Uint8Array;
@@ -362,6 +380,10 @@ export class Room {
     const frame = encodeAwareness(awarenessProtocol.encodeAwarenessUpdate(this.awareness, changed));
     for (const peer of this.peers.keys()) peer.send(frame);
   };
+}
+
+function isPresence(message: IncomingMessage): boolean {
+  return message.type === 'awareness' || message.type === 'query-awareness';
 }
 
 /** Walks the body once to find which section holds each annex table node. */

@@ -5,18 +5,7 @@ import { findFormat } from '../formats/index.js';
 import { TABLE_C_GROUPS } from '../formats/national-tables.js';
 import { validateAnnex } from '../validate.js';
 import type { Finding } from './finding.js';
-
-/** mulberry32: a small seeded generator, so every failing case can be replayed from its seed. */
-function mulberry32(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { seededRandom } from '../../../tests/support/seeded-random.js';
 
 type Random = () => number;
 const int = (random: Random, min: number, max: number) => min + Math.floor(random() * (max - min + 1));
@@ -121,7 +110,7 @@ interface Case {
 
 /** A report whose tables obey every rule; some with last year's report, some compiled from units. */
 function consistentCase(seed: number, options: { previous?: boolean; units?: boolean } = {}): Case {
-  const random = mulberry32(seed);
+  const random = seededRandom(seed);
   const format = formats[seed % 2]!;
   if (options.units) {
     const units = Array.from({ length: int(random, 1, 4) }, (_, index) => ({ id: `u${index}`, name: `单位${index}` }));
@@ -223,7 +212,7 @@ describe('property: one changed cell', () => {
     const changed = new Set<string>();
     // cases alternate between the formats; walking the cells in turn changes every one of them
     for (let seed = 1; seed <= EVERY_CELL_CASES; seed += 1) {
-      const random = mulberry32(seed * 7919);
+      const random = seededRandom(seed * 7919);
       const testCase = consistentCase(seed);
       const cells = sumCells(testCase.format);
       const cell = cells[Math.floor(seed / 2) % cells.length]!;
@@ -284,7 +273,7 @@ describe('property: one changed cell', () => {
 
   it('a unit’s changed cell makes the district cell disagree with the units’ sum, offered as the value', () => {
     for (let seed = 1; seed <= UNIT_CASES; seed += 1) {
-      const random = mulberry32(seed * 104729);
+      const random = seededRandom(seed * 104729);
       const testCase = consistentCase(seed, { units: true });
       const unit = pick(random, testCase.units!);
       const base = pick(random, ['B', 'C']);
@@ -308,7 +297,7 @@ describe('property: one changed cell', () => {
 
   it('a 上年结转 that no longer matches last year’s 结转下年度 is Y1 for that column alone, offered last year’s value', () => {
     for (let seed = 1; seed <= CASES; seed += 1) {
-      const random = mulberry32(seed * 15485863);
+      const random = seededRandom(seed * 15485863);
       const testCase = consistentCase(seed, { previous: true });
       const column = pick(random, tableOf(testCase.format, 'B').columns).id;
       const delta = int(random, 1, 9);
@@ -346,7 +335,7 @@ describe('property: one blank cell', () => {
 
   it('several blank cells are still one finding per table, listing them in reading order', () => {
     for (let seed = 1; seed <= CASES; seed += 1) {
-      const random = mulberry32(seed * 6151);
+      const random = seededRandom(seed * 6151);
       const testCase = consistentCase(seed);
       const all = cellsOfTable(tableOf(testCase.format, 'B'));
       const blanks = all.filter(() => random() < 0.1);

@@ -1,0 +1,162 @@
+/**
+ * A worker process holding many stock y-websocket clients, so neither the server's process nor
+ * the orchestrator's event loop carries their cost. Driven over IPC by `worker-pool.ts`.
+ */
+import WebSocket from 'ws';
+import { WebsocketProvider } from 'y-websocket';
+import * as Y from 'yjs';
+import { BODY_FIELD } from '../../blocks/contract.js';
+import { sectionText, webSocketWithCookie } from '../../tests/support/clients.js';
+import type { KeystrokeLog, WorkerApi, WorkerOp, WorkerRequest, WorkerResponse } from './protocol.js';
+import { sleep, wallNow } from './stats.js';
+
+interface Client {
+  doc: Y.Doc;
+  provider: WebsocketProvider;
+  typeInto: string | null;
+  /** Last time (wallNow()) the provider reported being synced; 0 before. */
+  syncedAt: number;
+  typing: NodeJS.Timeout | null;
+}
+
+const clients: Client[] = [];
+let recording = false;
+let keystrokes = 0;
+const sent = { client: [] as number[], clock: [] as number[], at: [] as number[] };
+const received = { receiver: [] as number[], client: [] as number[], clock: [] as number[], at: [] as number[] };
+
+// Every provider registers a process 'exit' listener; hundreds of them are expected here.
+process.setMaxListeners(0);
+
+function addClient(wsBase: string, cookie: string | null, maxBackoffTime: number, room: string, typeInto: string | null): Client {
+  const doc = new Y.Doc();
+  const provider = new WebsocketProvider(wsBase, room, doc, {
+    WebSocketPolyfill: cookie ? webSocketWithCookie(cookie) : (WebSocket as unknown as typeof globalThis.WebSocket),
+    disableBc: true,
+    maxBackoffTime,
+  });
+  const client: Client = { doc, provider, typeInto, syncedAt: 0, typing: null };
+  provider.on('sync', (synced: boolean) => {
+    if (synced) client.syncedAt = wallNow();
+  });
+  doc.on('afterTransaction', (transaction: Y.Transaction) => {
+    if (transaction.local || !recording) return;
+    const at = wallNow();
+    transaction.afterState.forEach((clock, remote) => {
+      if (transaction.beforeState.get(remote) === clock) return;
+      received.receiver.push(doc.clientID);
+      received.client.push(remote);
+      received.clock.push(clock);
+      received.at.push(at);
+    });
+  });
+  return client;
+}
+
+async function until(condition: () => boolean, timeoutMs: number, pollMs = 20): Promise<boolean> {
+  const deadline = performance.now() + timeoutMs;
+  while (!condition()) {
+    if (performance.now() > deadline) return false;
+    await sleep(pollMs);
+  }
+  return true;
+}
+
+const typists = () => clients.filter((client) => client.typeInto !== null);
+
+type Handlers = { [Op in WorkerOp]: (...params: Parameters<WorkerApi[Op]>) => ReturnType<WorkerApi[Op]> | Promise<ReturnType<WorkerApi[Op]>> };
+
+const handlers: Handlers = {
+  async connect({ wsBase, cookie, maxBackoffTime, clients: specs, timeoutMs }) {
+    const added = specs.map((spec) => addClient(wsBase, cookie, maxBackoffTime, spec.room, spec.typeInto));
+    clients.push(...added);
+    if (!(await until(() => added.every((client) => client.provider.synced), timeoutMs, 50))) {
+      throw new Error(`${added.filter((client) => !client.provider.synced).length} of ${added.length} clients did not sync within ${timeoutMs} ms`);
+    }
+    return { clients: added.map((client) => client.doc.clientID), typists: added.filter((client) => client.typeInto !== null).map((client) => client.doc.clientID) };
+  },
+
+  startTyping({ intervalMs, record }) {
+    recording = record;
+    keystrokes = 0;
+    for (const client of typists()) {
+      const text = sectionText(client.doc.getXmlFragment(BODY_FIELD), client.typeInto!);
+      const type = () => {
+        const at = wallNow();
+        text.insert(text.length, '字');
+        keystrokes++;
+        if (!recording) return;
+        sent.client.push(client.doc.clientID);
+        sent.clock.push(Y.getState(client.doc.store, client.doc.clientID));
+        sent.at.push(at);
+      };
+      // Staggered, so typists do not all hit the server in the same millisecond.
+      client.typing = setTimeout(() => {
+        type();
+        client.typing = setInterval(type, intervalMs);
+      }, Math.random() * intervalMs);
+    }
+  },
+
+  stopTyping() {
+    for (const client of typists()) {
+      if (client.typing) clearInterval(client.typing);
+      client.typing = null;
+    }
+    return {
+      typists: typists().map((client) => client.doc.clientID),
+      clocks: typists().map((client) => Y.getState(client.doc.store, client.doc.clientID)),
+      keystrokes,
+    };
+  },
+
+  async awaitClocks({ typists: ids, clocks, timeoutMs }) {
+    const holdsAll = (client: Client) => ids.every((id, i) => id === client.doc.clientID || Y.getState(client.doc.store, id) >= clocks[i]!);
+    return { reached: await until(() => clients.every(holdsAll), timeoutMs, 50) };
+  },
+
+  takeLog(): KeystrokeLog {
+    recording = false;
+    const log: KeystrokeLog = {
+      sent: { client: Uint32Array.from(sent.client), clock: Uint32Array.from(sent.clock), at: Float64Array.from(sent.at) },
+      received: {
+        receiver: Uint32Array.from(received.receiver),
+        client: Uint32Array.from(received.client),
+        clock: Uint32Array.from(received.clock),
+        at: Float64Array.from(received.at),
+      },
+    };
+    for (const column of [...Object.values(sent), ...Object.values(received)]) column.length = 0;
+    return log;
+  },
+
+  async receivedByReaders({ timeoutMs }) {
+    if (!(await until(() => clients.every((client) => !client.provider.wsconnected), timeoutMs))) {
+      throw new Error('some sockets stayed open after the server was killed');
+    }
+    const highest = new Map<number, number>();
+    for (const client of clients) {
+      if (client.typeInto !== null) continue;
+      for (const [id, clock] of Y.decodeStateVector(Y.encodeStateVector(client.doc))) highest.set(id, Math.max(clock, highest.get(id) ?? 0));
+    }
+    return { clients: [...highest.keys()], clocks: [...highest.values()] };
+  },
+
+  async awaitSynced({ since, timeoutMs }) {
+    const resynced = (client: Client) => client.provider.synced && client.syncedAt >= since;
+    await until(() => clients.every(resynced), timeoutMs, 50);
+    return { syncedAt: Float64Array.from(clients, (client) => (resynced(client) ? client.syncedAt : NaN)) };
+  },
+};
+
+process.on('message', (message: WorkerRequest) => {
+  const handler = handlers[message.op] as (...params: unknown[]) => unknown;
+  Promise.resolve()
+    .then(() => handler(...message.params))
+    .then(
+      (result) => process.send!({ id: message.id, result } satisfies WorkerResponse),
+      (error: unknown) => process.send!({ id: message.id, error: error instanceof Error ? error.stack ?? error.message : String(error) } satisfies WorkerResponse),
+    );
+});
+// The orchestrator closing the channel (or dying) ends the worker and all its sockets.
+process.on('disconnect', () => process.exit(0));

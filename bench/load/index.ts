@@ -1,0 +1,28 @@
+/**
+ * Load benchmarks against the real server process: fan-out latency beside a plain in-memory
+ * relay, durability under SIGKILL, and a reconnect storm after a restart. Each figure is
+ * recorded once, beside its target; nothing is asserted.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { buildDemoReportUpdate } from '../../server/demo/seed-demo.js';
+import { benchDurability } from './durability.js';
+import { benchFanout } from './fanout.js';
+import type { RecordFigure } from './stats.js';
+import { benchStorm } from './storm.js';
+
+export async function benchLoad(record: RecordFigure, options: { quick?: boolean } = {}): Promise<void> {
+  const quick = options.quick ?? false;
+  const seedDir = fs.mkdtempSync(path.join(os.tmpdir(), 'report-load-seed-'));
+  try {
+    // The baseline relay starts its room from the same demo report our server seeds.
+    const seedFile = path.join(seedDir, 'demo-report.update');
+    fs.writeFileSync(seedFile, buildDemoReportUpdate());
+    await benchFanout(record, { sizes: quick ? [10] : [10, 50, 200], seconds: quick ? 3 : 15, seedFile });
+    await benchDurability(record, quick ? { clients: 10, kills: 1 } : { clients: 50, kills: 5 });
+    await benchStorm(record, quick ? { clients: 50, idleSeconds: 3 } : { clients: 500, idleSeconds: 15 });
+  } finally {
+    fs.rmSync(seedDir, { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,56 @@
+/** What the orchestrator may ask a client worker (bench/load/client-worker.ts) over IPC. */
+
+export interface ClientSpec {
+  /** Room name: the report id on our server. */
+  room: string;
+  /** The section this client types into, or null for a client that only reads. */
+  typeInto: string | null;
+}
+
+export interface ConnectParams {
+  wsBase: string;
+  /** Session cookie for our server; null for the baseline, which has no login. */
+  cookie: string | null;
+  /** WebsocketProvider's reconnect backoff cap. */
+  maxBackoffTime: number;
+  clients: ClientSpec[];
+  timeoutMs: number;
+}
+
+/** Column-wise records, so a few hundred thousand of them cross IPC as a handful of typed arrays. */
+export interface KeystrokeLog {
+  /** Typist's client id, its clock right after the insert, and when it inserted (wallNow()). */
+  sent: { client: Uint32Array; clock: Uint32Array; at: Float64Array };
+  /** Receiving client's id, the remote client whose state advanced, its new clock, and when. */
+  received: { receiver: Uint32Array; client: Uint32Array; clock: Uint32Array; at: Float64Array };
+}
+
+export interface WorkerApi {
+  /** Adds clients; resolves once all of them are synced. */
+  connect(params: ConnectParams): { clients: number[]; typists: number[] };
+  /** Every typist inserts one character every `intervalMs`, each starting at a random moment within the first `intervalMs`. */
+  startTyping(params: { intervalMs: number; record: boolean }): void;
+  /** Stops typing; the final clock of each of this worker's typists. */
+  stopTyping(): { typists: number[]; clocks: number[]; keystrokes: number };
+  /** Resolves once every client holds `clocks[i]` of `typists[i]` (its own aside), or the timeout passed. */
+  awaitClocks(params: { typists: number[]; clocks: number[]; timeoutMs: number }): { reached: boolean };
+  /** Hands over and forgets the keystrokes recorded since typing started. */
+  takeLog(): KeystrokeLog;
+  /**
+   * Waits (up to the timeout) until every socket is closed, so nothing the server sent is still
+   * unread, then returns the highest clock of each remote client held by any client that does not type.
+   */
+  receivedByReaders(params: { timeoutMs: number }): { clients: number[]; clocks: number[] };
+  /** Resolves once every client has synced at or after `since` (wallNow()); NaN for those that did not in time. */
+  awaitSynced(params: { since: number; timeoutMs: number }): { syncedAt: Float64Array };
+}
+
+export type WorkerOp = keyof WorkerApi;
+
+export interface WorkerRequest<Op extends WorkerOp = WorkerOp> {
+  id: number;
+  op: Op;
+  params: Parameters<WorkerApi[Op]>;
+}
+
+export type WorkerResponse = { id: number; result: unknown } | { id: number; error: string };
