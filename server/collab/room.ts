@@ -60,6 +60,8 @@ export class Room {
   private tableSections: Map<string, string> | null = null;
   /** While set, updates of the document are collected here instead of being broadcast. */
   private held: Uint8Array[] | null = null;
+  private readonly presenceChanged = new Set<number>();
+  private presenceFlush: NodeJS.Immediate | null = null;
 
   constructor(
     readonly reportId: string,
@@ -162,6 +164,7 @@ export class Room {
     for (const peer of this.peers.keys()) peer.close(CloseCode.GoingAway, 'server is shutting down');
     this.peers.clear();
     this.awareness.off('update', this.broadcastAwareness);
+    if (this.presenceFlush) clearImmediate(this.presenceFlush);
     this.awareness.destroy();
     this.doc?.destroy();
     this.doc = null;
@@ -372,13 +375,23 @@ export class Room {
     this.options.onError(new Error('document changed outside the logged path'), `report ${this.reportId}`);
   };
 
+  /**
+   * Presence changes are sent once per turn of the event loop, all that arrived in it in one frame:
+   * when many clients renew their presence together (they all do every 15 seconds), each peer
+   * gets one frame instead of one per client, and keystrokes are not held up behind them.
+   */
   private readonly broadcastAwareness = (
     { added, updated, removed }: { added: number[]; updated: number[]; removed: number[] },
   ) => {
-    const changed = [...added, ...updated, ...removed];
-    if (changed.length === 0) return;
-    const frame = encodeAwareness(awarenessProtocol.encodeAwarenessUpdate(this.awareness, changed));
-    for (const peer of this.peers.keys()) peer.send(frame);
+    for (const clientID of [...added, ...updated, ...removed]) this.presenceChanged.add(clientID);
+    if (this.presenceChanged.size === 0 || this.presenceFlush) return;
+    this.presenceFlush = setImmediate(() => {
+      this.presenceFlush = null;
+      const changed = [...this.presenceChanged];
+      this.presenceChanged.clear();
+      const frame = encodeAwareness(awarenessProtocol.encodeAwarenessUpdate(this.awareness, changed));
+      for (const peer of this.peers.keys()) peer.send(frame);
+    });
   };
 }
 
