@@ -1,6 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
+import * as encoding from 'lib0/encoding';
 import { connectClient, firstReportId, login, sectionText, waitForDoc, type TestClient } from './support/clients.js';
+import { openRawSocket } from './support/raw-socket.js';
 import { startServer, type ServerProcess } from './support/server-process.js';
 
 const servers: ServerProcess[] = [];
@@ -94,5 +96,33 @@ describe('live collaboration through the server', () => {
       expect(sectionText(fresh.client.body, 'overview-finance').toString().endsWith(seenText.replace(/^财+/, ''))).toBe(true);
       expect(sectionText(fresh.client.body, 'overview-finance').toString().length).toBeGreaterThanOrEqual(seenText.length);
     }
+  });
+
+  it('a keystroke that arrives before the reconnect handshake that carries what it builds on waits for it: nothing typed offline is lost', async () => {
+    const server = await start();
+    const { client: observer, reportId, cookie } = await join(server, 'lead');
+    // The lead office types offline: two changes, the second building on the first.
+    const offline = new Y.Doc();
+    Y.applyUpdate(offline, Y.encodeStateAsUpdate(observer.doc));
+    const synced = Y.encodeStateVector(offline);
+    sectionText(offline.getXmlFragment('body'), 'overview').insert(0, '断线时写的第一句。');
+    const afterFirst = Y.encodeStateVector(offline);
+    sectionText(offline.getXmlFragment('body'), 'overview').insert(0, '紧接着的第二句。');
+    const keystroke = Y.encodeStateAsUpdate(offline, afterFirst);
+    const handshake = Y.encodeStateAsUpdate(offline, synced);
+
+    // On reconnecting, the keystroke goes out before the SyncStep2 that answers the server's SyncStep1.
+    const raw = await openRawSocket(`${server.wsUrl}/${reportId}`, cookie);
+    raw.sendUpdate(keystroke);
+    const encoder = encoding.createEncoder();
+    encoding.writeVarUint(encoder, 0);
+    encoding.writeVarUint(encoder, 1);
+    encoding.writeVarUint8Array(encoder, handshake);
+    raw.socket.send(encoding.toUint8Array(encoder));
+
+    await waitForDoc(observer.doc, () => sectionText(observer.doc.getXmlFragment('body'), 'overview').toString().startsWith('紧接着的第二句。断线时写的第一句。'), 'both offline changes');
+    const closedEarly = await Promise.race([raw.closed, new Promise((resolve) => setTimeout(() => resolve(null), 2500))]);
+    expect(closedEarly).toBeNull();
+    raw.socket.close();
   });
 });

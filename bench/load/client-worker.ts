@@ -17,6 +17,8 @@ interface Client {
   /** Last time (wallNow()) the provider reported being synced; 0 before. */
   syncedAt: number;
   typing: NodeJS.Timeout | null;
+  /** The last close the provider saw (code and reason), to say why a client is not back. */
+  lastClose: string | null;
 }
 
 const clients: Client[] = [];
@@ -35,9 +37,12 @@ function addClient(wsBase: string, cookie: string | null, maxBackoffTime: number
     disableBc: true,
     maxBackoffTime,
   });
-  const client: Client = { doc, provider, typeInto, syncedAt: 0, typing: null };
+  const client: Client = { doc, provider, typeInto, syncedAt: 0, typing: null, lastClose: null };
   provider.on('sync', (synced: boolean) => {
     if (synced) client.syncedAt = wallNow();
+  });
+  provider.on('connection-close', (event: CloseEvent | null) => {
+    client.lastClose = event ? `${event.code} ${event.reason}` : 'closed';
   });
   doc.on('afterTransaction', (transaction: Y.Transaction) => {
     if (transaction.local || !recording) return;
@@ -145,7 +150,10 @@ const handlers: Handlers = {
   async awaitSynced({ since, timeoutMs }) {
     const resynced = (client: Client) => client.provider.synced && client.syncedAt >= since;
     await until(() => clients.every(resynced), timeoutMs, 50);
-    return { syncedAt: Float64Array.from(clients, (client) => (resynced(client) ? client.syncedAt : NaN)) };
+    const stragglers = clients
+      .filter((client) => !resynced(client))
+      .map((client) => `client ${client.doc.clientID}: synced ${client.provider.synced} at ${client.syncedAt} (since ${since}), connected ${client.provider.wsconnected}, connecting ${client.provider.wsconnecting}, last close ${client.lastClose}`);
+    return { syncedAt: Float64Array.from(clients, (client) => (resynced(client) ? client.syncedAt : NaN)), stragglers };
   },
 };
 

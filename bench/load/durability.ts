@@ -65,7 +65,9 @@ export async function benchDurability(record: RecordFigure, { clients, kills }: 
       server = await startReportServer({ dataDir, port });
       const resynced = await pool.all('awaitSynced', { since: killedAt, timeoutMs: 60_000 });
       const stragglers = resynced.reduce((sum, r) => sum + r.syncedAt.filter(Number.isNaN).length, 0);
-      if (stragglers > 0) throw new Error(`${stragglers} clients did not resync after kill ${kill}`);
+      if (stragglers > 0) {
+        throw new Error(`${stragglers} clients did not resync after kill ${kill}:\n${resynced.flatMap((r) => r.stragglers).join('\n')}\nthe server said:\n${server.output()}`);
+      }
     }
     const stopped = await pool.all('stopTyping');
     const typed = stopped.reduce((sum, s) => sum + s.keystrokes, 0);

@@ -42,7 +42,7 @@ export interface WorkerApi {
    */
   receivedByReaders(params: { timeoutMs: number }): { clients: number[]; clocks: number[] };
   /** Resolves once every client has synced at or after `since` (wallNow()); NaN for those that did not in time. */
-  awaitSynced(params: { since: number; timeoutMs: number }): { syncedAt: Float64Array };
+  awaitSynced(params: { since: number; timeoutMs: number }): { syncedAt: Float64Array; stragglers: string[] };
 }
 
 export type WorkerOp = keyof WorkerApi;

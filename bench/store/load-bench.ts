@@ -39,7 +39,7 @@ export async function benchReportLoad(record: RecordFigure, history: LongHistory
   record(
     `history on disk, ${count(history.lastSeq)} updates`,
     `log ${bytes(logBytes)}, ${count(snapshots)} snapshots ${bytes(snapshotBytes)}`,
-    'no target; snapshots are kept, like the log',
+    'no target; the latest snapshot and the earliest of every 5,000 updates are kept',
   );
 
   const compacted = await loadAfterRestarts(history.file, history.reportId, processes, repeats);

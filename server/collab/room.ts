@@ -43,8 +43,8 @@ export interface AuthorityChange {
 export class Room {
   readonly awareness: awarenessProtocol.Awareness;
   private doc: Y.Doc | null = null;
-  /** Each socket and the one awareness client id it speaks for (once it has announced it). */
-  private readonly peers = new Map<Peer, { clientID: number | null }>();
+  /** Each socket, the one awareness client id it speaks for (once announced) and its early updates. */
+  private readonly peers = new Map<Peer, PeerState>();
   private readonly clientOwners = new Map<number, Peer>();
   private readonly loaded: Promise<void>;
   private tail: Promise<void>;
@@ -86,7 +86,7 @@ export class Room {
   }
 
   join(peer: Peer): void {
-    this.peers.set(peer, { clientID: null });
+    this.peers.set(peer, { clientID: null, waiting: null });
     void this.enqueue(() => {
       if (this.broken) {
         this.expel(peer, CloseCode.ServerError, '报告暂时无法编辑，请稍后重新连接（report is reloading）');
@@ -138,6 +138,7 @@ export class Room {
   leave(peer: Peer): void {
     const presence = this.peers.get(peer);
     this.peers.delete(peer);
+    if (presence?.waiting) clearTimeout(presence.waiting.timer);
     if (presence?.clientID == null || this.clientOwners.get(presence.clientID) !== peer) return;
     this.clientOwners.delete(presence.clientID);
     awarenessProtocol.removeAwarenessStates(this.awareness, [presence.clientID], null);
@@ -161,7 +162,10 @@ export class Room {
       if (this.doc && !this.broken && this.updatesSinceSnapshot > 0) await this.compact();
     });
     this.closed = true;
-    for (const peer of this.peers.keys()) peer.close(CloseCode.GoingAway, 'server is shutting down');
+    for (const [peer, state] of this.peers) {
+      if (state.waiting) clearTimeout(state.waiting.timer);
+      peer.close(CloseCode.GoingAway, 'server is shutting down');
+    }
     this.peers.clear();
     this.awareness.off('update', this.broadcastAwareness);
     if (this.presenceFlush) clearImmediate(this.presenceFlush);
@@ -248,8 +252,9 @@ export class Room {
     const doc = this.document;
     const inspection = inspectUpdate(doc, update);
     if (!inspection.ok) {
-      const code = inspection.refusal.code === 'malformed' ? CloseCode.MalformedMessage : CloseCode.Forbidden;
-      this.expel(peer, code, `refused update (${inspection.refusal.code}): ${inspection.refusal.message}`);
+      const reason = `refused update (${inspection.refusal.code}): ${inspection.refusal.message}`;
+      if (inspection.refusal.code === 'missing-dependency' && this.wait(peer, update, reason)) return;
+      this.expel(peer, inspection.refusal.code === 'malformed' ? CloseCode.MalformedMessage : CloseCode.Forbidden, reason);
       return;
     }
     if (!inspection.addsContent) return;
@@ -277,6 +282,46 @@ export class Room {
     if (scope.annexNodesChanged || scope.bodyChanged) this.tableSections = null;
     const logged = repaired ? Y.mergeUpdates([update, ...updates.slice(1)]) : update;
     await this.commit(logged, peer.userId, [...scope.sections, ...this.sectionsOfTables(scope)], repaired ? null : peer);
+    await this.acceptWaiting(peer);
+  }
+
+  /**
+   * A client that types while its reconnect handshake is under way sends those keystrokes before
+   * its SyncStep2, which carries the changes they build on. Such an update waits (a little, and
+   * not much of it) for the same peer's next accepted update; refusing it would make the browser
+   * drop the document, and with it what the person typed offline. What is still missing after
+   * `WAIT_MS` is refused as before.
+   */
+  private wait(peer: Peer, update: Uint8Array, reason: string): boolean {
+    const state = this.peers.get(peer);
+    if (!state) return false;
+    if (!state.waiting) {
+      const timer = setTimeout(() => {
+        void this.enqueue(() => {
+          if (this.peers.get(peer)?.waiting?.timer === timer) this.expel(peer, CloseCode.Forbidden, reason);
+        });
+      }, WAIT_MS);
+      timer.unref();
+      state.waiting = { updates: [], bytes: 0, timer };
+    }
+    const waiting = state.waiting;
+    if (waiting.updates.length >= WAIT_MAX_UPDATES || waiting.bytes + update.byteLength > WAIT_MAX_BYTES) return false;
+    waiting.updates.push(update);
+    waiting.bytes += update.byteLength;
+    return true;
+  }
+
+  /** Tries the peer's waiting updates again, now that one of its updates was accepted. */
+  private async acceptWaiting(peer: Peer): Promise<void> {
+    const state = this.peers.get(peer);
+    if (!state?.waiting) return;
+    const { updates, timer } = state.waiting;
+    clearTimeout(timer);
+    state.waiting = null;
+    for (const update of updates) {
+      if (!this.peers.has(peer)) return;
+      await this.acceptUpdate(peer, update);
+    }
   }
 
   /** Deletes, as the authority, what the update left that no client could show. */
@@ -394,6 +439,17 @@ export class Room {
     });
   };
 }
+
+interface PeerState {
+  clientID: number | null;
+  /** Updates that arrived before the changes they build on; see Room.wait. */
+  waiting: { updates: Uint8Array[]; bytes: number; timer: NodeJS.Timeout } | null;
+}
+
+/** How long, and how much, an update may wait for the changes it builds on. */
+const WAIT_MS = 2000;
+const WAIT_MAX_UPDATES = 256;
+const WAIT_MAX_BYTES = 4 * 1024 * 1024;
 
 function isPresence(message: IncomingMessage): boolean {
   return message.type === 'awareness' || message.type === 'query-awareness';
