@@ -3,33 +3,9 @@ import { DomUtils, parseDocument } from 'htmlparser2';
 import JSZip from 'jszip';
 import mammoth from 'mammoth';
 import { beforeAll, describe, expect, it } from 'vitest';
-import * as Y from 'yjs';
-import { readAnnexTables } from '../../blocks/annex/annex-data.js';
-import { findFormat } from '../../blocks/annex/formats/index.js';
-import { readBodyJSON, type NodeJSON } from '../../blocks/report-json.js';
-import { buildDemoReportUpdate } from '../demo/seed-demo.js';
+import type { NodeJSON } from '../../blocks/report-json.js';
 import { docxFromHtml } from './html-to-docx.js';
-import { ReportRenderer } from './render-html.js';
-
-const format = findFormat('gov-disclosure-2021')!;
-const TITLE = '示范区人民政府2025年政府信息公开工作年度报告';
-
-function demoPage(): string {
-  const doc = new Y.Doc();
-  Y.applyUpdate(doc, buildDemoReportUpdate());
-  const html = new ReportRenderer({ title: TITLE, body: readBodyJSON(doc), format, tables: readAnnexTables(doc, format) }).document();
-  doc.destroy();
-  return html;
-}
-
-function pageOf(content: NodeJSON[]): string {
-  return new ReportRenderer({
-    title: '测试',
-    body: { type: 'doc', content: [{ type: 'section', attrs: { sectionId: 'overview', title: '一、总体情况', level: 1 }, content }] },
-    format,
-    tables: {},
-  }).document();
-}
+import { DEMO_TITLE as TITLE, demoPage, format, pageOf } from './pages.fixture.js';
 
 const text = (value: string, marks?: NodeJSON['marks']): NodeJSON => (marks ? { type: 'text', text: value, marks } : { type: 'text', text: value });
 const paragraph = (...content: NodeJSON[]): NodeJSON => ({ type: 'paragraph', content });

@@ -11,7 +11,8 @@ export class PdfUnavailable extends Error {
   }
 }
 
-const CHROMIUM_ARGS = [
+/** Debian's Chromium, headless, reaching nothing outside the machine (also how the browser tests launch it). */
+export const CHROMIUM_ARGS = [
   '--headless',
   '--no-sandbox',
   '--disable-gpu',
