@@ -33,6 +33,8 @@ export interface AppDeps {
   store: ReportStore;
   cookieSecure: boolean;
   clientDir: string;
+  /** Bytes a collaboration socket may have waiting before it is cut off to resync. */
+  collabMaxBufferedBytes: number;
   /** The Chromium that prints publications to PDF. */
   chromiumPath: string;
   webhook: WebhookConfig | null;
@@ -74,7 +76,7 @@ export function createApp(deps: AppDeps) {
   app.route('/api/reports', createPublicationRoutes({ ...deps, publisher, outbox }));
   app.route('/api/reports', createSectionRoutes({ ...deps, events, workflow, now }));
   app.all('/api/*', (c) => c.json({ error: { code: 'not_found', message: `no such API: ${c.req.method} ${c.req.path}` } }, 404));
-  app.route('/collab', createCollabRoute({ ...deps, upgradeWebSocket, now }));
+  app.route('/collab', createCollabRoute({ ...deps, upgradeWebSocket, now, maxBufferedBytes: deps.collabMaxBufferedBytes }));
   app.route('/', createPortalRoutes(deps));
   app.route('/', createStaticClient(deps.clientDir));
 

@@ -14,6 +14,8 @@ export interface ServerConfig {
   compactAfterUpdates: number;
   /** Where the built browser app lives. */
   clientDir: string;
+  /** Bytes a collaboration socket may have waiting to be sent before it is cut off to resync. */
+  collabMaxBufferedBytes: number;
   /** The Chromium that prints published reports to PDF. */
   chromiumPath: string;
   /** The external portal each publication is pushed to; null: none. */
@@ -59,6 +61,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     sqliteSynchronous: synchronous,
     compactAfterUpdates: readInteger(env, 'COMPACT_AFTER_UPDATES', 500, 1, 1_000_000),
     clientDir: path.resolve(cwd, env.CLIENT_DIR || './dist/client'),
+    collabMaxBufferedBytes: readInteger(env, 'COLLAB_MAX_BUFFERED_BYTES', 16 * 1024 * 1024, 64 * 1024, 1024 * 1024 * 1024),
     chromiumPath: env.CHROMIUM_PATH || '/usr/bin/chromium',
     webhook: readWebhook(env),
   };

@@ -32,6 +32,7 @@ const { app, injectWebSocket, close } = createApp({
   store,
   cookieSecure: config.cookieSecure,
   clientDir: config.clientDir,
+  collabMaxBufferedBytes: config.collabMaxBufferedBytes,
   chromiumPath: config.chromiumPath,
   webhook: config.webhook,
   onError: logError,

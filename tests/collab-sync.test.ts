@@ -125,4 +125,23 @@ describe('live collaboration through the server', () => {
     expect(closedEarly).toBeNull();
     raw.socket.close();
   });
+
+  it('a client that stops reading is cut off once too much waits for it, and everyone else carries on', async () => {
+    const server = await startServer({ env: { COLLAB_MAX_BUFFERED_BYTES: String(256 * 1024) } });
+    servers.push(server);
+    const { client: writer, reportId, cookie } = await join(server, 'lead');
+    const { client: reader } = await join(server, 'finance');
+    const stalled = await openRawSocket(`${server.wsUrl}/${reportId}`, cookie);
+    stalled.socket.pause();
+
+    // Far more than the socket buffers of the machine hold: the backlog has to pile up in the server.
+    const paragraph = '政务公开'.repeat(64 * 1024);
+    for (let i = 0; i < 24; i++) sectionText(writer.doc.getXmlFragment('body'), 'overview').insert(0, paragraph);
+    await waitForDoc(reader.doc, () => sectionText(reader.doc.getXmlFragment('body'), 'overview').length >= 24 * paragraph.length, 'every paste at the reader', 30_000);
+
+    stalled.socket.resume();
+    const closed = await stalled.closed;
+    expect(closed.code).toBe(1006);
+    expect(writer.provider.wsconnected && reader.provider.wsconnected).toBe(true);
+  });
 });

@@ -36,6 +36,7 @@ beforeAll(async () => {
     store,
     cookieSecure: false,
     clientDir: path.join(dataDir, 'no-client-build-here'),
+    collabMaxBufferedBytes: 16 * 1024 * 1024,
     chromiumPath: '/usr/bin/chromium',
     webhook: null,
     onError: recordError,

@@ -1,4 +1,5 @@
 import type { UpgradeWebSocket, WSContext } from 'hono/ws';
+import type { WebSocket } from 'ws';
 import { Hono } from 'hono';
 import { CloseCode, limits, truncateCloseReason, type CloseCodeValue } from '../../blocks/contract.js';
 import type { AppEnv } from '../api/app-env.js';
@@ -14,6 +15,8 @@ export interface CollabRouteDeps {
   rooms: RoomRegistry;
   upgradeWebSocket: UpgradeWebSocket;
   now: () => number;
+  /** Bytes a socket may have waiting to be sent before it is cut off to resync. */
+  maxBufferedBytes: number;
 }
 
 const OPEN = 1;
@@ -22,7 +25,7 @@ const OPEN = 1;
  * `/collab/:reportId`: the standard y-websocket wire. The session and the report are checked
  * before the upgrade, so a refused client gets a plain HTTP 401/404 and never a socket.
  */
-export function createCollabRoute({ db, rooms, upgradeWebSocket, now }: CollabRouteDeps) {
+export function createCollabRoute({ db, rooms, upgradeWebSocket, now, maxBufferedBytes }: CollabRouteDeps) {
   return new Hono<AppEnv>().get(
     '/:reportId',
     async (c, next) => {
@@ -55,7 +58,16 @@ export function createCollabRoute({ db, rooms, upgradeWebSocket, now }: CollabRo
               color: user.departmentColor,
             },
             send(frame) {
-              if (ws.readyState === OPEN) ws.send(frame as Uint8Array<ArrayBuffer>);
+              if (ws.readyState !== OPEN) return;
+              const socket = ws.raw as WebSocket | undefined;
+              if (socket && socket.bufferedAmount > maxBufferedBytes) {
+                // A client this far behind (stalled, or on a very slow line) catches up sooner by
+                // reconnecting and resyncing than by reading the backlog, and the server keeps no
+                // unbounded queue for it. Cut off at once: a close frame would wait behind the backlog.
+                socket.terminate();
+                return;
+              }
+              ws.send(frame as Uint8Array<ArrayBuffer>);
             },
             close(code, reason) {
               close(ws, code, reason);
