@@ -1,14 +1,10 @@
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import * as Y from 'yjs';
 import { ReportStore } from '../../server/collab/report-store.js';
 import { openDatabase } from '../../server/db/database.js';
-import { leadSession } from './demo-session.js';
 import { CLIENT_WORKERS, KEYSTROKE_INTERVAL_MS, typingClients } from './fanout.js';
-import { startReportServer, type ServerProcess } from './server-process.js';
+import { withLoadRig } from './load-rig.js';
 import { sleep, verdict, type RecordFigure } from './stats.js';
-import { WorkerPool, dealOut } from './worker-pool.js';
+import { dealOut } from './worker-pool.js';
 
 /** Each typist's clock as the server stored it, read straight from the SQLite file. */
 async function persistedClocks(dbFile: string, reportId: string, typists: number[]): Promise<number[]> {
@@ -30,56 +26,46 @@ async function persistedClocks(dbFile: string, reportId: string, typists: number
  * broadcasts. Clients reconnect by themselves to the server restarted on the same port.
  */
 export async function benchDurability(record: RecordFigure, { clients, kills }: { clients: number; kills: number }): Promise<void> {
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'report-load-durability-'));
-  const dbFile = path.join(dataDir, 'reports.sqlite');
-  let server: ServerProcess | null = null;
-  let pool: WorkerPool | null = null;
-  try {
-    server = await startReportServer({ dataDir });
-    const port = server.port;
-    const { cookie, reportIds } = await leadSession(server.httpUrl);
-    const reportId = reportIds[0]!;
-    pool = WorkerPool.start(CLIENT_WORKERS);
-    const wsBase = server.wsBase;
+  await withLoadRig('durability', async (rig) => {
+    const reportId = rig.reportIds[0]!;
+    const wsBase = rig.server.wsBase;
     const connected = await Promise.all(
-      dealOut(typingClients(reportId, clients), CLIENT_WORKERS).map((hand, worker) => pool!.call(worker, 'connect', { wsBase, cookie, maxBackoffTime: 1000, clients: hand, timeoutMs: 60_000 })),
+      dealOut(typingClients(reportId, clients), CLIENT_WORKERS).map((hand, worker) =>
+        rig.pool.call(worker, 'connect', { wsBase, cookie: rig.cookie, maxBackoffTime: 1000, clients: hand, timeoutMs: 60_000 }),
+      ),
     );
     const typists = connected.flatMap((c) => c.typists);
-    await pool.all('startTyping', { intervalMs: KEYSTROKE_INTERVAL_MS, record: false });
+    await rig.pool.all('startTyping', { intervalMs: KEYSTROKE_INTERVAL_MS, record: false });
 
     const perKill: string[] = [];
     let totalLost = 0;
     for (let kill = 1; kill <= kills; kill++) {
       await sleep(1000 + Math.random() * 3000);
-      const killedAt = await server.stop('SIGKILL');
+      const killedAt = await rig.stop('SIGKILL');
       const seen = new Map<number, number>();
-      for (const readers of await pool.all('receivedByReaders', { timeoutMs: 10_000 })) {
+      for (const readers of await rig.pool.all('receivedByReaders', { timeoutMs: 10_000 })) {
         readers.clients.forEach((id, i) => seen.set(id, Math.max(readers.clocks[i]!, seen.get(id) ?? 0)));
       }
-      const persisted = await persistedClocks(dbFile, reportId, typists);
+      const persisted = await persistedClocks(rig.dbFile, reportId, typists);
       const lost = typists.reduce((sum, typist, i) => sum + Math.max(0, (seen.get(typist) ?? 0) - persisted[i]!), 0);
       const received = typists.reduce((sum, typist) => sum + (seen.get(typist) ?? 0), 0);
       totalLost += lost;
       perKill.push(`#${kill}: ${lost} / ${received}`);
 
-      server = await startReportServer({ dataDir, port });
-      const resynced = await pool.all('awaitSynced', { since: killedAt, timeoutMs: 60_000 });
+      const server = await rig.start();
+      const resynced = await rig.pool.all('awaitSynced', { since: killedAt, timeoutMs: 60_000 });
       const stragglers = resynced.reduce((sum, r) => sum + r.syncedAt.filter(Number.isNaN).length, 0);
       if (stragglers > 0) {
         throw new Error(`${stragglers} clients did not resync after kill ${kill}:\n${resynced.flatMap((r) => r.stragglers).join('\n')}\nthe server said:\n${server.output()}`);
       }
     }
-    const stopped = await pool.all('stopTyping');
+    const stopped = await rig.pool.all('stopTyping');
     const typed = stopped.reduce((sum, s) => sum + s.keystrokes, 0);
     // Every keystroke, including those typed while the server was down, must reach everyone in the end.
-    const converged = await pool.all('awaitClocks', { typists: stopped.flatMap((s) => s.typists), clocks: stopped.flatMap((s) => s.clocks), timeoutMs: 30_000 });
+    const converged = await rig.pool.all('awaitClocks', { typists: stopped.flatMap((s) => s.typists), clocks: stopped.flatMap((s) => s.clocks), timeoutMs: 30_000 });
     const label = `SIGKILL ×${kills} under load (N=${clients}, ${typists.length} typing 5/s)`;
     record(`${label}: keystrokes typed`, `${typed}${converged.every((c) => c.reached) ? ', all clients converged' : ' — clients did NOT converge'}`);
     record(`${label}: keystrokes lost`, verdict(`${totalLost}`, totalLost === 0), 'target 0, always');
     record(`${label}: per kill, lost / received by readers so far`, perKill.join(', '));
-  } finally {
-    await pool?.close();
-    await server?.stop('SIGKILL');
-    fs.rmSync(dataDir, { recursive: true, force: true });
-  }
+  });
 }

@@ -1,13 +1,10 @@
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { leadSession } from './demo-session.js';
 import { CLIENT_WORKERS } from './fanout.js';
 import { cpuWindow, rssBytes } from './process-meter.js';
 import type { ClientSpec } from './protocol.js';
-import { startReportServer, type ServerProcess } from './server-process.js';
+import { withLoadRig } from './load-rig.js';
+import type { ServerProcess } from './server-process.js';
 import { ms, sleep, summarise, verdict, type RecordFigure } from './stats.js';
-import { WorkerPool, dealOut } from './worker-pool.js';
+import { dealOut } from './worker-pool.js';
 
 /** y-websocket's default cap is 2500 ms; the backoff, not the server, would then dominate the figure. */
 const MAX_BACKOFF_MS = 1000;
@@ -25,17 +22,11 @@ function currentRss(server: ServerProcess): number {
  * must be loaded once, not once per reconnecting client.
  */
 export async function benchStorm(record: RecordFigure, { clients, idleSeconds }: { clients: number; idleSeconds: number }): Promise<void> {
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'report-load-storm-'));
-  let server: ServerProcess | null = null;
-  let pool: WorkerPool | null = null;
-  try {
-    server = await startReportServer({ dataDir });
-    const port = server.port;
-    const { cookie, reportIds } = await leadSession(server.httpUrl);
-    pool = WorkerPool.start(CLIENT_WORKERS);
+  await withLoadRig('storm', async (rig) => {
+    const { pool, cookie, reportIds } = rig;
     const connect = (worker: number, rooms: string[]) =>
-      pool!.call(worker, 'connect', {
-        wsBase: server!.wsBase,
+      pool.call(worker, 'connect', {
+        wsBase: rig.server.wsBase,
         cookie,
         maxBackoffTime: MAX_BACKOFF_MS,
         clients: rooms.map((room): ClientSpec => ({ room, typeInto: null })),
@@ -45,11 +36,11 @@ export async function benchStorm(record: RecordFigure, { clients, idleSeconds }:
     // One client per report first, so the figure per connection leaves out the loaded documents.
     await connect(0, reportIds);
     await sleep(1000);
-    const before = currentRss(server);
+    const before = currentRss(rig.server);
     const rest = Array.from({ length: clients - reportIds.length }, (_, i) => reportIds[i % reportIds.length]!);
     await Promise.all(dealOut(rest, CLIENT_WORKERS).map((rooms, worker) => connect(worker, rooms)));
     await sleep(2000);
-    const after = currentRss(server);
+    const after = currentRss(rig.server);
     record(
       `idle connections: server RSS per connection (${rest.length} over ${reportIds.length} loaded reports)`,
       `${((after - before) / rest.length / 1024).toFixed(1)} KiB (RSS ${(before / 2 ** 20).toFixed(0)} → ${(after / 2 ** 20).toFixed(0)} MiB)`,
@@ -57,12 +48,12 @@ export async function benchStorm(record: RecordFigure, { clients, idleSeconds }:
     // Idle is not silent: every client renews its presence every 15 s, the server relays it to
     // the whole room and each y-websocket client sends what it receives back, so this grows with
     // the square of a room's size.
-    const cpu = cpuWindow(server.pid);
+    const cpu = cpuWindow(rig.server.pid);
     await sleep(idleSeconds * 1000);
     record(`idle connections: server CPU with ${clients} connected, nobody typing (${idleSeconds} s)`, `${cpu.stop().toFixed(0)}% of one core`);
 
-    const stoppedAt = await server.stop('SIGTERM');
-    server = await startReportServer({ dataDir, port });
+    const stoppedAt = await rig.stop('SIGTERM');
+    const server = await rig.start();
     const listeningAt = server.listeningAt;
     const resynced = (await pool.all('awaitSynced', { since: stoppedAt, timeoutMs: 60_000 })).flatMap((r) => [...r.syncedAt]);
     // Late loads would show up after the last client synced; give them a moment to be printed.
@@ -79,9 +70,5 @@ export async function benchStorm(record: RecordFigure, { clients, idleSeconds }:
       verdict(perReport.map((count, i) => `${i === 0 ? 'current' : 'last year'} ×${count}`).join(', '), perReport.every((count) => count === 1) && loads.length === reportIds.length),
       'target: each report loaded exactly once',
     );
-  } finally {
-    await pool?.close();
-    await server?.stop('SIGTERM');
-    fs.rmSync(dataDir, { recursive: true, force: true });
-  }
+  });
 }

@@ -47,7 +47,7 @@ export function createPublicationRoutes({ db, publisher, outbox }: { db: Db; pub
       } catch (error) {
         if (error instanceof PdfUnavailable) throw new ApiError(503, 'pdf_unavailable', error.message);
         if (!(error instanceof PublishRefused)) throw error;
-        const { findings, unapproved } = error.preflight;
+        const { findings, unapproved } = error.checks;
         return c.json({ error: { code: 'conflict', message: error.message, findings: findings.filter((f) => f.severity === 'error'), sections: unapproved } }, 409);
       }
     })

@@ -35,19 +35,23 @@ export interface PublisherDeps {
 
 /**
  * What stands between the report and the portal. Errors and unapproved sections block; warnings
- * need acknowledging; overdue sections and the changes are there for the lead office to review.
+ * need acknowledging; overdue sections are there for the lead office to see.
  */
-export interface Preflight {
+export interface PublishChecks {
   ready: boolean;
   findings: Finding[];
   unapproved: Array<{ id: string; title: string; state: string }>;
   overdue: Array<{ id: string; title: string; deadline: string; state: string }>;
+}
+
+/** The checks, and what changed since the last version and since last year, for the lead office to review. */
+export interface Preflight extends PublishChecks {
   changes: { sinceLastVersion: ReportChanges | null; sinceLastYear: ReportChanges | null };
 }
 
 /** Publishing was refused: the reasons, for a 409 the lead office can act on. */
 export class PublishRefused extends Error {
-  constructor(readonly preflight: Preflight) {
+  constructor(readonly checks: PublishChecks) {
     super('报告尚不能发布：仍有错误或未审定的章节（errors or unapproved sections remain）');
   }
 }
@@ -81,19 +85,19 @@ export class Publisher {
   constructor(private readonly deps: PublisherDeps) {}
 
   async preflight(report: Report): Promise<Preflight> {
-    const format = formatOf(report);
-    const [findings, rows, current, previousReport, lastPublication] = await Promise.all([
+    const [checks, changes] = await Promise.all([this.checks(report), this.changes(report)]);
+    return { ...checks, changes };
+  }
+
+  /** Whether the report may be published now: all publishing itself needs to know. */
+  async checks(report: Report): Promise<PublishChecks> {
+    const [findings, rows, outline] = await Promise.all([
       this.deps.annex.findings(report),
       listSectionRows(this.deps.db, report.id),
-      this.deps.rooms.read(report.id, (room) => ({
-        outline: readSectionOutline(room.document.getXmlFragment(BODY_FIELD)),
-        snapshot: readSnapshot(room.document, format),
-      })),
-      findPreviousReport(this.deps.db, report),
-      findLatestPublication(this.deps.db, report.id),
+      this.deps.rooms.read(report.id, (room) => readSectionOutline(room.document.getXmlFragment(BODY_FIELD))),
     ]);
     const rowOf = new Map(rows.map((row) => [row.section_id, row]));
-    const sections = current.outline.map((entry) => ({ entry, row: rowOf.get(entry.sectionId) }));
+    const sections = outline.map((entry) => ({ entry, row: rowOf.get(entry.sectionId) }));
     const unapproved = sections
       .map(({ entry, row }) => ({ id: entry.sectionId, title: entry.title, state: row?.state ?? 'draft' }))
       .filter((section) => section.state !== 'approved');
@@ -103,31 +107,39 @@ export class Publisher {
         ? [{ id: entry.sectionId, title: entry.title, deadline: formatDeadline(row.deadline)!, state: row.state }]
         : [],
     );
+    const ready = unapproved.length === 0 && !findings.some((finding) => finding.severity === 'error');
+    return { ready, findings, unapproved, overdue };
+  }
 
+  private async changes(report: Report): Promise<Preflight['changes']> {
+    const format = formatOf(report);
+    const [current, previousReport, lastPublication] = await Promise.all([
+      this.deps.rooms.read(report.id, (room) => readSnapshot(room.document, format)),
+      findPreviousReport(this.deps.db, report),
+      findLatestPublication(this.deps.db, report.id),
+    ]);
     const sinceLastVersion = lastPublication
       ? compareReports(
           { format, sections: JSON.parse(lastPublication.sections) as SectionText[], tables: (JSON.parse(lastPublication.annex) as { tables: AnnexTables }).tables },
-          current.snapshot,
+          current,
           { kind: 'version', version: lastPublication.version, publishedAt: lastPublication.published_at },
         )
       : null;
     const sinceLastYear = previousReport
-      ? compareReports(await this.deps.rooms.read(previousReport.id, (room) => readSnapshot(room.document, formatOf(previousReport))), current.snapshot, {
+      ? compareReports(await this.deps.rooms.read(previousReport.id, (room) => readSnapshot(room.document, formatOf(previousReport))), current, {
           kind: 'year',
           year: previousReport.year,
           title: previousReport.title,
         })
       : null;
-
-    const ready = unapproved.length === 0 && !findings.some((finding) => finding.severity === 'error');
-    return { ready, findings, unapproved, overdue, changes: { sinceLastVersion, sinceLastYear } };
+    return { sinceLastVersion, sinceLastYear };
   }
 
   async publish(actor: UserWithDepartment, report: Report, note: unknown): Promise<{ version: number; url: string; id: string }> {
     requireLead(actor, '发布报告');
     const text = typeof note === 'string' ? note.trim() : '';
-    const preflight = await this.preflight(report);
-    if (!preflight.ready) throw new PublishRefused(preflight);
+    const checks = await this.checks(report);
+    if (!checks.ready) throw new PublishRefused(checks);
     const { snapshot, html } = await this.render(report);
     // The documents are made before the transaction: a failed print stores nothing.
     const [docx, pdf] = await Promise.all([docxFromHtml(html), this.deps.printer.print(html)]);
