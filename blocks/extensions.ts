@@ -3,6 +3,7 @@ import StarterKit from '@tiptap/starter-kit';
 import { TableKit } from '@tiptap/extension-table';
 import { AnnexFigure } from './annex/annex-figure-node.js';
 import { AnnexTable } from './annex/annex-table-node.js';
+import { isAllowedLinkHref, withAttributeRules } from './attribute-rules.js';
 import { ReportDocument } from './report-document.js';
 import { Section } from './section/section.js';
 
@@ -13,16 +14,18 @@ import { Section } from './section/section.js';
 export const reportExtensions: AnyExtension[] = [
   ReportDocument,
   Section,
-  StarterKit.configure({
-    document: false,
-    // Collaboration brings its own undo history, scoped to the user's own edits.
-    undoRedo: false,
-    // A trailing paragraph after the last section would not fit `section+`.
-    trailingNode: false,
-    heading: { levels: [3, 4] },
-    link: { openOnClick: false, defaultProtocol: 'https' },
-  }),
-  TableKit.configure({ table: { resizable: false } }),
+  withAttributeRules(
+    StarterKit.configure({
+      document: false,
+      // Collaboration brings its own undo history, scoped to the user's own edits.
+      undoRedo: false,
+      // A trailing paragraph after the last section would not fit `section+`.
+      trailingNode: false,
+      heading: { levels: [3, 4] },
+      link: { openOnClick: false, defaultProtocol: 'https', isAllowedUri: (href) => isAllowedLinkHref(href) },
+    }),
+  ),
+  withAttributeRules(TableKit.configure({ table: { resizable: false } })),
   AnnexTable,
   AnnexFigure,
 ];

@@ -6,13 +6,13 @@ import type { AppEnv } from './api/app-env.js';
 import { createFormatRoutes, createReportAnnexRoutes } from './api/annex-routes.js';
 import { createPublicationRoutes } from './api/publication-routes.js';
 import { createAuthRoutes } from './api/auth-routes.js';
-import { ApiError } from './api/errors.js';
+import { ApiError, storageUnavailable } from './api/errors.js';
 import { createReportRoutes } from './api/report-routes.js';
 import { createSectionRoutes } from './api/section-routes.js';
 import { AnnexService } from './annex/annex-service.js';
 import { loadSession } from './auth/session-middleware.js';
 import type { SessionStore } from './auth/sessions.js';
-import { createCollabRoute } from './collab/collab-route.js';
+import { createCollabRoute, type CollabSettings } from './collab/collab-route.js';
 import type { ReportStore } from './collab/report-store.js';
 import type { RoomRegistry } from './collab/room-registry.js';
 import type { Db } from './db/database.js';
@@ -33,8 +33,7 @@ export interface AppDeps {
   store: ReportStore;
   cookieSecure: boolean;
   clientDir: string;
-  /** Bytes a collaboration socket may have waiting before it is cut off to resync. */
-  collabMaxBufferedBytes: number;
+  collab: CollabSettings;
   /** The Chromium that prints publications to PDF. */
   chromiumPath: string;
   webhook: WebhookConfig | null;
@@ -54,9 +53,9 @@ export function createApp(deps: AppDeps) {
 
   app.use('/api/*', loadSession(deps.sessions));
   app.use('/collab/*', loadSession(deps.sessions));
-  app.route('/api', createAuthRoutes(deps));
-  const now = deps.sessions.clock;
   const events = new ReportEvents();
+  app.route('/api', createAuthRoutes({ ...deps, events }));
+  const now = deps.sessions.clock;
   const workflow = new SectionWorkflow({ ...deps, events, now });
   const annex = new AnnexService({ ...deps, events, now });
   app.route('/api', createFormatRoutes());
@@ -76,7 +75,7 @@ export function createApp(deps: AppDeps) {
   app.route('/api/reports', createPublicationRoutes({ ...deps, publisher, outbox }));
   app.route('/api/reports', createSectionRoutes({ ...deps, events, workflow, now }));
   app.all('/api/*', (c) => c.json({ error: { code: 'not_found', message: `no such API: ${c.req.method} ${c.req.path}` } }, 404));
-  app.route('/collab', createCollabRoute({ ...deps, upgradeWebSocket, now, maxBufferedBytes: deps.collabMaxBufferedBytes }));
+  app.route('/collab', createCollabRoute({ ...deps, upgradeWebSocket, now, settings: deps.collab }));
   app.route('/', createPortalRoutes(deps));
   app.route('/', createStaticClient(deps.clientDir));
 
@@ -84,6 +83,9 @@ export function createApp(deps: AppDeps) {
     if (error instanceof ApiError) return c.json({ error: { code: error.code, message: error.message } }, error.status);
     if (error instanceof HTTPException) return c.json({ error: { code: 'http_error', message: error.message } }, error.status);
     deps.onError(error, `${c.req.method} ${c.req.path}`);
+    // Storage trouble is the operator's to see as well, but the caller is told what it is.
+    const unavailable = storageUnavailable(error);
+    if (unavailable) return c.json({ error: { code: unavailable.code, message: unavailable.message } }, unavailable.status);
     return c.json({ error: { code: 'internal', message: '服务器内部错误（internal error）' } }, 500);
   });
 

@@ -1,5 +1,7 @@
 import path from 'node:path';
+import { socketQuotas } from '../blocks/contract.js';
 import type { WebhookConfig } from './publish/webhook-outbox.js';
+import type { CollabSettings } from './collab/collab-route.js';
 
 export interface ServerConfig {
   host: string;
@@ -14,8 +16,8 @@ export interface ServerConfig {
   compactAfterUpdates: number;
   /** Where the built browser app lives. */
   clientDir: string;
-  /** Bytes a collaboration socket may have waiting to be sent before it is cut off to resync. */
-  collabMaxBufferedBytes: number;
+  /** What the collaboration sockets may hold and how many a login and a user may open. */
+  collab: CollabSettings;
   /** The Chromium that prints published reports to PDF. */
   chromiumPath: string;
   /** The external portal each publication is pushed to; null: none. */
@@ -61,7 +63,12 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     sqliteSynchronous: synchronous,
     compactAfterUpdates: readInteger(env, 'COMPACT_AFTER_UPDATES', 500, 1, 1_000_000),
     clientDir: path.resolve(cwd, env.CLIENT_DIR || './dist/client'),
-    collabMaxBufferedBytes: readInteger(env, 'COLLAB_MAX_BUFFERED_BYTES', 16 * 1024 * 1024, 64 * 1024, 1024 * 1024 * 1024),
+    collab: {
+      maxBufferedBytes: readInteger(env, 'COLLAB_MAX_BUFFERED_BYTES', 16 * 1024 * 1024, 64 * 1024, 1024 * 1024 * 1024),
+      maxTotalBufferedBytes: readInteger(env, 'COLLAB_MAX_TOTAL_BUFFERED_BYTES', socketQuotas.maxTotalBufferedBytes, 1024 * 1024, 64 * 1024 * 1024 * 1024),
+      socketsPerSession: readInteger(env, 'COLLAB_SOCKETS_PER_SESSION', socketQuotas.socketsPerSession, 1, 100_000),
+      socketsPerUser: readInteger(env, 'COLLAB_SOCKETS_PER_USER', socketQuotas.socketsPerUser, 1, 100_000),
+    },
     chromiumPath: env.CHROMIUM_PATH || '/usr/bin/chromium',
     webhook: readWebhook(env),
   };

@@ -32,7 +32,7 @@ const { app, injectWebSocket, close } = createApp({
   store,
   cookieSecure: config.cookieSecure,
   clientDir: config.clientDir,
-  collabMaxBufferedBytes: config.collabMaxBufferedBytes,
+  collab: config.collab,
   chromiumPath: config.chromiumPath,
   webhook: config.webhook,
   onError: logError,

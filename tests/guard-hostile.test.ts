@@ -1,24 +1,15 @@
-import { createHash } from 'node:crypto';
-import * as decoding from 'lib0/decoding';
-import * as encoding from 'lib0/encoding';
 import { beforeAll, describe, expect, it } from 'vitest';
-import WebSocket from 'ws';
 import * as Y from 'yjs';
 import { ANNEX_TABLE_NODE } from '../blocks/annex/annex-table-node.js';
 import { ANNEX_FIELD, BODY_FIELD, CloseCode } from '../blocks/contract.js';
 import { findSectionElement } from '../blocks/report-json.js';
 import { sectionText, waitForClose, waitForDoc } from './support/clients.js';
-import { countStoredUpdates, useReportServer } from './support/report-server.js';
-
-// A hostile client written with raw Yjs and a bare socket, not the editor: it syncs the report
-// like any client (SyncStep1 → the server's SyncStep2), forges an update on that copy and sends
-// it. The server must close the socket with 4403 naming the section, keep its document
-// byte-for-byte as it was, store nothing, and go on serving the same user's honest edits.
+import { forge, hostileClients, sectionElement as section } from './support/hostile-client.js';
+import { useReportServer } from './support/report-server.js';
 
 const suite = useReportServer();
 const { cookieOf, syncedClient } = suite;
-
-const storedUpdates = () => countStoredUpdates(suite.server, suite.reportId);
+const { storedUpdates, hostileClient, serverState, expectRefused, expectHonestEditWorks } = hostileClients(suite);
 
 async function post(path: string, username: string, body?: unknown): Promise<{ status: number; json: unknown }> {
   const response = await fetch(`${suite.server.url}${path}`, {
@@ -29,109 +20,10 @@ async function post(path: string, username: string, body?: unknown): Promise<{ s
   return { status: response.status, json: await response.json() };
 }
 
-function syncFrame(step: 0 | 1 | 2, payload: Uint8Array): Uint8Array {
-  const encoder = encoding.createEncoder();
-  encoding.writeVarUint(encoder, 0);
-  encoding.writeVarUint(encoder, step);
-  encoding.writeVarUint8Array(encoder, payload);
-  return encoding.toUint8Array(encoder);
-}
-
-interface HostileClient {
-  /** The report as the server sent it in its SyncStep2: the copy to forge updates on. */
-  doc: Y.Doc;
-  /** The server's SyncStep2 payload exactly: `Y.encodeStateAsUpdate` of the server's document. */
-  state: Uint8Array;
-  closed: Promise<{ code: number; reason: string }>;
-  sendUpdate(update: Uint8Array): void;
-  sendSyncStep2(update: Uint8Array): void;
-  close(): Promise<void>;
-}
-
-/** A bare socket that asks for the whole report (an empty state vector) and keeps what it is sent. */
-async function hostileClient(username: string): Promise<HostileClient> {
-  const socket = new WebSocket(`${suite.server.wsUrl}/${suite.reportId}`, { headers: { cookie: await cookieOf(username) } });
-  const closed = new Promise<{ code: number; reason: string }>((resolve) => {
-    socket.once('close', (code, reason) => resolve({ code, reason: reason.toString() }));
-  });
-  const state = await new Promise<Uint8Array>((resolve, reject) => {
-    socket.on('message', (data: Buffer) => {
-      const decoder = decoding.createDecoder(new Uint8Array(data));
-      if (decoding.readVarUint(decoder) !== 0) return;
-      if (decoding.readVarUint(decoder) !== 1) return;
-      resolve(decoding.readVarUint8Array(decoder));
-    });
-    socket.once('open', () => socket.send(syncFrame(0, Y.encodeStateVector(new Y.Doc()))));
-    socket.once('error', reject);
-    void closed.then(({ code, reason }) => reject(new Error(`socket closed before the report arrived: ${code} ${reason}`)));
-  });
-  const doc = new Y.Doc();
-  Y.applyUpdate(doc, state);
-  return {
-    doc,
-    state,
-    closed,
-    sendUpdate: (update) => socket.send(syncFrame(2, update)),
-    sendSyncStep2: (update) => socket.send(syncFrame(1, update)),
-    async close() {
-      if (socket.readyState !== WebSocket.CLOSED) socket.close();
-      await closed;
-    },
-  };
-}
-
-/** The server's whole document, byte for byte, as its SyncStep2 answer to an empty state vector. */
-async function serverState(): Promise<string> {
-  const reader = await hostileClient('lead');
-  await reader.close();
-  return createHash('sha256').update(reader.state).digest('hex');
-}
-
-/** The update a forger's change makes on its copy of the report. */
-function forge(doc: Y.Doc, change: (doc: Y.Doc) => void): Uint8Array {
-  const before = Y.encodeStateVector(doc);
-  change(doc);
-  return Y.encodeStateAsUpdate(doc, before);
-}
-
-function section(doc: Y.Doc, sectionId: string): Y.XmlElement {
-  const element = findSectionElement(doc.getXmlFragment(BODY_FIELD), sectionId);
-  if (!element) throw new Error(`no section ${sectionId}`);
-  return element;
-}
-
 function annexTable(doc: Y.Doc, tableId: string): Y.Map<number | null> {
   const table = doc.getMap<Y.Map<number | null>>(ANNEX_FIELD).get(tableId);
   if (!(table instanceof Y.Map)) throw new Error(`no annex table ${tableId}`);
   return table;
-}
-
-/**
- * Sends a forged update as `username` and checks the refusal's invariants: the socket is closed
- * with 4403, the server's document is byte-for-byte unchanged and nothing was logged.
- */
-async function expectRefused(username: string, change: (doc: Y.Doc) => void): Promise<{ reason: string; update: Uint8Array }> {
-  const stateBefore = await serverState();
-  const storedBefore = storedUpdates();
-  const hostile = await hostileClient(username);
-  const update = forge(hostile.doc, change);
-  hostile.sendUpdate(update);
-  const closed = await hostile.closed;
-  expect(closed.code).toBe(CloseCode.Forbidden);
-  expect(await serverState()).toBe(stateBefore);
-  expect(storedUpdates()).toBe(storedBefore);
-  return { reason: closed.reason, update };
-}
-
-/** A new connection of `username` types into its own section; the edit is stored once and reaches the lead office. */
-async function expectHonestEditWorks(username: string, sectionId: string, text: string): Promise<void> {
-  const storedBefore = storedUpdates();
-  const client = await syncedClient(username);
-  sectionText(client.body, sectionId).insert(0, text);
-  await waitForDoc(suite.observer.doc, () => sectionText(suite.observer.body, sectionId).toString().startsWith(text), `${username}'s honest edit to reach the lead office`);
-  expect(storedUpdates()).toBe(storedBefore + 1);
-  expect(client.provider.wsconnected).toBe(true);
-  client.destroy();
 }
 
 describe('a hostile client written with raw Yjs (not the editor)', () => {

@@ -113,6 +113,9 @@ export function startReportServer(options: { dataDir: string; port?: number; nod
       DATA_DIR: options.dataDir,
       // The benchmarks never load the browser app; a missing directory only disables static files.
       CLIENT_DIR: path.join(options.dataDir, 'no-client'),
+      // Every simulated client shares the lead office's one login; each socket keeps its own quotas.
+      COLLAB_SOCKETS_PER_SESSION: '10000',
+      COLLAB_SOCKETS_PER_USER: '10000',
     },
     options.nodeArgs,
   );

@@ -8,6 +8,7 @@ export type ConnectionStatus = 'connecting' | 'connected' | 'disconnected';
 export type SessionNotice =
   | { kind: 'refused'; reason: string }
   | { kind: 'session-ended'; reason: string }
+  | { kind: 'rate-limited'; reason: string }
   | { kind: 'server-error'; reason: string };
 
 export interface CollabConnection {
@@ -36,6 +37,9 @@ function collabUrl(): string {
 export class CollabSession {
   private current: CollabConnection | null = null;
   private destroyed = false;
+  private resume: ReturnType<typeof setTimeout> | null = null;
+  /** Quota closes in a row: each waits twice as long before reconnecting. */
+  private rateLimits = 0;
 
   constructor(
     private readonly reportId: string,
@@ -46,6 +50,7 @@ export class CollabSession {
 
   destroy(): void {
     this.destroyed = true;
+    if (this.resume) clearTimeout(this.resume);
     this.teardown();
   }
 
@@ -68,12 +73,24 @@ export class CollabSession {
         this.teardown();
         return;
       }
+      if (code === CloseCode.RateLimited) {
+        // Nothing was refused: the document and whatever is still unsent are kept, and the
+        // connection resumes after a pause that grows while the quota keeps being met.
+        this.events.onNotice({ kind: 'rate-limited', reason });
+        const pause = Math.min(10_000 * 2 ** this.rateLimits++, 160_000) * (1 + Math.random() / 2);
+        this.resume = setTimeout(() => {
+          this.resume = null;
+          if (this.current === connection && !this.destroyed) provider.connect();
+        }, pause);
+        return;
+      }
       this.events.onNotice({ kind: 'refused', reason });
       this.teardown();
       this.join();
     });
     let announced = false;
     provider.on('sync', (synced) => {
+      if (synced && this.current === connection) this.rateLimits = 0;
       if (!synced || announced || this.current !== connection) return;
       announced = true;
       this.events.onConnection(connection);

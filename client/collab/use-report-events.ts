@@ -23,6 +23,9 @@ export function useReportEvents(reportId: string, onEvent: (event: ReportEventMe
     source.addEventListener('comments', forward);
     source.addEventListener('annex', forward);
     source.addEventListener('publications', forward);
+    // The login ended (logout, expiry): the collaboration socket says so to the page; reconnecting
+    // the stream would only be refused.
+    source.addEventListener('session-ended', () => source.close());
     source.addEventListener('ready', () => {
       if (opened) handlers.current.onReconnect();
       opened = true;

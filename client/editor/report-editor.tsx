@@ -16,6 +16,7 @@ import { SectionView } from '../../blocks/section/view.js';
 import type { Me } from '../api.js';
 import { FigurePicker } from '../annex/figure-picker.js';
 import type { CollabConnection } from '../collab/collab-session.js';
+import { ContentLimits, type ReachableLimit } from './content-limits.js';
 import { SectionPermissions } from './section-permissions.js';
 import { Toolbar } from './toolbar.js';
 
@@ -48,17 +49,19 @@ interface ReportEditorProps {
   /** Whether this user may write in a section now; changes as the lead office assigns and locks. */
   canEdit: (sectionId: string) => boolean;
   onBlocked: (sectionId: string | null) => void;
+  /** A local edit was stopped because it would pass a content limit. */
+  onLimit: (limit: ReachableLimit) => void;
   onEditor: (editor: Editor | null) => void;
   /** The report's numbers, for inserting linked figures; null until the format is known. */
   annex: AnnexViewModel | null;
 }
 
-export function ReportEditor({ connection, me, canEdit, onBlocked, onEditor, annex }: ReportEditorProps) {
+export function ReportEditor({ connection, me, canEdit, onBlocked, onLimit, onEditor, annex }: ReportEditorProps) {
   const [pickingFigure, setPickingFigure] = useState(false);
   const { doc, gate, provider } = connection;
   // The editor is built once per connection; its permission checks read the latest rules.
-  const latest = useRef({ canEdit, onBlocked });
-  latest.current = { canEdit, onBlocked };
+  const latest = useRef({ canEdit, onBlocked, onLimit });
+  latest.current = { canEdit, onBlocked, onLimit };
 
   const editor = useEditor(
     {
@@ -71,6 +74,7 @@ export function ReportEditor({ connection, me, canEdit, onBlocked, onEditor, ann
           canMoveTables: () => mayChangeStructure({ role: me.role, departmentId: me.department }),
           onBlocked: (sectionId) => latest.current.onBlocked(sectionId),
         }),
+        ContentLimits.configure({ onRefused: (limit) => latest.current.onLimit(limit) }),
       ],
       editorProps: {
         attributes: { class: 'report-editor', spellcheck: 'false', 'aria-label': '报告正文' },

@@ -1,5 +1,6 @@
 import type { Editor } from '@tiptap/core';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { contentLimits } from '../../blocks/content-limits.js';
 import { sectionEditRefusal } from '../../blocks/section/permissions.js';
 import { SectionViewContext, type SectionMeta, type SectionViewContextValue } from '../../blocks/section/view.js';
 import { AnnexViewContext, type AnnexViewContextValue } from '../../blocks/annex/view-context.js';
@@ -10,6 +11,7 @@ import { FindingsBadge } from '../annex/findings-badge.js';
 import { api, type CommentInfo, type Department, type Me, type SectionInfo } from '../api.js';
 import { CollabSession, type CollabConnection, type ConnectionStatus, type SessionNotice } from '../collab/collab-session.js';
 import { useReportEvents } from '../collab/use-report-events.js';
+import type { ReachableLimit } from '../editor/content-limits.js';
 import { PresenceList } from '../editor/presence-list.js';
 import { ReportEditor } from '../editor/report-editor.js';
 import { useI18n, type MessageKey } from '../i18n.js';
@@ -17,10 +19,17 @@ import { PublishPanel } from '../publish/publish-panel.js';
 import { Dashboard } from '../workflow/dashboard.js';
 import { SectionPanel } from '../workflow/section-panel.js';
 
+const limitMessage: Record<ReachableLimit, MessageKey> = {
+  maxDepth: 'limitDepth',
+  maxTableColumns: 'limitTableColumns',
+  maxSectionLength: 'limitSectionLength',
+};
+
 const noticeText: Record<SessionNotice['kind'], MessageKey> = {
   refused: 'refusedEdit',
   'session-ended': 'sessionEnded',
   'server-error': 'serverError',
+  'rate-limited': 'rateLimited',
 };
 
 type View = 'editor' | 'dashboard';
@@ -113,6 +122,16 @@ export function ReportPage({ reportId, me, onSessionEnded }: { reportId: string;
       setNotice(sectionId === null ? t('structureBlocked') : t('sectionReadOnly').replace('{title}', title));
     },
     [sections, t],
+  );
+
+  const onLimit = useCallback(
+    (limit: ReachableLimit) => {
+      const now = Date.now();
+      if (now - lastBlockedNotice.current < 3000) return;
+      lastBlockedNotice.current = now;
+      setNotice(t(limitMessage[limit]).replace('{limit}', contentLimits[limit].toLocaleString()));
+    },
+    [t],
   );
 
   const sectionContext = useMemo<SectionViewContextValue>(() => {
@@ -221,6 +240,7 @@ export function ReportPage({ reportId, me, onSessionEnded }: { reportId: string;
                   me={me}
                   canEdit={canEdit}
                   onBlocked={onBlocked}
+                  onLimit={onLimit}
                   onEditor={setEditor}
                   annex={annex.model}
                 />

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { socketQuotas } from '../../blocks/contract.js';
 import { createApp } from '../app.js';
 import { SessionStore } from '../auth/sessions.js';
 import { ReportStore } from '../collab/report-store.js';
@@ -36,7 +37,7 @@ beforeAll(async () => {
     store,
     cookieSecure: false,
     clientDir: path.join(dataDir, 'no-client-build-here'),
-    collabMaxBufferedBytes: 16 * 1024 * 1024,
+    collab: { maxBufferedBytes: 16 * 1024 * 1024, ...socketQuotas },
     chromiumPath: '/usr/bin/chromium',
     webhook: null,
     onError: recordError,

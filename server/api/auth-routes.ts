@@ -2,11 +2,13 @@ import { Hono } from 'hono';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import { CloseCode } from '../../blocks/contract.js';
 import { hashPassword, verifyPassword } from '../auth/password.js';
+import { sessionEndMessage } from '../auth/session-end.js';
 import { requireSession } from '../auth/session-middleware.js';
 import { SESSION_COOKIE, type SessionStore } from '../auth/sessions.js';
 import type { RoomRegistry } from '../collab/room-registry.js';
 import type { Db } from '../db/database.js';
 import { findUserByUsername } from '../db/users.js';
+import type { ReportEvents } from '../workflow/report-events.js';
 import type { AppEnv } from './app-env.js';
 import { ApiError, badRequest } from './errors.js';
 import { readJsonObject } from './read-json.js';
@@ -15,13 +17,15 @@ export interface AuthRoutesDeps {
   db: Db;
   sessions: SessionStore;
   rooms: RoomRegistry;
+  /** Its event streams end at logout, as its sockets do. */
+  events: ReportEvents;
   cookieSecure: boolean;
 }
 
 /** Compared against when the username is unknown, so timing does not reveal which usernames exist. */
 const decoyHash = hashPassword('decoy-password-never-matches');
 
-export function createAuthRoutes({ db, sessions, rooms, cookieSecure }: AuthRoutesDeps) {
+export function createAuthRoutes({ db, sessions, rooms, events, cookieSecure }: AuthRoutesDeps) {
   return new Hono<AppEnv>()
     .post('/login', async (c) => {
       const body = await readJsonObject(c);
@@ -46,7 +50,8 @@ export function createAuthRoutes({ db, sessions, rooms, cookieSecure }: AuthRout
       const sessionId = await sessions.destroy(getCookie(c, SESSION_COOKIE));
       deleteCookie(c, SESSION_COOKIE, { path: '/' });
       if (sessionId) {
-        for (const peer of rooms.peersOfSession(sessionId)) peer.close(CloseCode.SessionExpired, '已退出登录（logged out）');
+        for (const peer of rooms.peersOfSession(sessionId)) peer.close(CloseCode.SessionExpired, sessionEndMessage['logged-out']);
+        events.endSession(sessionId, 'logged-out');
       }
       return c.json({ ok: true });
     })

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { Hono, type Context } from 'hono';
 import { streamSSE } from 'hono/streaming';
+import { atSessionDeadline, sessionEndMessage, type SessionEnd } from '../auth/session-end.js';
 import { requireSession } from '../auth/session-middleware.js';
 import type { ReportStore } from '../collab/report-store.js';
 import type { RoomRegistry } from '../collab/room-registry.js';
@@ -167,18 +168,29 @@ export function createSectionRoutes({ db, rooms, store, events, workflow, now }:
     })
 
     .get('/:id/events', async (c) => {
+      const session = requireSession(c);
       const { report } = await context(db, c);
       return streamSSE(c, async (stream) => {
-        const unsubscribe = events.subscribe(report.id, (event) => {
-          void stream.writeSSE({ event: event.type, data: JSON.stringify(event) });
+        // Settles when the client goes away (null) or its session ends, whichever comes first.
+        let settle!: (why: SessionEnd | null) => void;
+        const ended = new Promise<SessionEnd | null>((resolve) => (settle = resolve));
+        const unsubscribe = events.subscribe(report.id, {
+          sessionId: session.id,
+          deliver: (event) => void stream.writeSSE({ event: event.type, data: JSON.stringify(event) }),
+          end: settle,
         });
-        stream.onAbort(unsubscribe);
+        const cancelDeadline = atSessionDeadline(session.expiresAt, now, () => settle('expired'));
+        stream.onAbort(() => settle(null));
+        if (stream.aborted) settle(null);
         await stream.writeSSE({ event: 'ready', data: '{}' });
-        while (!stream.aborted && !stream.closed) {
-          await stream.sleep(KEEPALIVE_MS);
-          if (!stream.aborted) await stream.write(': keep-alive\n\n');
-        }
+        const keepAlive = setInterval(() => void stream.write(': keep-alive\n\n'), KEEPALIVE_MS);
+        const why = await ended;
+        clearInterval(keepAlive);
+        cancelDeadline();
         unsubscribe();
+        // The last word before the stream closes (when this returns): EventSource would otherwise
+        // reconnect, be refused with 401, and the page would never learn why its updates stopped.
+        if (why) await stream.writeSSE({ event: 'session-ended', data: JSON.stringify({ reason: why, message: sessionEndMessage[why] }) });
       });
     });
 }

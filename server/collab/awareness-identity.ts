@@ -1,5 +1,6 @@
 import * as decoding from 'lib0/decoding';
 import * as encoding from 'lib0/encoding';
+import { limits } from '../../blocks/contract.js';
 import { MalformedMessageError } from './wire.js';
 
 /** Who a connection's user is, as every other participant sees it. Filled by the server only. */
@@ -18,7 +19,6 @@ export interface AwarenessEntry {
   state: Record<string, unknown> | null;
 }
 
-const MAX_STATE_BYTES = 16 * 1024;
 
 /** The entries of an awareness update for the client ids `wanted` accepts; the rest are skipped unparsed. */
 export function decodeAwarenessUpdate(update: Uint8Array, wanted: (clientID: number) => boolean): AwarenessEntry[] {
@@ -31,7 +31,7 @@ export function decodeAwarenessUpdate(update: Uint8Array, wanted: (clientID: num
       const clock = decoding.readVarUint(decoder);
       const json = decoding.readVarString(decoder);
       if (!wanted(clientID)) continue;
-      if (json.length > MAX_STATE_BYTES) throw new MalformedMessageError(`awareness state of client ${clientID} exceeds ${MAX_STATE_BYTES} bytes`);
+      if (json.length > limits.maxPresenceStateBytes) throw new MalformedMessageError(`awareness state of client ${clientID} exceeds ${limits.maxPresenceStateBytes} bytes`);
       const state: unknown = JSON.parse(json);
       if (state !== null && (typeof state !== 'object' || Array.isArray(state))) {
         throw new MalformedMessageError(`awareness state of client ${clientID} is not an object`);

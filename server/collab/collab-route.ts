@@ -1,36 +1,77 @@
+import type { Socket } from 'node:net';
+import type { HttpBindings } from '@hono/node-server';
+import { Hono, type Context } from 'hono';
 import type { UpgradeWebSocket, WSContext } from 'hono/ws';
 import type { WebSocket } from 'ws';
-import { Hono } from 'hono';
 import { CloseCode, limits, truncateCloseReason, type CloseCodeValue } from '../../blocks/contract.js';
 import type { AppEnv } from '../api/app-env.js';
+import { ApiError, storageUnavailable } from '../api/errors.js';
 import { findVisibleReport } from '../api/report-routes.js';
+import { atSessionDeadline, sessionEndMessage } from '../auth/session-end.js';
 import { requireSession } from '../auth/session-middleware.js';
 import type { Db } from '../db/database.js';
 import type { Peer } from './peer.js';
 import type { Room } from './room.js';
 import type { RoomRegistry } from './room-registry.js';
+import { SendBudget } from './send-budget.js';
+import { SocketCounts, type SocketCountLimit } from './socket-counts.js';
+import { SocketQuotas } from './socket-quotas.js';
 
 export interface CollabRouteDeps {
   db: Db;
   rooms: RoomRegistry;
   upgradeWebSocket: UpgradeWebSocket;
   now: () => number;
+  settings: CollabSettings;
+}
+
+/** The operator's settings of the collaboration sockets (defaults in `socketQuotas`). */
+export interface CollabSettings {
   /** Bytes a socket may have waiting to be sent before it is cut off to resync. */
   maxBufferedBytes: number;
+  /** Bytes all sockets together may have waiting; beyond it the largest backlogs are cut off. */
+  maxTotalBufferedBytes: number;
+  /** Open sockets of one login, and of one user across logins. */
+  socketsPerSession: number;
+  socketsPerUser: number;
 }
 
 const OPEN = 1;
 
+function tooManyConnections(limit: SocketCountLimit, settings: CollabSettings): ApiError {
+  const message =
+    limit === 'socketsPerSession'
+      ? `此浏览器已打开 ${settings.socketsPerSession} 个协作连接，请关闭不用的报告页面（too many connections: at most ${settings.socketsPerSession} per login）`
+      : `您已在各处打开 ${settings.socketsPerUser} 个协作连接，请关闭不用的报告页面（too many connections: at most ${settings.socketsPerUser} per user）`;
+  return new ApiError(429, 'too-many-connections', message);
+}
+
+/** The TCP connection a WebSocket upgrade arrived on (Node's server); null for any other request. */
+function upgradingConnection(c: Context<AppEnv>): Socket | null {
+  if (c.req.header('upgrade')?.toLowerCase() !== 'websocket') return null;
+  return (c.env as Partial<HttpBindings> | undefined)?.incoming?.socket ?? null;
+}
+
 /**
- * `/collab/:reportId`: the standard y-websocket wire. The session and the report are checked
- * before the upgrade, so a refused client gets a plain HTTP 401/404 and never a socket.
+ * `/collab/:reportId`: the standard y-websocket wire. The session, the report and the socket
+ * counts are checked before the upgrade, so a refused client gets a plain HTTP 401/404/429 and
+ * never a socket. Each frame is held to the socket's quotas before it reaches the room's queue.
  */
-export function createCollabRoute({ db, rooms, upgradeWebSocket, now, maxBufferedBytes }: CollabRouteDeps) {
+export function createCollabRoute({ db, rooms, upgradeWebSocket, now, settings }: CollabRouteDeps) {
+  const sockets = new SocketCounts(settings);
+  const sendBudget = new SendBudget(settings.maxTotalBufferedBytes);
   return new Hono<AppEnv>().get(
     '/:reportId',
     async (c, next) => {
       const session = requireSession(c);
       await findVisibleReport(db, session, c.req.param('reportId'));
+      const place = sockets.admit(session.id, session.user.id);
+      if ('exceeded' in place) throw tooManyConnections(place.exceeded, settings);
+      // The place is held as long as the connection lasts, however it ends — an upgrade that never
+      // completes reaches neither onOpen nor onClose, but its connection closes all the same.
+      const connection = upgradingConnection(c);
+      if (!connection || connection.destroyed) place.release();
+      else connection.once('close', place.release);
       await next();
     },
     upgradeWebSocket((c) => {
@@ -39,6 +80,9 @@ export function createCollabRoute({ db, rooms, upgradeWebSocket, now, maxBuffere
       const { user } = session;
       let peer: Peer | null = null;
       let room: Room | null = null;
+      let socket: WebSocket | null = null;
+      let quotas: SocketQuotas | null = null;
+      let cancelDeadline: (() => void) | null = null;
 
       const close = (ws: WSContext, code: CloseCodeValue, reason: string) => {
         if (ws.readyState === OPEN) ws.close(code, truncateCloseReason(reason));
@@ -46,6 +90,12 @@ export function createCollabRoute({ db, rooms, upgradeWebSocket, now, maxBuffere
 
       return {
         onOpen(_event, ws) {
+          const raw = ws.raw as WebSocket;
+          socket = raw;
+          sendBudget.track(raw);
+          quotas = new SocketQuotas(performance.now());
+          // A socket that only listens never sends the frame that would find its session over.
+          cancelDeadline = atSessionDeadline(session.expiresAt, now, () => close(ws, CloseCode.SessionExpired, sessionEndMessage.expired));
           peer = {
             userId: user.id,
             sessionId: session.id,
@@ -59,14 +109,14 @@ export function createCollabRoute({ db, rooms, upgradeWebSocket, now, maxBuffere
             },
             send(frame) {
               if (ws.readyState !== OPEN) return;
-              const socket = ws.raw as WebSocket | undefined;
-              if (socket && socket.bufferedAmount > maxBufferedBytes) {
+              if (raw.bufferedAmount > settings.maxBufferedBytes) {
                 // A client this far behind (stalled, or on a very slow line) catches up sooner by
                 // reconnecting and resyncing than by reading the backlog, and the server keeps no
                 // unbounded queue for it. Cut off at once: a close frame would wait behind the backlog.
-                socket.terminate();
+                raw.terminate();
                 return;
               }
+              if (!sendBudget.admit(raw, frame.byteLength)) return;
               ws.send(frame as Uint8Array<ArrayBuffer>);
             },
             close(code, reason) {
@@ -75,12 +125,13 @@ export function createCollabRoute({ db, rooms, upgradeWebSocket, now, maxBuffere
           };
           const opened = rooms.connect(peer, reportId);
           room = opened;
-          opened.ready.catch(() => close(ws, CloseCode.ServerError, `报告无法加载（report ${reportId} could not be loaded）`));
+          opened.ready.catch((error: unknown) => close(ws, CloseCode.ServerError, storageUnavailable(error)?.message ?? `报告无法加载（report ${reportId} could not be loaded）`));
         },
         onMessage(event, ws) {
-          if (!peer || !room) return;
+          // Once the server has closed the socket, nothing it still sends reaches the room.
+          if (!peer || !room || !quotas || ws.readyState !== OPEN) return;
           if (now() >= session.expiresAt) {
-            close(ws, CloseCode.SessionExpired, '登录已过期，请重新登录（session expired）');
+            close(ws, CloseCode.SessionExpired, sessionEndMessage.expired);
             return;
           }
           if (typeof event.data === 'string') {
@@ -92,9 +143,16 @@ export function createCollabRoute({ db, rooms, upgradeWebSocket, now, maxBuffere
             close(ws, CloseCode.MessageTooBig, `message of ${frame.byteLength} bytes exceeds the limit of ${limits.maxMessageBytes} bytes`);
             return;
           }
+          const exceeded = quotas.admit(frame, performance.now());
+          if (exceeded) {
+            close(ws, CloseCode.RateLimited, exceeded.reason);
+            return;
+          }
           room.receive(peer, frame);
         },
         onClose() {
+          cancelDeadline?.();
+          if (socket) sendBudget.forget(socket);
           if (peer && room) rooms.disconnect(peer, room);
           peer = null;
           room = null;

@@ -1,8 +1,10 @@
 import * as Y from 'yjs';
 import { ANNEX_FIELD, BODY_FIELD } from '../../blocks/contract.js';
+import { readClientOwners, recordClientOwners } from '../db/client-ids.js';
 import type { Db } from '../db/database.js';
 import { findReport, listSectionRows } from '../db/reports.js';
-import { appendUpdate, readReportHistoryTail, readReportHistoryUpTo, writeSnapshot } from '../db/update-log.js';
+import type { StoredPartKind } from '../db/types.js';
+import { appendUpdate, readReportHistoryTail, readReportHistoryUpTo, readSkipMark, writeSnapshot, type LoggedUpdate } from '../db/update-log.js';
 import type { SectionRule } from './section-guard.js';
 
 export interface LoadedReport {
@@ -14,6 +16,14 @@ export interface LoadedReport {
   rules: Map<string, SectionRule>;
   /** The report's format (its annex tables' shape), if the report is registered. */
   format: string | null;
+  /** Who writes under each Yjs client id (null: the server). */
+  clientOwners: Map<number, number | null>;
+}
+
+/** Yjs client ids an update writes under for the first time, and whose they become. */
+export interface ClientIdClaim {
+  clientIDs: readonly number[];
+  owner: number | null;
 }
 
 /** A fresh report document with its root types declared, so remote items land in the right types. */
@@ -24,15 +34,66 @@ export function createReportDoc(): Y.Doc {
   return doc;
 }
 
-function replay(snapshot: { data: Uint8Array } | null, updates: Array<{ data: Uint8Array }>): Y.Doc {
+/** One stored part of a report: its snapshot at `seq`, or the update logged as `seq`. */
+export interface StoredPart {
+  kind: StoredPartKind;
+  seq: number;
+}
+
+/**
+ * A stored part of the report cannot be read, so neither can the report: it is quarantined (not
+ * opened, not edited) until the operator leaves the part out (`npm run report-admin`). The
+ * message is for the report's users; `part` and `cause` are for the operator.
+ */
+export class ReportUnreadableError extends Error {
+  readonly code = 'report-unreadable';
+
+  constructor(
+    readonly reportId: string,
+    readonly part: StoredPart,
+    cause: unknown,
+  ) {
+    super(`报告数据损坏，已暂停编辑，请联系管理员（report data unreadable: ${part.kind} ${part.seq}）`, { cause });
+    this.name = 'ReportUnreadableError';
+  }
+}
+
+/**
+ * Rebuilds a report from a snapshot and the updates logged after it. A part that does not decode,
+ * or that Yjs can only keep as pending (it builds on changes the log does not hold), makes the
+ * report unreadable: a document missing part of its history would otherwise be shown, edited and
+ * snapshotted as if it were whole.
+ */
+export function replayReport(reportId: string, snapshot: LoggedUpdate | null, updates: readonly LoggedUpdate[]): Y.Doc {
+  const parts: Array<StoredPart & { data: Uint8Array }> = [
+    ...(snapshot ? [{ kind: 'snapshot' as const, ...snapshot }] : []),
+    ...updates.map((update) => ({ kind: 'update' as const, ...update })),
+  ];
   const doc = createReportDoc();
-  // One transaction for the whole history: observers and cleanup run once, not per update.
-  Y.transact(doc, () => {
-    if (snapshot) Y.applyUpdate(doc, snapshot.data);
-    for (const update of updates) Y.applyUpdate(doc, update.data);
-  });
+  let index = 0;
+  try {
+    // One transaction for the whole history: observers and cleanup run once, not per update.
+    Y.transact(doc, () => {
+      for (; index < parts.length; index++) {
+        Y.applyUpdate(doc, parts[index]!.data);
+        if (doc.store.pendingStructs || doc.store.pendingDs) throw new Error('it builds on changes the log does not hold (Yjs keeps them pending)');
+      }
+    });
+  } catch (cause) {
+    doc.destroy();
+    const part = parts[Math.min(index, parts.length - 1)];
+    if (!part) throw cause;
+    throw new ReportUnreadableError(reportId, { kind: part.kind, seq: part.seq }, cause);
+  }
   return doc;
 }
+
+/**
+ * How long a report that could not be read is refused from memory. Its users' browsers reconnect
+ * every few seconds, and each connection would otherwise replay the history again; the operator's
+ * recovery (a recorded skip) ends the quarantine at once.
+ */
+export const UNREADABLE_QUARANTINE_MS = 30_000;
 
 /**
  * Where report documents live: an append-only update log plus snapshots that compact it. The
@@ -40,25 +101,50 @@ function replay(snapshot: { data: Uint8Array } | null, updates: Array<{ data: Ui
  * makes loading fast.
  */
 export class ReportStore {
+  /** Reports that could not be read: the error, until when it stands, and the skips it was met with. */
+  private readonly unreadable = new Map<string, { error: ReportUnreadableError; until: number; skipMark: string }>();
+
   constructor(
     private readonly db: Db,
     private readonly now: () => number = Date.now,
   ) {}
 
+  /** Loads the report to edit it; fails with `ReportUnreadableError` while it is quarantined. */
   async load(reportId: string): Promise<LoadedReport> {
-    const [tail, rows, report] = await Promise.all([readReportHistoryTail(this.db, reportId), listSectionRows(this.db, reportId), findReport(this.db, reportId)]);
+    // Read before the history: a skip recorded while the history is read moves the mark past this.
+    const skipMark = await readSkipMark(this.db, reportId);
+    const quarantined = this.unreadable.get(reportId);
+    if (quarantined && quarantined.until > this.now() && quarantined.skipMark === skipMark) throw quarantined.error;
+    this.unreadable.delete(reportId);
+    const [tail, rows, report, clientOwners] = await Promise.all([
+      readReportHistoryTail(this.db, reportId),
+      listSectionRows(this.db, reportId),
+      findReport(this.db, reportId),
+      readClientOwners(this.db, reportId),
+    ]);
     const rules = new Map(rows.map((row) => [row.section_id, { departmentId: row.department_id, locked: row.locked === 1 }]));
-    const doc = replay(tail.snapshot, tail.updates);
-    return { doc, lastSeq: tail.lastSeq, updatesSinceSnapshot: tail.updates.length, rules, format: report?.format ?? null };
+    let doc: Y.Doc;
+    try {
+      doc = replayReport(reportId, tail.snapshot, tail.updates);
+    } catch (error) {
+      if (error instanceof ReportUnreadableError) this.unreadable.set(reportId, { error, until: this.now() + UNREADABLE_QUARANTINE_MS, skipMark });
+      throw error;
+    }
+    return { doc, lastSeq: tail.lastSeq, updatesSinceSnapshot: tail.updates.length, rules, format: report?.format ?? null, clientOwners };
   }
 
   /** The report as it was right after update `seq`: a detached document for reading history. */
   async loadAt(reportId: string, seq: number): Promise<Y.Doc> {
     const history = await readReportHistoryUpTo(this.db, reportId, seq);
-    return replay(history.snapshot, history.updates);
+    return replayReport(reportId, history.snapshot, history.updates);
   }
 
-  async append(reportId: string, seq: number, data: Uint8Array, userId: number | null, sectionIds: Iterable<string> = []): Promise<void> {
+  /**
+   * Logs an update. Its new client ids are claimed first: should the append then fail, the claim
+   * only says who would have written under them, which stays true.
+   */
+  async append(reportId: string, seq: number, data: Uint8Array, userId: number | null, sectionIds: Iterable<string> = [], claim?: ClientIdClaim): Promise<void> {
+    if (claim) await recordClientOwners(this.db, reportId, claim.clientIDs, claim.owner);
     await appendUpdate(this.db, { reportId, seq, data, userId, now: this.now(), sectionIds });
   }
 

@@ -1,5 +1,5 @@
 import type { Peer } from './peer.js';
-import type { ReportStore } from './report-store.js';
+import { ReportUnreadableError, type ReportStore } from './report-store.js';
 import { Room, type RoomOptions } from './room.js';
 
 /**
@@ -12,6 +12,8 @@ export class RoomRegistry {
   private readonly holders = new Map<Room, number>();
   private readonly sockets = new Map<Peer, Room>();
   private readonly options: RoomOptions;
+  /** Unreadable-report failures already told to the operator: the store answers the same one again. */
+  private readonly reported = new WeakSet<ReportUnreadableError>();
 
   constructor(
     private readonly store: ReportStore,
@@ -24,10 +26,23 @@ export class RoomRegistry {
   acquire(reportId: string): Room {
     let room = this.rooms.get(reportId);
     if (!room) {
-      const created = new Room(reportId, this.store, this.options);
+      let loadFailed = false;
+      const created = new Room(reportId, this.store, {
+        ...this.options,
+        // A room that could not load has no document: all it could report after (a socket that
+        // joined, a message that arrived meanwhile) is that one failure again, logged below.
+        onError: (error, context) => {
+          if (!loadFailed) this.options.onError(error, context);
+        },
+      });
       room = created;
       this.rooms.set(reportId, created);
-      created.ready.catch(() => this.detach(created));
+      // Registered before anyone joins, so it runs before the room reports the failure to them.
+      created.ready.catch((error: unknown) => {
+        loadFailed = true;
+        this.detach(created);
+        this.reportLoadFailure(reportId, error);
+      });
     }
     this.holders.set(room, (this.holders.get(room) ?? 0) + 1);
     return room;
@@ -44,6 +59,20 @@ export class RoomRegistry {
     await room.close();
   }
 
+  /**
+   * Tells the operator why a report could not be loaded. A quarantined report's users reconnect
+   * every few seconds and the store answers each from memory with the same error: it is told once.
+   */
+  private reportLoadFailure(reportId: string, error: unknown): void {
+    if (!(error instanceof ReportUnreadableError)) {
+      this.options.onError(error, `report ${reportId}: loading`);
+      return;
+    }
+    if (this.reported.has(error)) return;
+    this.reported.add(error);
+    this.options.onError(error, `report ${reportId} is quarantined: its ${error.part.kind} ${error.part.seq} cannot be read (npm run report-admin -- check ${reportId})`);
+  }
+
   private detach(room: Room): void {
     if (this.rooms.get(room.reportId) === room) this.rooms.delete(room.reportId);
   }
@@ -55,7 +84,7 @@ export class RoomRegistry {
       await room.ready;
       return await use(room);
     } finally {
-      await this.release(room);
+      this.releaseInBackground(room);
     }
   }
 
@@ -83,7 +112,22 @@ export class RoomRegistry {
   disconnect(peer: Peer, room: Room): void {
     this.sockets.delete(peer);
     room.leave(peer);
-    void this.release(room);
+    this.releaseInBackground(room);
+  }
+
+  /**
+   * Lets go of a room without making anyone wait for it: the last holder's release compacts the
+   * room, which may wait for the database lock (and fail at its deadline) — no reason to hold
+   * back an answer already made, or to let the failure go unhandled and stop the process.
+   */
+  private releaseInBackground(room: Room): void {
+    this.release(room).catch((error: unknown) =>
+      // A room that never loaded fails its close with its load failure, which was told already.
+      room.ready.then(
+        () => this.options.onError(error, `report ${room.reportId}: closing`),
+        () => undefined,
+      ),
+    );
   }
 
   /** Peers whose session just ended (logout, expiry). */

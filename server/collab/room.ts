@@ -2,14 +2,18 @@ import * as awarenessProtocol from 'y-protocols/awareness';
 import * as Y from 'yjs';
 import { ANNEX_TABLE_NODE } from '../../blocks/annex/annex-table-node.js';
 import { annexCellChecker, findFormat } from '../../blocks/annex/formats/index.js';
-import { BODY_FIELD, CloseCode } from '../../blocks/contract.js';
+import { BODY_FIELD, CloseCode, limits } from '../../blocks/contract.js';
+import { contentLimits } from '../../blocks/content-limits.js';
 import { reportSchema } from '../../blocks/extensions.js';
 import { SECTION_NODE } from '../../blocks/section/section.js';
 import { decodeAwarenessUpdate, encodeStampedAwarenessUpdate } from './awareness-identity.js';
+import { ClientIdOwners } from './client-id-owners.js';
+import { PresenceBudget } from './presence-budget.js';
 import type { Peer } from './peer.js';
 import type { ReportStore } from './report-store.js';
 import { findBodyViolations, findSchemaViolations } from './schema-repair.js';
 import { judgeEdit, type SectionRule } from './section-guard.js';
+import { SectionSizes } from './section-sizes.js';
 import { inspectUpdate } from './update-inspection.js';
 import { resolveUpdateScope, type AnnexCellCheck, type UpdateScope } from './update-scope.js';
 import { MalformedMessageError, encodeAwareness, encodeSyncStep1, encodeSyncStep2, encodeSyncUpdate, parseMessage, type IncomingMessage } from './wire.js';
@@ -61,6 +65,9 @@ export class Room {
   /** While set, updates of the document are collected here instead of being broadcast. */
   private held: Uint8Array[] | null = null;
   private readonly presenceChanged = new Set<number>();
+  private clientIds = new ClientIdOwners(new Map());
+  private readonly sectionSizes = new SectionSizes();
+  private readonly presenceBudget = new PresenceBudget(limits.maxPresenceBytesPerReport);
   private presenceFlush: NodeJS.Immediate | null = null;
 
   constructor(
@@ -158,9 +165,17 @@ export class Room {
 
   /** Compacts what is pending and frees the document. The room is unusable afterwards. */
   async close(): Promise<void> {
-    await this.enqueue(async () => {
-      if (this.doc && !this.broken && this.updatesSinceSnapshot > 0) await this.compact();
-    });
+    try {
+      await this.enqueue(async () => {
+        if (this.doc && !this.broken && this.updatesSinceSnapshot > 0) await this.compact();
+      });
+    } finally {
+      // A failed compaction loses nothing (the log holds every update); the room is freed all the same.
+      this.free();
+    }
+  }
+
+  private free(): void {
     this.closed = true;
     for (const [peer, state] of this.peers) {
       if (state.waiting) clearTimeout(state.waiting.timer);
@@ -181,6 +196,7 @@ export class Room {
     this.lastSeq = loaded.lastSeq;
     this.updatesSinceSnapshot = loaded.updatesSinceSnapshot;
     this.rules = loaded.rules;
+    this.clientIds = new ClientIdOwners(loaded.clientOwners);
     const format = loaded.format === null ? null : findFormat(loaded.format);
     this.annexCellAllowed = format ? annexCellChecker(format) : undefined;
     this.doc.on('update', this.broadcastUpdate);
@@ -215,10 +231,18 @@ export class Room {
     let seq: number | null = null;
     await this.enqueue(async () => {
       if (this.broken) throw new Error(`report ${this.reportId} is reloading after a storage failure`);
-      const updates = this.collect(() => Y.transact(this.document, () => change.apply(this.document), AUTHORITY_ORIGIN));
+      let updates: Uint8Array[];
+      try {
+        updates = this.collect(() => Y.transact(this.document, () => change.apply(this.document), AUTHORITY_ORIGIN));
+      } catch (error) {
+        this.breakOff();
+        throw error;
+      }
       if (updates.length === 0) return;
-      seq = await this.commit(Y.mergeUpdates(updates), change.userId, change.sectionIds, null);
+      // The server writes under the document's own id, which no user may use.
+      seq = await this.commit(Y.mergeUpdates(updates), { userId: change.userId, sectionIds: change.sectionIds, origin: null, clientIDs: [this.document.clientID], owner: null });
       this.tableSections = null;
+      this.sectionSizes.forget();
     });
     return seq;
   }
@@ -264,7 +288,7 @@ export class Room {
     }
     const scope = resolveUpdateScope(doc, inspection.decoded, this.annexCellAllowed);
     if (scope.invalid.length > 0) {
-      this.expel(peer, CloseCode.Forbidden, `内容不符合报告格式（invalid content）: ${scope.invalid[0]}`);
+      this.expel(peer, CloseCode.Forbidden, `内容不符合规则（invalid content）: ${scope.invalid[0]}`);
       return;
     }
     const verdict = judgeEdit(scope, peer.editor, this.rules, (tableId) => this.sectionOfTable(tableId));
@@ -272,16 +296,43 @@ export class Room {
       this.expel(peer, CloseCode.Forbidden, verdict.reason);
       return;
     }
+    const writers = writerIdsOf(doc, inspection.decoded);
+    const foreign = this.clientIds.foreignId(writers, peer.userId);
+    if (foreign !== null) {
+      this.expel(peer, CloseCode.Forbidden, `客户端标识 ${foreign} 属于其他用户（client id ${foreign} belongs to another user）`);
+      return;
+    }
+    const tooLong = this.sectionSizes.overLimit(doc, scope.growth);
+    if (tooLong) {
+      this.expel(peer, CloseCode.Forbidden, `maxSectionLength: 章节 ${tooLong.sectionId} 将超过 ${contentLimits.maxSectionLength} 字（section too long）`);
+      return;
+    }
     const clocksBefore = new Map(inspection.decoded.structs.map((s) => [s.id.client, Y.getState(doc.store, s.id.client)]));
     const isNew = (item: Y.Item) => item.id.clock >= (clocksBefore.get(item.id.client) ?? Infinity);
     let repaired = false;
-    const updates = this.collect(() => {
-      Y.applyUpdate(doc, update, peer);
-      repaired = this.repairSchemaViolations(scope, isNew);
-    });
+    let updates: Uint8Array[];
+    try {
+      updates = this.collect(() => {
+        Y.applyUpdate(doc, update, peer);
+        repaired = this.repairSchemaViolations(scope, isNew);
+      });
+    } catch (error) {
+      // The document may now hold part of an update the log does not: it is reloaded from the log.
+      this.options.onError(error, `report ${this.reportId}: applying an update`);
+      this.breakOff();
+      return;
+    }
     if (scope.annexNodesChanged || scope.bodyChanged) this.tableSections = null;
+    if (scope.bodyChanged) this.sectionSizes.forget();
+    else this.sectionSizes.grow(scope.growth);
     const logged = repaired ? Y.mergeUpdates([update, ...updates.slice(1)]) : update;
-    await this.commit(logged, peer.userId, [...scope.sections, ...this.sectionsOfTables(scope)], repaired ? null : peer);
+    await this.commit(logged, {
+      userId: peer.userId,
+      sectionIds: [...scope.sections, ...this.sectionsOfTables(scope)],
+      origin: repaired ? null : peer,
+      clientIDs: writers,
+      owner: peer.userId,
+    });
     await this.acceptWaiting(peer);
   }
 
@@ -357,25 +408,36 @@ export class Room {
 
   /**
    * Logs an applied change and then sends it to every peer but `origin`. If the log refuses it,
-   * the document holds something the log does not: the room stops taking edits and every peer is
-   * sent away, so the next connection loads the report again from what was stored.
+   * the document holds something the log does not: the room breaks off (see `breakOff`). The
+   * client ids the change writes under that the log does not know yet are recorded as `owner`'s.
    */
-  private async commit(update: Uint8Array, userId: number | null, sectionIds: readonly string[], origin: Peer | null): Promise<number> {
+  private async commit(update: Uint8Array, change: CommittedChange): Promise<number> {
     const seq = this.lastSeq + 1;
+    const claimed = this.clientIds.unrecorded(change.clientIDs);
     try {
-      await this.store.append(this.reportId, seq, update, userId, new Set(sectionIds));
+      await this.store.append(this.reportId, seq, update, change.userId, new Set(change.sectionIds), { clientIDs: claimed, owner: change.owner });
     } catch (error) {
-      this.broken = true;
-      this.options.onBroken?.(this);
-      for (const peer of [...this.peers.keys()]) this.expel(peer, CloseCode.ServerError, '服务器未能保存此修改，请重新连接（the server could not store this edit）');
+      this.breakOff();
       throw error;
     }
+    this.clientIds.recordWritten(claimed, change.owner);
     this.lastSeq = seq;
     this.updatesSinceSnapshot++;
     const frame = encodeSyncUpdate(update);
-    for (const peer of this.peers.keys()) if (peer !== origin) peer.send(frame);
+    for (const peer of this.peers.keys()) if (peer !== change.origin) peer.send(frame);
     if (this.updatesSinceSnapshot >= this.options.compactAfterUpdates) await this.compact();
     return seq;
+  }
+
+  /**
+   * The document may hold something the log does not (the log refused a change, or a change
+   * failed halfway through being applied): the room takes no more edits and every peer is sent
+   * away, so the next connection loads the report again from what was stored.
+   */
+  private breakOff(): void {
+    this.broken = true;
+    this.options.onBroken?.(this);
+    for (const peer of [...this.peers.keys()]) this.expel(peer, CloseCode.ServerError, '服务器未能保存此修改，请重新连接（the server could not store this edit）');
   }
 
   /**
@@ -388,17 +450,20 @@ export class Room {
     if (!presence) return;
     const entries = decodeAwarenessUpdate(update, (clientID) => {
       if (presence.clientID === null) {
+        // An id someone else writes under or shows as their presence stays theirs, also while they reconnect.
+        if (!this.clientIds.announce(clientID, peer.userId)) return false;
         const owner = this.clientOwners.get(clientID);
         // A user's reconnect may arrive before the old socket is noticed as gone.
-        if (owner && owner.userId !== peer.userId) return false;
         if (owner) this.peers.get(owner)!.clientID = null;
         presence.clientID = clientID;
         this.clientOwners.set(clientID, peer);
       }
       return clientID === presence.clientID;
     });
-    if (entries.length === 0) return;
-    awarenessProtocol.applyAwarenessUpdate(this.awareness, encodeStampedAwarenessUpdate(entries, peer.identity), peer);
+    const shown = entries.filter((entry) => this.presenceBudget.admit(entry.clientID, entry.state === null ? null : JSON.stringify(entry.state).length));
+    if (shown.length < entries.length) this.options.onError(new Error(`presence of client ${entries[0]!.clientID} not shown: the report's presence is at its limit of ${limits.maxPresenceBytesPerReport} bytes`), `report ${this.reportId}`);
+    if (shown.length === 0) return;
+    awarenessProtocol.applyAwarenessUpdate(this.awareness, encodeStampedAwarenessUpdate(shown, peer.identity), peer);
   }
 
   private expel(peer: Peer, code: Parameters<Peer['close']>[0], reason: string): void {
@@ -428,6 +493,7 @@ export class Room {
   private readonly broadcastAwareness = (
     { added, updated, removed }: { added: number[]; updated: number[]; removed: number[] },
   ) => {
+    for (const clientID of removed) this.presenceBudget.release(clientID);
     for (const clientID of [...added, ...updated, ...removed]) this.presenceChanged.add(clientID);
     if (this.presenceChanged.size === 0 || this.presenceFlush) return;
     this.presenceFlush = setImmediate(() => {
@@ -438,6 +504,18 @@ export class Room {
       for (const peer of this.peers.keys()) peer.send(frame);
     });
   };
+}
+
+/** A change as the log records it, and who it goes to. */
+interface CommittedChange {
+  userId: number | null;
+  /** Sections whose history this change belongs to. */
+  sectionIds: readonly string[];
+  /** The peer that sent it, who already has it; null: everyone gets it. */
+  origin: Peer | null;
+  /** The Yjs client ids the change writes under, and whose they are (null: the server's). */
+  clientIDs: readonly number[];
+  owner: number | null;
 }
 
 interface PeerState {
@@ -451,6 +529,15 @@ const WAIT_MS = 2000;
 const WAIT_MAX_UPDATES = 256;
 const WAIT_MAX_BYTES = 4 * 1024 * 1024;
 
+/** The client ids under which an update adds something the report does not have yet. */
+function writerIdsOf(doc: Y.Doc, decoded: ReturnType<typeof Y.decodeUpdate>): number[] {
+  const ids = new Set<number>();
+  for (const struct of decoded.structs) {
+    if (struct.id.clock + struct.length > Y.getState(doc.store, struct.id.client)) ids.add(struct.id.client);
+  }
+  return [...ids];
+}
+
 function isPresence(message: IncomingMessage): boolean {
   return message.type === 'awareness' || message.type === 'query-awareness';
 }
@@ -462,18 +549,19 @@ function mapTablesToSections(body: Y.XmlFragment): Map<string, string> {
     if (!(section instanceof Y.XmlElement) || section.nodeName !== SECTION_NODE) continue;
     const sectionId: unknown = section.getAttribute('sectionId');
     if (typeof sectionId !== 'string') continue;
-    const walk = (element: Y.XmlElement) => {
-      for (const child of element.toArray()) {
+    // Without recursion: however deep the content nests, the walk keeps to the heap.
+    const pending: Y.XmlElement[] = [section];
+    while (pending.length > 0) {
+      for (const child of pending.pop()!.toArray()) {
         if (!(child instanceof Y.XmlElement)) continue;
-        if (child.nodeName === ANNEX_TABLE_NODE) {
-          const tableId: unknown = child.getAttribute('tableId');
-          if (typeof tableId === 'string' && !map.has(tableId)) map.set(tableId, sectionId);
-        } else {
-          walk(child);
+        if (child.nodeName !== ANNEX_TABLE_NODE) {
+          pending.push(child);
+          continue;
         }
+        const tableId: unknown = child.getAttribute('tableId');
+        if (typeof tableId === 'string' && !map.has(tableId)) map.set(tableId, sectionId);
       }
-    };
-    walk(section);
+    }
   }
   return map;
 }

@@ -110,8 +110,29 @@ class ContentChecker {
     }
   }
 
-  /** Why `element` cannot become a ProseMirror node, or null if it can. Condemns bad children. */
+  /**
+   * Why `element` cannot become a ProseMirror node, or null if it can. Condemns bad children.
+   * The elements the update created inside it are judged first, deepest first, from an explicit
+   * list rather than by recursion: however deep an update nests, the check keeps to the heap.
+   */
   private checkElement(element: Y.XmlElement): string | null {
+    const order: Y.XmlElement[] = [];
+    const pending = [element];
+    while (pending.length > 0) {
+      const current = pending.pop()!;
+      order.push(current);
+      for (const child of current.toArray()) {
+        if (child instanceof Y.XmlElement && this.isNew(child._item!) && this.schema.nodes[child.nodeName]) pending.push(child);
+      }
+    }
+    // Every element comes after its descendants in the reversed list.
+    const verdicts = new Map<Y.XmlElement, string | null>();
+    for (let i = order.length - 1; i >= 0; i--) verdicts.set(order[i]!, this.checkOne(order[i]!, verdicts));
+    return verdicts.get(element)!;
+  }
+
+  /** `checkElement` for one element whose new child elements have their `verdicts` already. */
+  private checkOne(element: Y.XmlElement, verdicts: ReadonlyMap<Y.XmlElement, string | null>): string | null {
     const nodeType = this.schema.nodes[element.nodeName];
     if (!nodeType) return `unknown element <${element.nodeName}>`;
     try {
@@ -125,7 +146,7 @@ class ContentChecker {
       if (this.condemned.has(item)) continue;
       if (child instanceof Y.XmlElement) {
         const childType = this.schema.nodes[child.nodeName];
-        const childReason = !childType ? `unknown element <${child.nodeName}>` : this.isNew(item) ? this.checkElement(child) : null;
+        const childReason = !childType ? `unknown element <${child.nodeName}>` : (verdicts.get(child) ?? null);
         if (childReason) {
           this.condemn(item, childReason);
           continue;

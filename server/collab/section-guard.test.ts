@@ -44,6 +44,7 @@ function scope(parts: { sections?: string[]; tables?: string[]; structure?: Stru
     changedParents: [],
     bodyChanged: false,
     annexNodesChanged: false,
+    growth: new Map(),
   };
 }
 

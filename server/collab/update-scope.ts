@@ -1,6 +1,7 @@
 import * as Y from 'yjs';
 import { ANNEX_FIELD, BODY_FIELD, isAnnexCellKey, isAnnexCellValue } from '../../blocks/contract.js';
 import { ANNEX_TABLE_NODE } from '../../blocks/annex/annex-table-node.js';
+import { contentLimits } from '../../blocks/content-limits.js';
 import { reportSchema } from '../../blocks/extensions.js';
 import { markNameOfKey } from '../../blocks/report-json.js';
 import { SECTION_NODE } from '../../blocks/section/section.js';
@@ -30,17 +31,25 @@ export interface UpdateScope {
   bodyChanged: boolean;
   /** An annex table node was added or removed, so which section holds which table may change. */
   annexNodesChanged: boolean;
+  /** Characters (and elements, one each) the update adds to each existing section. */
+  growth: Map<string, number>;
 }
 
-/** Where the children of a type live, seen from the permission model. */
+/**
+ * Where the children of a type live, seen from the permission model. `depth` counts the elements
+ * from the body down to the type itself, the section being 1: a child element is one deeper.
+ */
 type Place =
-  | { kind: 'body' }
-  | { kind: 'annex' }
-  | { kind: 'section'; sectionId: string; isSectionItself: boolean }
-  | { kind: 'new-section' }
+  | { kind: 'section'; sectionId: string; isSectionItself: boolean; depth: number }
+  | { kind: 'new-section'; depth: number }
   | { kind: 'table'; tableId: string }
   | { kind: 'inside-table' }
-  | { kind: 'removed' };
+  | { kind: 'removed' }
+  /** A parent that holds no type, or a cycle of parents: nothing can be written there. */
+  | { kind: 'unresolvable' };
+
+const REMOVED_PLACE: Place = { kind: 'removed' };
+const UNRESOLVABLE_PLACE: Place = { kind: 'unresolvable' };
 
 const describeId = (id: Y.ID) => `${id.client}:${id.clock}`;
 
@@ -74,7 +83,13 @@ class ScopeResolver {
   /** New structs of the update by client, sorted by clock (as the update encodes them). */
   private readonly updateStructs = new Map<number, Y.Item[]>();
   private readonly updateItems = new Set<Y.Item>();
-  private readonly docPlaces = new Map<Y.Item, Place>();
+  private readonly places = new Map<Y.Item, Place>();
+  private formats = 0;
+  /** Table rows whose cells or spans the update changes, with what it sets and removes, to bound their width. */
+  private readonly tableRows = new Set<Y.Item>();
+  private readonly newCells = new Map<Y.Item, Y.Item[]>();
+  private readonly newSpans = new Map<Y.Item, unknown>();
+  private readonly deletedCells = new Set<Y.Item>();
   /** Parents and map keys that update items name only through a neighbour, found once each. */
   private readonly impliedParents = new Map<Y.Item, Parent>();
   private readonly impliedSubs = new Map<Y.Item, string | null>();
@@ -86,6 +101,7 @@ class ScopeResolver {
     changedParents: [],
     bodyChanged: false,
     annexNodesChanged: false,
+    growth: new Map(),
   };
   private readonly changedParentKeys = new Set<string>();
 
@@ -115,7 +131,39 @@ class ScopeResolver {
     for (const [client, ranges] of this.decoded.ds.clients) {
       for (const range of ranges) this.classifyDeletion(client, range.clock, range.clock + range.len);
     }
+    for (const row of this.tableRows) this.checkRowWidth(row);
     return this.scope;
+  }
+
+  /** Notes a new cell, or a new span of a cell, so that its row's width is checked. */
+  private noteTableCell(item: Y.Item, parent: Y.Item, parentSub: string | null): void {
+    if (parentSub === null && isCell(item) && holdsNode(parent, 'tableRow')) {
+      this.tableRows.add(parent);
+      this.newCells.set(parent, [...(this.newCells.get(parent) ?? []), item]);
+    } else if (parentSub === 'colspan' && isCell(parent) && item.content instanceof Y.ContentAny) {
+      this.newSpans.set(parent, item.content.arr[0]);
+      const row = this.isInDoc(parent) ? (parent.parent as Y.AbstractType<unknown> | null)?._item : null;
+      if (row) this.tableRows.add(row);
+    }
+  }
+
+  /** A row wider than the limit makes every editor that lays the table out slow to a halt. */
+  private checkRowWidth(row: Y.Item): void {
+    const spanOf = (cell: Y.Item, stored: unknown) => {
+      const span = this.newSpans.has(cell) ? this.newSpans.get(cell) : stored;
+      return typeof span === 'number' && span > 0 ? span : 1;
+    };
+    let width = 0;
+    const type = typeOf(row);
+    if (this.isInDoc(row) && type instanceof Y.XmlElement) {
+      for (const cell of type.toArray()) {
+        if (cell instanceof Y.XmlElement && cell._item && !this.deletedCells.has(cell._item)) width += spanOf(cell._item, cell.getAttribute('colspan'));
+      }
+    }
+    for (const cell of this.newCells.get(row) ?? []) width += spanOf(cell, 1);
+    if (width > contentLimits.maxTableColumns) {
+      this.scope.invalid.push(`maxTableColumns: a table row of ${width} columns, more than ${contentLimits.maxTableColumns} (row ${describeId(row.id)})`);
+    }
   }
 
   private classifyNewItem(item: Y.Item): void {
@@ -125,7 +173,7 @@ class ScopeResolver {
       return;
     }
     if (parent === REMOVED) {
-      this.notePlace({ kind: 'removed' }, null, null, `writes at ${describeId(item.id)}`);
+      this.notePlace(REMOVED_PLACE, null, null, `writes at ${describeId(item.id)}`);
       return;
     }
     const parentSub = this.parentSubOf(item);
@@ -141,7 +189,21 @@ class ScopeResolver {
     }
     const place = this.placeOf(parent);
     this.notePlace(place, parent, parentSub, `writes at ${describeId(item.id)}`);
+    if (parentSub === null) this.noteGrowth(item, place);
+    this.noteTableCell(item, parent, parentSub);
     if (this.holdsAnnexNode(item) || (parentSub !== null && this.holdsAnnexNode(parent))) this.noteAnnexNodeChange(place, `places or re-points an annex table at ${describeId(item.id)}`);
+  }
+
+  /** Counts what a new child adds to its section, and refuses an element nested past the limit. */
+  private noteGrowth(item: Y.Item, place: Place): void {
+    if (place.kind !== 'section' && place.kind !== 'new-section') return;
+    const type = typeOf(item);
+    if (type instanceof Y.XmlElement && place.depth + 1 > contentLimits.maxDepth) {
+      this.scope.invalid.push(`maxDepth: elements nest deeper than ${contentLimits.maxDepth} levels (item ${describeId(item.id)})`);
+    }
+    if (place.kind !== 'section' || item.content instanceof Y.ContentFormat) return;
+    const added = type ? 1 : item.length;
+    this.scope.growth.set(place.sectionId, (this.scope.growth.get(place.sectionId) ?? 0) + added);
   }
 
   private classifyDeletion(client: number, from: number, to: number): void {
@@ -155,6 +217,7 @@ class ScopeResolver {
   }
 
   private classifyLiveDeletion(item: Y.Item): void {
+    if (isCell(item)) this.deletedCells.add(item);
     const parentType = item.parent as Y.AbstractType<unknown> | null;
     if (parentType === this.body) {
       this.scope.bodyChanged = true;
@@ -202,8 +265,8 @@ class ScopeResolver {
       case 'removed':
         this.scope.structure.push({ kind: 'removed-content', sectionId: null, detail: `${what} inside content that was removed` });
         return;
-      case 'body':
-      case 'annex':
+      case 'unresolvable':
+        this.scope.invalid.push(`${what}: its parent holds no content, or its parents form a cycle`);
         return;
     }
   }
@@ -241,13 +304,22 @@ class ScopeResolver {
       return;
     }
     if (parentSub !== null) {
-      if (!(content instanceof Y.ContentAny)) this.scope.invalid.push(`${where}: attribute "${parentSub}" must be a plain value`);
+      if (!(content instanceof Y.ContentAny) || content.arr.length !== 1) {
+        this.scope.invalid.push(`${where}: attribute "${parentSub}" must be a plain value`);
+        return;
+      }
+      const refusal = parentType instanceof Y.XmlElement ? attributeRefusal(parentType.nodeName, parentSub, content.arr[0]) : 'text has no attributes';
+      if (refusal) this.scope.invalid.push(`${refusal} (${where})`);
       return;
     }
     if (parentType instanceof Y.XmlText) {
       if (content instanceof Y.ContentString) return;
       if (content instanceof Y.ContentFormat) {
-        if (!this.isKnownMark(content.key)) this.scope.invalid.push(`${where}: unknown formatting "${content.key}"`);
+        if (++this.formats === contentLimits.maxFormatsPerUpdate + 1) {
+          this.scope.invalid.push(`maxFormatsPerUpdate: more than ${contentLimits.maxFormatsPerUpdate} formatting changes in one update`);
+        }
+        const refusal = formatRefusal(content.key, content.value);
+        if (refusal) this.scope.invalid.push(`${refusal} (${where})`);
         return;
       }
       this.scope.invalid.push(`${where}: text may hold only characters and formatting`);
@@ -264,7 +336,6 @@ class ScopeResolver {
   }
 
   private isKnownNode = (name: string) => knownNodes.has(name);
-  private isKnownMark = (key: string) => knownMarks.has(markNameOfKey(key));
 
   /**
    * Which section holds a table decides who writes its cells, so placing, removing or re-pointing
@@ -312,23 +383,22 @@ class ScopeResolver {
       // Until resolved, an item on the chain counts as unresolvable: a cycle of neighbours ends here.
       this.impliedParents.set(current, null);
       chain.push(current);
-      // No parent written: it is the parent of a neighbour this item was inserted next to.
+      // No parent written: it is the parent of a neighbour this item was inserted next to — the
+      // left one, or the right one when the left was garbage-collected, as Yjs decides.
       let next: Y.Item | null = null;
+      let collected = false;
       for (const neighbour of [current.origin, current.rightOrigin]) {
         if (!neighbour) continue;
         const sibling = this.findItem(neighbour);
         if (!sibling) {
-          if (!this.isCollected(neighbour)) continue;
-          found = REMOVED;
-          break;
+          collected ||= this.isCollected(neighbour);
+          continue;
         }
-        if (this.isInDoc(sibling)) {
-          found = this.parentOfDocItem(sibling);
-          break;
-        }
-        next = sibling;
+        if (this.isInDoc(sibling)) found = this.parentOfDocItem(sibling);
+        else next = sibling;
         break;
       }
+      if (!next && found === null && collected) found = REMOVED;
       current = next;
     }
     for (const link of chain) this.impliedParents.set(link, found);
@@ -404,41 +474,119 @@ class ScopeResolver {
     return null;
   }
 
-  /** Where the children of the type held by `holder` live. */
+  /**
+   * Where the children of the type held by `holder` live. Walks up without recursion — a hostile
+   * update may nest thousands of elements — and remembers the place of every type on the way.
+   */
   private placeOf(holder: Y.Item): Place {
-    if (!this.isInDoc(holder)) return this.placeOfNew(holder);
-    const cached = this.docPlaces.get(holder);
-    if (cached) return cached;
-    const place = this.placeOfExisting(holder);
-    this.docPlaces.set(holder, place);
+    const chain: Y.Item[] = [];
+    const onChain = new Set<Y.Item>();
+    let current = holder;
+    let place: Place;
+    for (;;) {
+      const known = this.places.get(current);
+      if (known) {
+        place = known;
+        break;
+      }
+      if (onChain.has(current)) {
+        place = UNRESOLVABLE_PLACE;
+        break;
+      }
+      const up = this.isInDoc(current) ? this.stepUpExisting(current) : this.stepUpNew(current);
+      if (!(up instanceof Y.Item)) {
+        place = up;
+        this.places.set(current, place);
+        break;
+      }
+      chain.push(current);
+      onChain.add(current);
+      current = up;
+    }
+    for (let i = chain.length - 1; i >= 0; i--) {
+      place = deeper(place);
+      this.places.set(chain[i]!, place);
+    }
     return place;
   }
 
-  private placeOfExisting(holder: Y.Item): Place {
-    if (holder.deleted || !typeOf(holder)) return { kind: 'removed' };
+  /** The place of a type of the report when it is known outright, else the item holding its parent. */
+  private stepUpExisting(holder: Y.Item): Place | Y.Item {
+    if (!typeOf(holder)) return holder.deleted ? REMOVED_PLACE : UNRESOLVABLE_PLACE;
+    if (holder.deleted) return REMOVED_PLACE;
     const parentType = holder.parent as Y.AbstractType<unknown> | null;
     if (parentType === this.body) {
       const sectionId = sectionIdOf(holder);
-      return sectionId ? { kind: 'section', sectionId, isSectionItself: true } : { kind: 'removed' };
+      return sectionId ? { kind: 'section', sectionId, isSectionItself: true, depth: 1 } : REMOVED_PLACE;
     }
     if (parentType === this.annex) return { kind: 'table', tableId: holder.parentSub ?? '' };
-    if (!parentType?._item) return { kind: 'removed' };
-    return this.deeper(this.placeOf(parentType._item));
+    return parentType?._item ?? REMOVED_PLACE;
   }
 
-  private placeOfNew(holder: Y.Item): Place {
+  /** The same for a type the update creates. */
+  private stepUpNew(holder: Y.Item): Place | Y.Item {
+    if (!typeOf(holder)) return UNRESOLVABLE_PLACE;
     const parent = this.parentOf(holder);
-    if (parent === BODY_FIELD) return { kind: 'new-section' };
+    if (parent === BODY_FIELD) return { kind: 'new-section', depth: 1 };
     if (parent === ANNEX_FIELD) return { kind: 'table', tableId: this.parentSubOf(holder) ?? '' };
-    if (parent === null || parent === REMOVED || typeof parent === 'string') return { kind: 'removed' };
-    return this.deeper(this.placeOf(parent));
+    if (parent === null || parent === REMOVED || typeof parent === 'string') return REMOVED_PLACE;
+    return parent;
   }
+}
 
-  /** The place of a type nested one level below a type at `outer`. */
-  private deeper(outer: Place): Place {
-    if (outer.kind === 'section') return outer.isSectionItself ? { ...outer, isSectionItself: false } : outer;
-    if (outer.kind === 'table' || outer.kind === 'inside-table') return { kind: 'inside-table' };
-    return outer;
+/** The place of a type nested one level below a type at `outer`. */
+function deeper(outer: Place): Place {
+  switch (outer.kind) {
+    case 'section':
+      return { ...outer, isSectionItself: false, depth: outer.depth + 1 };
+    case 'new-section':
+      return { kind: 'new-section', depth: outer.depth + 1 };
+    case 'table':
+    case 'inside-table':
+      return { kind: 'inside-table' };
+    default:
+      return outer;
+  }
+}
+
+function holdsNode(item: Y.Item, nodeName: string): boolean {
+  const type = typeOf(item);
+  return type instanceof Y.XmlElement && type.nodeName === nodeName;
+}
+
+const isCell = (item: Y.Item) => holdsNode(item, 'tableCell') || holdsNode(item, 'tableHeader');
+
+/** Why a node attribute cannot hold `value`, judged by the schema's own rule, or null if it can. */
+function attributeRefusal(nodeName: string, name: string, value: unknown): string | null {
+  const nodeType = reportSchema.nodes[nodeName];
+  if (!nodeType) return null; // the element itself is refused as unknown
+  const attribute = (nodeType as unknown as { attrs: Record<string, { validate?: (value: unknown) => void }> }).attrs[name];
+  if (!attribute) return `<${nodeName}> has no attribute "${name}"`;
+  return validationRefusal(() => attribute.validate?.(value));
+}
+
+/** Why a formatting change (a mark's start, with its attributes, or its end) cannot be, or null. */
+function formatRefusal(key: string, value: unknown): string | null {
+  const markType = reportSchema.marks[markNameOfKey(key)];
+  if (!markType) return `unknown formatting "${key}"`;
+  if (value === null) return null;
+  if (typeof value !== 'object' || Array.isArray(value)) return `formatting "${key}" must carry its attributes as an object`;
+  const attributes = (markType as unknown as { attrs: Record<string, { validate?: (value: unknown) => void }> }).attrs;
+  for (const [name, attributeValue] of Object.entries(value as Record<string, unknown>)) {
+    const attribute = attributes[name];
+    if (!attribute) return `formatting "${markType.name}" has no attribute "${name}"`;
+    const refusal = validationRefusal(() => attribute.validate?.(attributeValue));
+    if (refusal) return refusal;
+  }
+  return null;
+}
+
+function validationRefusal(validate: () => void): string | null {
+  try {
+    validate();
+    return null;
+  } catch (error) {
+    return error instanceof Error ? error.message : String(error);
   }
 }
 
@@ -451,4 +599,3 @@ function sectionIdOf(item: Y.Item): string | null {
 }
 
 const knownNodes = new Set(Object.keys(reportSchema.nodes));
-const knownMarks = new Set(Object.keys(reportSchema.marks));

@@ -1,9 +1,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import SQLite from 'better-sqlite3';
-import { Kysely, Migrator, SqliteDialect } from 'kysely';
+import { Kysely, Migrator } from 'kysely';
 import { migrationProvider } from './migrations.js';
-import { withStatementCache } from './statement-cache.js';
+import { createSqliteDialect, type BusyWaitPolicy } from './sqlite-dialect.js';
 import type { Database } from './types.js';
 
 export type Db = Kysely<Database>;
@@ -19,14 +19,20 @@ export interface OpenedDatabase {
  * WAL with synchronous=NORMAL: a committed transaction survives the process being killed;
  * only a power cut can lose the last commits, which `synchronous: 'full'` also covers.
  */
-export async function openDatabase(file: string, options: { synchronous?: 'normal' | 'full' } = {}): Promise<OpenedDatabase> {
+export async function openDatabase(
+  file: string,
+  options: { synchronous?: 'normal' | 'full'; busyWait?: BusyWaitPolicy } = {},
+): Promise<OpenedDatabase> {
   fs.mkdirSync(path.dirname(file), { recursive: true });
   const sqlite = new SQLite(file);
   sqlite.pragma('journal_mode = WAL');
   sqlite.pragma(`synchronous = ${options.synchronous === 'full' ? 'FULL' : 'NORMAL'}`);
   sqlite.pragma('foreign_keys = ON');
-  sqlite.pragma('busy_timeout = 5000');
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
+  // SQLite's own busy handler sleeps, and better-sqlite3 is synchronous: while it sleeps, no report
+  // gets a keystroke through. From here on it only covers a lock taken and let go at once; longer
+  // waits pause asynchronously in the driver (sqlite-dialect.ts), up to `busyWait.deadlineMs`.
+  sqlite.pragma('busy_timeout = 5');
+  const db = new Kysely<Database>({ dialect: createSqliteDialect(sqlite, options.busyWait) });
   await migrateToLatest(db);
   return {
     db,

@@ -1,4 +1,5 @@
 import { sql, type Kysely, type Migration, type MigrationProvider } from 'kysely';
+import * as Y from 'yjs';
 
 /**
  * Migrations live in code so the server binary carries them. Each is frozen once released:
@@ -195,6 +196,52 @@ const migrations: Record<string, Migration> = {
         .addColumn('created_at', 'integer', (c) => c.notNull())
         .execute();
       await db.schema.createIndex('webhook_deliveries_due').on('webhook_deliveries').columns(['status', 'next_attempt_at']).execute();
+    },
+  },
+  '2026-12-01-0001-client-ids': {
+    async up(db: Kysely<any>) {
+      // Who writes under each Yjs client id of a report: a socket may write only under ids that no
+      // other user owns (user_id null: the server's own edits, which no user may imitate).
+      await db.schema
+        .createTable('client_ids')
+        .addColumn('report_id', 'text', (c) => c.notNull().references('reports.id').onDelete('cascade'))
+        .addColumn('client_id', 'integer', (c) => c.notNull())
+        .addColumn('user_id', 'integer', (c) => c.references('users.id'))
+        .addPrimaryKeyConstraint('client_ids_pk', ['report_id', 'client_id'])
+        .execute();
+      // Reports written before: the first logged writer of each id owns it.
+      const rows = await db.selectFrom('update_log').select(['report_id', 'seq', 'data', 'user_id']).orderBy('report_id').orderBy('seq').execute();
+      const owners = new Map<string, { report_id: string; client_id: number; user_id: number | null }>();
+      for (const row of rows as Array<{ report_id: string; data: Uint8Array; user_id: number | null }>) {
+        let structs: ReturnType<typeof Y.decodeUpdate>['structs'];
+        try {
+          structs = Y.decodeUpdate(row.data).structs;
+        } catch {
+          // An unreadable row quarantines its report when it is opened; it owns nothing here.
+          continue;
+        }
+        for (const struct of structs) {
+          const key = `${row.report_id}:${struct.id.client}`;
+          if (!owners.has(key)) owners.set(key, { report_id: row.report_id, client_id: struct.id.client, user_id: row.user_id });
+        }
+      }
+      const values = [...owners.values()];
+      for (let i = 0; i < values.length; i += 200) await db.insertInto('client_ids').values(values.slice(i, i + 200)).execute();
+    },
+  },
+  '2026-12-01-0002-skipped-rows': {
+    async up(db: Kysely<any>) {
+      // Logged updates and snapshots the operator left out of every replay because they cannot be
+      // read (npm run report-admin). The rows themselves stay: the log is the audit trail.
+      await db.schema
+        .createTable('skipped_rows')
+        .addColumn('report_id', 'text', (c) => c.notNull().references('reports.id').onDelete('cascade'))
+        .addColumn('kind', 'text', (c) => c.notNull().check(sql`kind in ('update', 'snapshot')`))
+        .addColumn('seq', 'integer', (c) => c.notNull())
+        .addColumn('reason', 'text', (c) => c.notNull())
+        .addColumn('skipped_at', 'integer', (c) => c.notNull())
+        .addPrimaryKeyConstraint('skipped_rows_pk', ['report_id', 'kind', 'seq'])
+        .execute();
     },
   },
 };

@@ -183,6 +183,26 @@ export interface WebhookDeliveryTable {
   created_at: number;
 }
 
+/** Who writes under a Yjs client id of a report; null: the server itself. */
+export interface ClientIdTable {
+  report_id: string;
+  client_id: number;
+  user_id: number | null;
+}
+
+/** Which stored part of a report a row of `update_log` or `snapshots` is. */
+export type StoredPartKind = 'update' | 'snapshot';
+
+/** A logged update or snapshot the operator left out of every replay; the row itself stays. */
+export interface SkippedRowTable {
+  report_id: string;
+  kind: StoredPartKind;
+  seq: number;
+  /** Why, as the operator's tool recorded it (the read error, or the restore it belongs to). */
+  reason: string;
+  skipped_at: number;
+}
+
 export interface Database {
   districts: DistrictTable;
   departments: DepartmentTable;
@@ -199,6 +219,8 @@ export interface Database {
   publications: PublicationTable;
   publication_files: PublicationFileTable;
   webhook_deliveries: WebhookDeliveryTable;
+  client_ids: ClientIdTable;
+  skipped_rows: SkippedRowTable;
 }
 
 export type User = Selectable<UserTable>;

@@ -1,9 +1,21 @@
-import { sql } from 'kysely';
+import { sql, type SqlBool } from 'kysely';
 import type { Db } from './database.js';
+import type { StoredPartKind } from './types.js';
 
 export interface LoggedUpdate {
   seq: number;
   data: Uint8Array;
+}
+
+/**
+ * Whether the operator left this row out of every replay (npm run report-admin -- skip): a
+ * skipped update or snapshot stays in its table, as the audit trail, but no version is built on it.
+ */
+function isNotSkipped(kind: StoredPartKind, table: 'update_log' | 'snapshots') {
+  return sql<SqlBool>`not exists (
+    select 1 from skipped_rows
+    where skipped_rows.report_id = ${sql.ref(`${table}.report_id`)} and skipped_rows.kind = ${kind} and skipped_rows.seq = ${sql.ref(`${table}.seq`)}
+  )`;
 }
 
 /** The latest snapshot and every update logged after it: enough to rebuild the report. */
@@ -12,6 +24,7 @@ export async function readReportHistoryTail(db: Db, reportId: string) {
     .selectFrom('snapshots')
     .select(['seq', 'data'])
     .where('report_id', '=', reportId)
+    .where(isNotSkipped('snapshot', 'snapshots'))
     .orderBy('seq', 'desc')
     .limit(1)
     .executeTakeFirst();
@@ -21,8 +34,10 @@ export async function readReportHistoryTail(db: Db, reportId: string) {
     .select(['seq', 'data'])
     .where('report_id', '=', reportId)
     .where('seq', '>', after)
+    .where(isNotSkipped('update', 'update_log'))
     .orderBy('seq')
     .execute();
+  // Skipped rows count here: the next update's seq must follow every row the log holds.
   const last = await db
     .selectFrom('update_log')
     .select((eb) => eb.fn.max('seq').as('seq'))
@@ -56,6 +71,7 @@ export async function readReportHistoryUpTo(db: Db, reportId: string, seq: numbe
     .select(['seq', 'data'])
     .where('report_id', '=', reportId)
     .where('seq', '<=', seq)
+    .where(isNotSkipped('snapshot', 'snapshots'))
     .orderBy('seq', 'desc')
     .limit(1)
     .executeTakeFirst();
@@ -65,6 +81,7 @@ export async function readReportHistoryUpTo(db: Db, reportId: string, seq: numbe
     .where('report_id', '=', reportId)
     .where('seq', '>', snapshot?.seq ?? 0)
     .where('seq', '<=', seq)
+    .where(isNotSkipped('update', 'update_log'))
     .orderBy('seq')
     .execute();
   return { snapshot: snapshot ?? null, updates };
@@ -81,6 +98,7 @@ export async function listSectionChanges(db: Db, reportId: string, sectionId: st
     .select(['update_log.seq', 'update_log.created_at as at', 'update_log.user_id as userId', 'users.name as userName', 'users.department_id as departmentId'])
     .where('update_sections.report_id', '=', reportId)
     .where('update_sections.section_id', '=', sectionId)
+    .where(isNotSkipped('update', 'update_log'))
     .orderBy('update_log.seq')
     .execute();
 }
@@ -111,4 +129,27 @@ export async function writeSnapshot(db: Db, snapshot: { reportId: string; seq: n
             AND earlier.seq / ${sql.lit(SNAPSHOT_RETENTION_SPAN)} = snapshots.seq / ${sql.lit(SNAPSHOT_RETENTION_SPAN)}
         )`.execute(trx);
   });
+}
+
+/** Leaves rows out of every replay from now on, each saying why, in one transaction; the rows themselves are kept. */
+export async function skipStoredRows(db: Db, reportId: string, skips: ReadonlyArray<{ kind: StoredPartKind; seq: number; reason: string }>, now: number) {
+  const rows = skips.map((skip) => ({ report_id: reportId, kind: skip.kind, seq: skip.seq, reason: skip.reason, skipped_at: now }));
+  await db.transaction().execute(async (trx) => {
+    for (let i = 0; i < rows.length; i += 200) {
+      await trx.insertInto('skipped_rows').values(rows.slice(i, i + 200)).onConflict((oc) => oc.doNothing()).execute();
+    }
+  });
+}
+
+/**
+ * A mark that changes whenever the operator skips something of the report: a report that could
+ * not be read is read again once its mark moved, without waiting for its quarantine to end.
+ */
+export async function readSkipMark(db: Db, reportId: string): Promise<string> {
+  const row = await db
+    .selectFrom('skipped_rows')
+    .select((eb) => [eb.fn.countAll<number>().as('count'), eb.fn.max('skipped_at').as('latest')])
+    .where('report_id', '=', reportId)
+    .executeTakeFirstOrThrow();
+  return `${row.count}@${row.latest ?? 0}`;
 }

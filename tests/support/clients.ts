@@ -1,14 +1,21 @@
 import WebSocket from 'ws';
+import type { Awareness } from 'y-protocols/awareness';
 import { WebsocketProvider } from 'y-websocket';
 import * as Y from 'yjs';
 import { BODY_FIELD } from '../../blocks/contract.js';
 
 /** Logs in through the real API and returns the session cookie. */
 export async function login(baseUrl: string, username: string, password = 'demo'): Promise<string> {
-  const response = await fetch(`${baseUrl}/api/login`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ username, password }),
+  const send = () =>
+    fetch(`${baseUrl}/api/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ username, password }),
+    });
+  // A kept-alive connection the server closed just as it was reused: log in once more.
+  const response = await send().catch((error: { cause?: { code?: string } }) => {
+    if (error.cause?.code === 'UND_ERR_SOCKET') return send();
+    throw error;
   });
   if (!response.ok) throw new Error(`login as ${username} failed: ${response.status} ${await response.text()}`);
   const cookie = response.headers.get('set-cookie');
@@ -116,5 +123,23 @@ export function waitForClose(provider: WebsocketProvider, timeoutMs = 10_000): P
       clearTimeout(timer);
       resolve({ code: event?.code ?? 0, reason: event?.reason ?? '' });
     });
+  });
+}
+
+/** Resolves when `predicate` holds, re-checking whenever the presence a client sees changes. */
+export function waitForPresence(awareness: Awareness, predicate: () => boolean, what: string, timeoutMs = 10_000): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (predicate()) return resolve();
+    const timer = setTimeout(() => {
+      awareness.off('change', check);
+      reject(new Error(`timed out waiting for ${what}`));
+    }, timeoutMs);
+    const check = () => {
+      if (!predicate()) return;
+      clearTimeout(timer);
+      awareness.off('change', check);
+      resolve();
+    };
+    awareness.on('change', check);
   });
 }

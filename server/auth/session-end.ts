@@ -1,0 +1,28 @@
+/** Why a session, and everything opened under it, ended. */
+export type SessionEnd = 'logged-out' | 'expired';
+
+/** What the user is told when a socket or an event stream ends with its session. */
+export const sessionEndMessage: Record<SessionEnd, string> = {
+  'logged-out': '已退出登录（logged out）',
+  expired: '登录已过期，请重新登录（session expired）',
+};
+
+/** setTimeout's longest delay (about 24.8 days); a longer one fires at once instead. */
+const LONGEST_TIMER_MS = 2 ** 31 - 1;
+
+/**
+ * Calls `end` once the session's time is up (`expiresAt` on the clock `now`), whether or not
+ * anything else happens meanwhile: what lives on a session (a socket, an event stream) ends with
+ * it even if its client never sends a thing. The timer does not keep the process alive. Returns
+ * a cancel, for when what it guards ends first.
+ */
+export function atSessionDeadline(expiresAt: number, now: () => number, end: () => void): () => void {
+  let timer: NodeJS.Timeout;
+  const arm = () => {
+    const remaining = expiresAt - now();
+    timer = setTimeout(() => (now() >= expiresAt ? end() : arm()), Math.min(Math.max(remaining, 0), LONGEST_TIMER_MS));
+    timer.unref();
+  };
+  arm();
+  return () => clearTimeout(timer);
+}
