@@ -39,7 +39,7 @@ export async function benchGuard(store: ReportStore, reportId: string, record: R
   const { doc: server } = await store.load(reportId);
   growReport(server, 1024 * 1024);
   const reportBytes = Y.encodeStateAsUpdate(server).byteLength;
-  const rules = new Map<string, SectionRule>([['overview-finance', { departmentId: 'finance', locked: false }]]);
+  const rules = new Map<string, SectionRule>([['overview-finance', { departmentId: 'finance', locked: false, approved: false }]]);
   const editor = { role: 'editor' as const, departmentId: 'finance' };
 
   const writer = new Y.Doc();

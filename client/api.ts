@@ -210,7 +210,9 @@ export const api = {
   resolveComment: (reportId: string, commentId: string) =>
     request<unknown>('POST', `${reportPath(reportId)}/comments/${encodeURIComponent(commentId)}/resolve`),
   preflight: (reportId: string) => request<Preflight>('GET', `${reportPath(reportId)}/publications/preflight`),
-  publish: (reportId: string, note: string) => request<{ version: number; url: string }>('POST', `${reportPath(reportId)}/publications`, { note }),
+  /** `acknowledge`: the rule ids of the warnings the lead office acknowledged (the server checks them). */
+  publish: (reportId: string, note: string, acknowledge: string[]) =>
+    request<{ version: number; url: string; seq: number }>('POST', `${reportPath(reportId)}/publications`, { note, acknowledge }),
   publications: (reportId: string) => request<Publication[]>('GET', `${reportPath(reportId)}/publications`),
   redeliver: (reportId: string, publicationId: string) => request<unknown>('POST', `${reportPath(reportId)}/publications/${encodeURIComponent(publicationId)}/redeliver`),
 };

@@ -57,6 +57,7 @@ export function createApp(deps: AppDeps) {
   app.route('/api', createAuthRoutes({ ...deps, events }));
   const now = deps.sessions.clock;
   const workflow = new SectionWorkflow({ ...deps, events, now });
+  deps.rooms.hooks.onApprovedTextEdited((edit) => workflow.revokeApprovals(edit));
   const annex = new AnnexService({ ...deps, events, now });
   app.route('/api', createFormatRoutes());
   app.route('/api/reports', createReportRoutes(deps));

@@ -473,6 +473,37 @@ describe('the live event stream', () => {
     }
   }
 
+  it('an edit to an approved section takes it back to draft for every open page at once; the audit says why and publishing refuses it', async () => {
+    const abort = new AbortController();
+    const response = await fetch(`${suite.server.url}/api/reports/${suite.reportId}/events`, { headers: { cookie: await cookieOf('lead') }, signal: abort.signal });
+    const events = eventReader(response.body!);
+    try {
+      await nextEvent(events, 'ready');
+      expect((await api('lead', 'POST', 'sections/overview-env/submit')).status).toBe(200);
+      expect((await api('lead', 'POST', 'sections/overview-env/approve')).status).toBe(200);
+      expect((await sectionEntry('overview-env'))?.state).toBe('approved');
+
+      const env = await syncedClient('env');
+      sectionText(env.body, 'overview-env').insert(0, '审定之后又改了一句。');
+      // The submit and the approval came first; then the edit's.
+      const actions: string[] = [];
+      while (actions.at(-1) !== 'approval-revoked') actions.push((JSON.parse((await nextEvent(events, 'sections')).data) as { action: string }).action);
+      expect(actions).toEqual(['submit', 'approve', 'approval-revoked']);
+
+      expect((await sectionEntry('overview-env'))?.state).toBe('draft');
+      const audit = (await api('lead', 'GET', 'audit')).json as Array<{ sectionId: string; action: string; userName: string }>;
+      expect(audit.find((entry) => entry.sectionId === 'overview-env')).toMatchObject({ action: 'approval-revoked', userName: expect.any(String) });
+      const publish = await api('lead', 'POST', 'publications', { note: '', acknowledge: [] });
+      expect(publish.status).toBe(409);
+      expect(JSON.stringify(publish.json)).toContain('overview-env');
+      expect(env.provider.wsconnected).toBe(true);
+      env.destroy();
+    } finally {
+      await events.cancel();
+      abort.abort();
+    }
+  });
+
   it('a department’s open event stream receives a sections event when the lead office locks a section', async () => {
     const abort = new AbortController();
     const response = await fetch(`${suite.server.url}/api/reports/${suite.reportId}/events`, { headers: { cookie: await cookieOf('food') }, signal: abort.signal });

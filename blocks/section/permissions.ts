@@ -27,6 +27,15 @@ export function sectionEditRefusal(writer: Writer, access: SectionAccess | undef
   return access?.departmentId === writer.departmentId ? null : 'not-yours';
 }
 
+/**
+ * Whether `writer` may hand a section in for review: its own department's section (a viewer
+ * writes nothing, so has nothing to submit), or any section for the lead office.
+ */
+export function maySubmit(writer: Writer, access: SectionAccess | undefined): boolean {
+  if (writer.role === 'viewer') return false;
+  return writer.role === 'lead' || access?.departmentId === writer.departmentId;
+}
+
 /** Adding, removing, re-attributing sections and placing annex tables: the lead office's alone. */
 export function mayChangeStructure(writer: Writer): boolean {
   return writer.role === 'lead';

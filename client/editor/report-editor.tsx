@@ -48,6 +48,8 @@ interface ReportEditorProps {
   me: Me;
   /** Whether this user may write in a section now; changes as the lead office assigns and locks. */
   canEdit: (sectionId: string) => boolean;
+  /** Counts the times a section this user could write in turned read-only. */
+  accessLost: number;
   onBlocked: (sectionId: string | null) => void;
   /** A local edit was stopped because it would pass a content limit. */
   onLimit: (limit: ReachableLimit) => void;
@@ -56,7 +58,7 @@ interface ReportEditorProps {
   annex: AnnexViewModel | null;
 }
 
-export function ReportEditor({ connection, me, canEdit, onBlocked, onLimit, onEditor, annex }: ReportEditorProps) {
+export function ReportEditor({ connection, me, canEdit, accessLost, onBlocked, onLimit, onEditor, annex }: ReportEditorProps) {
   const [pickingFigure, setPickingFigure] = useState(false);
   const { doc, gate, provider } = connection;
   // The editor is built once per connection; its permission checks read the latest rules.
@@ -104,10 +106,11 @@ export function ReportEditor({ connection, me, canEdit, onBlocked, onLimit, onEd
   }, [editor, onEditor]);
 
   useEffect(() => {
-    // Undo replays edits straight into the shared document, past the permission checks: after
-    // a section was locked or reassigned, an old undo step could write where the user no longer may.
-    if (editor) (yUndoPluginKey.getState(editor.state) as { undoManager?: { clear(): void } } | undefined)?.undoManager?.clear();
-  }, [editor, canEdit]);
+    // Undo replays edits straight into the shared document, past the permission checks: after one
+    // of the user's sections was locked or reassigned, an old undo step could write where they no
+    // longer may. Changes to anyone else's sections leave the history alone.
+    if (editor && accessLost > 0) (yUndoPluginKey.getState(editor.state) as { undoManager?: { clear(): void } } | undefined)?.undoManager?.clear();
+  }, [editor, accessLost]);
 
   useEffect(() => {
     if (!editor) return;

@@ -100,14 +100,17 @@ export function ReportPage({ reportId, me, onSessionEnded }: { reportId: string;
     [sections, writer],
   );
 
-  // Tell the user when a section they could write in turns read-only under them.
+  // Tell the user when a section they could write in turns read-only under them; their undo
+  // history goes with it (counted here, cleared by the editor).
   const previousEditable = useRef<Set<string> | null>(null);
+  const [accessLost, setAccessLost] = useState(0);
   useEffect(() => {
     const before = previousEditable.current;
     previousEditable.current = editableIds;
     if (!before) return;
     const lost = sections.filter((s) => before.has(s.id) && !editableIds.has(s.id));
     if (lost.length > 0) {
+      setAccessLost((count) => count + 1);
       setNotice(lost.map((s) => t(s.locked ? 'nowLocked' : 'nowReassigned').replace('{title}', s.title)).join(' '));
     }
   }, [editableIds, sections, t]);
@@ -239,6 +242,7 @@ export function ReportPage({ reportId, me, onSessionEnded }: { reportId: string;
                   connection={connection}
                   me={me}
                   canEdit={canEdit}
+                  accessLost={accessLost}
                   onBlocked={onBlocked}
                   onLimit={onLimit}
                   onEditor={setEditor}

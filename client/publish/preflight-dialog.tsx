@@ -100,7 +100,7 @@ export function PreflightDialog({ reportId, onClose, onOpenSection, onPublished 
     setPublishing(true);
     setProblem(null);
     try {
-      setPublished(await api.publish(reportId, note.trim()));
+      setPublished(await api.publish(reportId, note.trim(), acknowledged ? [...new Set(warnings.map((finding) => finding.rule))] : []));
       onPublished();
     } catch (error) {
       if (error instanceof ApiRequestError && error.status === 409) {

@@ -147,6 +147,7 @@ const auditKey: Record<string, Parameters<ReturnType<typeof useI18n>['t']>[0]> =
   'remove-section': 'auditRemove',
   'move-section': 'auditMove',
   'retitle-section': 'auditRetitle',
+  'approval-revoked': 'auditApprovalRevoked',
 };
 
 type HistoryItem =

@@ -66,13 +66,8 @@ export class AnnexService {
 
   /** Every rule over the report as it stands now — the same code the browser runs as people type. */
   async findings(report: Report): Promise<Finding[]> {
-    const format = formatOf(report);
     const context = await this.context(report);
-    return this.deps.rooms.read(report.id, (room) => {
-      const tables = readAnnexTables(room.document, format);
-      const reading = readReport(readBodyJSON(room.document), format, tables);
-      return validateReport({ format, year: report.year, tables, reading, previous: context.previous, units: context.units });
-    });
+    return this.deps.rooms.read(report.id, (room) => findingsOf(report, room.document, context));
   }
 
   /**
@@ -226,4 +221,11 @@ function removeStrayUnitNodes(body: Y.XmlFragment, wanted: ReadonlyMap<string, s
       if (splitTableId(tableId).unit !== null && wanted.get(tableId) !== sectionId) section.delete(index, 1);
     }
   }
+}
+
+/** Every rule over `doc`, a document of `report`, in the rules' `context`. */
+export function findingsOf(report: Report, doc: Y.Doc, context: AnnexContext): Finding[] {
+  const format = formatOf(report);
+  const tables = readAnnexTables(doc, format);
+  return validateReport({ format, year: report.year, tables, reading: readReport(readBodyJSON(doc), format, tables), previous: context.previous, units: context.units });
 }

@@ -5,10 +5,10 @@ import { findPublication, listPublications } from '../db/publications.js';
 import { requireLead } from '../annex/annex-service.js';
 import { downloadsOf } from '../publish/portal-routes.js';
 import { PdfUnavailable } from '../publish/pdf-printer.js';
-import { PublishRefused, type Publisher } from '../publish/publisher.js';
+import { CorrectionNoteRequired, PublishRefused, type Publisher, type PublishRequest } from '../publish/publisher.js';
 import type { WebhookOutbox } from '../publish/webhook-outbox.js';
 import type { AppEnv } from './app-env.js';
-import { ApiError, conflict, notFound } from './errors.js';
+import { ApiError, badRequest, conflict, notFound } from './errors.js';
 import { readJsonObject } from './read-json.js';
 import { findVisibleReport } from './report-routes.js';
 
@@ -40,15 +40,27 @@ export function createPublicationRoutes({ db, publisher, outbox }: { db: Db; pub
     .post('/:id/publications', async (c) => {
       const session = requireSession(c);
       const report = await findVisibleReport(db, session, c.req.param('id'));
-      const body = await readJsonObject(c);
+      const request = readPublishRequest(await readJsonObject(c));
       try {
-        const { version, url } = await publisher.publish(session.user, report, body.note);
-        return c.json({ version, url }, 201);
+        const { version, url, seq } = await publisher.publish(session.user, report, request);
+        return c.json({ version, url, seq }, 201);
       } catch (error) {
         if (error instanceof PdfUnavailable) throw new ApiError(503, 'pdf_unavailable', error.message);
+        if (error instanceof CorrectionNoteRequired) throw new ApiError(400, 'note-required', error.message);
         if (!(error instanceof PublishRefused)) throw error;
         const { findings, unapproved } = error.checks;
-        return c.json({ error: { code: 'conflict', message: error.message, findings: findings.filter((f) => f.severity === 'error'), sections: unapproved } }, 409);
+        return c.json(
+          {
+            error: {
+              code: error.checks.ready ? 'warnings-not-acknowledged' : 'conflict',
+              message: error.message,
+              findings: findings.filter((f) => f.severity === 'error'),
+              sections: unapproved,
+              unacknowledged: error.unacknowledged,
+            },
+          },
+          409,
+        );
       }
     })
     .post('/:id/publications/:publicationId/redeliver', async (c) => {
@@ -60,4 +72,14 @@ export function createPublicationRoutes({ db, publisher, outbox }: { db: Db; pub
       if (!(await outbox.retry(publication.id))) throw conflict('只有推送失败的版本可以重新推送（only a failed delivery can be sent again）');
       return c.json({ ok: true });
     });
+}
+
+/** `{ "note", "acknowledge": ["A2", …] }`: the note may be left out for a first version. */
+function readPublishRequest(body: Record<string, unknown>): PublishRequest {
+  const { note = '', acknowledge = [] } = body;
+  if (typeof note !== 'string' || note.length > 2000) throw badRequest('"note" must be text of at most 2000 characters');
+  if (!Array.isArray(acknowledge) || acknowledge.length > 100 || !acknowledge.every((rule) => typeof rule === 'string' && rule.length <= 16)) {
+    throw badRequest('"acknowledge" must list the rule ids of the acknowledged warnings, e.g. ["A2"]');
+  }
+  return { note, acknowledge };
 }

@@ -122,7 +122,7 @@ export class ReportStore {
       findReport(this.db, reportId),
       readClientOwners(this.db, reportId),
     ]);
-    const rules = new Map(rows.map((row) => [row.section_id, { departmentId: row.department_id, locked: row.locked === 1 }]));
+    const rules = new Map(rows.map((row) => [row.section_id, { departmentId: row.department_id, locked: row.locked === 1, approved: row.state === 'approved' }]));
     let doc: Y.Doc;
     try {
       doc = replayReport(reportId, tail.snapshot, tail.updates);

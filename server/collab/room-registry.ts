@@ -1,5 +1,6 @@
 import type { Peer } from './peer.js';
 import { ReportUnreadableError, type ReportStore } from './report-store.js';
+import { RoomHooks } from './room-hooks.js';
 import { Room, type RoomOptions } from './room.js';
 
 /**
@@ -12,6 +13,8 @@ export class RoomRegistry {
   private readonly holders = new Map<Room, number>();
   private readonly sockets = new Map<Peer, Room>();
   private readonly options: RoomOptions;
+  /** Moments of every room this registry opens, for the rest of the server to act on. */
+  readonly hooks = new RoomHooks();
   /** Unreadable-report failures already told to the operator: the store answers the same one again. */
   private readonly reported = new WeakSet<ReportUnreadableError>();
 
@@ -20,7 +23,7 @@ export class RoomRegistry {
     options: RoomOptions,
   ) {
     // A broken room keeps serving no one; whoever comes next gets the report loaded afresh.
-    this.options = { ...options, onBroken: (room) => this.detach(room) };
+    this.options = { ...options, hooks: this.hooks, onBroken: (room) => this.detach(room) };
   }
 
   acquire(reportId: string): Room {

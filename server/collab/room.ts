@@ -9,6 +9,7 @@ import { SECTION_NODE } from '../../blocks/section/section.js';
 import { decodeAwarenessUpdate, encodeStampedAwarenessUpdate } from './awareness-identity.js';
 import { ClientIdOwners } from './client-id-owners.js';
 import { PresenceBudget } from './presence-budget.js';
+import type { RoomHooks } from './room-hooks.js';
 import type { Peer } from './peer.js';
 import type { ReportStore } from './report-store.js';
 import { findBodyViolations, findSchemaViolations } from './schema-repair.js';
@@ -24,6 +25,8 @@ export interface RoomOptions {
   onError(error: unknown, context: string): void;
   /** The room's document can no longer be trusted; a new room should load the report afresh. */
   onBroken?(room: Room): void;
+  /** Moments of the room that other parts of the server act on. */
+  hooks?: RoomHooks;
   /** The report was loaded from storage (how long it took, how much log was replayed): for the operator's log. */
   onLoaded?(reportId: string, load: { ms: number; updatesReplayed: number }): void;
 }
@@ -203,6 +206,11 @@ export class Room {
     this.options.onLoaded?.(this.reportId, { ms: performance.now() - started, updatesReplayed: loaded.updatesSinceSnapshot });
   }
 
+  /** The sequence number of the last logged change: the moment of the report the document shows. */
+  get seq(): number {
+    return this.lastSeq;
+  }
+
   /** The owner and lock of each section as the guard sees them. */
   get sectionRules(): ReadonlyMap<string, SectionRule> {
     return this.rules;
@@ -326,14 +334,25 @@ export class Room {
     if (scope.bodyChanged) this.sectionSizes.forget();
     else this.sectionSizes.grow(scope.growth);
     const logged = repaired ? Y.mergeUpdates([update, ...updates.slice(1)]) : update;
-    await this.commit(logged, {
-      userId: peer.userId,
-      sectionIds: [...scope.sections, ...this.sectionsOfTables(scope)],
-      origin: repaired ? null : peer,
-      clientIDs: writers,
-      owner: peer.userId,
-    });
+    const sectionIds = [...scope.sections, ...this.sectionsOfTables(scope)];
+    const seq = await this.commit(logged, { userId: peer.userId, sectionIds, origin: repaired ? null : peer, clientIDs: writers, owner: peer.userId });
+    await this.revokeApprovals(sectionIds, peer.userId, seq);
     await this.acceptWaiting(peer);
+  }
+
+  /**
+   * An approval is of the text as it was: once edited, the section is approved no more, for the
+   * guard at once and for the workflow before the next message is judged.
+   */
+  private async revokeApprovals(sectionIds: readonly string[], userId: number | null, seq: number): Promise<void> {
+    const approved = [...new Set(sectionIds)].filter((sectionId) => this.rules.get(sectionId)?.approved);
+    if (approved.length === 0) return;
+    for (const sectionId of approved) this.rules.set(sectionId, { ...this.rules.get(sectionId)!, approved: false });
+    try {
+      await this.options.hooks?.approvedTextEdited({ room: this, sectionIds: approved, userId, seq });
+    } catch (error) {
+      this.options.onError(error, `report ${this.reportId}: revoking the approval of ${approved.join(', ')}`);
+    }
   }
 
   /**

@@ -10,13 +10,13 @@ import type { StructureChange, UpdateScope } from './update-scope.js';
  * - other: assigned to no department
  */
 const rules: ReadonlyMap<string, SectionRule> = new Map<string, SectionRule>([
-  ['overview', { departmentId: 'lead', locked: false }],
-  ['proactive', { departmentId: 'lead', locked: false }],
-  ['problems', { departmentId: 'lead', locked: true }],
-  ['overview-finance', { departmentId: 'finance', locked: false }],
-  ['finance-notes', { departmentId: 'finance', locked: true }],
-  ['overview-food', { departmentId: 'food', locked: false }],
-  ['other', { departmentId: null, locked: false }],
+  ['overview', { departmentId: 'lead', locked: false, approved: false }],
+  ['proactive', { departmentId: 'lead', locked: false, approved: false }],
+  ['problems', { departmentId: 'lead', locked: true, approved: false }],
+  ['overview-finance', { departmentId: 'finance', locked: false, approved: false }],
+  ['finance-notes', { departmentId: 'finance', locked: true, approved: false }],
+  ['overview-food', { departmentId: 'food', locked: false, approved: false }],
+  ['other', { departmentId: null, locked: false, approved: false }],
 ]);
 
 /** Which section holds each annex table node; "loose" is in the annex but in no section. */

@@ -1,8 +1,11 @@
 import { mayChangeStructure, sectionEditRefusal, type SectionAccess, type Writer } from '../../blocks/section/permissions.js';
 import type { UpdateScope } from './update-scope.js';
 
-/** What the database says about one section, as the guard needs it. */
-export type SectionRule = SectionAccess;
+/** What the database says about one section, as the guard and the room need it. */
+export interface SectionRule extends SectionAccess {
+  /** The lead office approved its text: an edit takes the approval away. */
+  approved: boolean;
+}
 
 /** Who is editing. */
 export type Editor = Writer;

@@ -244,6 +244,13 @@ const migrations: Record<string, Migration> = {
         .execute();
     },
   },
+  '2026-12-01-0003-publication-seq': {
+    async up(db: Kysely<any>) {
+      // The logged update a publication was made from: its checks and its pages read the report at
+      // that one moment. Null for versions published before it was recorded.
+      await db.schema.alterTable('publications').addColumn('seq', 'integer').execute();
+    },
+  },
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -1,7 +1,8 @@
+import type { Insertable } from 'kysely';
 import type { Db } from './database.js';
 import type { PublicationFileTable, PublicationTable } from './types.js';
 
-export async function insertPublication(db: Db, publication: PublicationTable): Promise<void> {
+export async function insertPublication(db: Db, publication: Insertable<PublicationTable>): Promise<void> {
   await db.insertInto('publications').values(publication).execute();
 }
 
@@ -23,7 +24,7 @@ export async function listPublications(db: Db, reportId: string) {
   return db
     .selectFrom('publications')
     .innerJoin('users', 'users.id', 'publications.published_by')
-    .select(['publications.id', 'version', 'note', 'content_hash as contentHash', 'published_at as publishedAt', 'users.name as publishedBy'])
+    .select(['publications.id', 'version', 'seq', 'note', 'content_hash as contentHash', 'published_at as publishedAt', 'users.name as publishedBy'])
     .where('report_id', '=', reportId)
     .orderBy('version', 'desc')
     .execute();

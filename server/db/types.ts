@@ -104,6 +104,8 @@ export type AuditAction =
   | 'remove-section'
   | 'move-section'
   | 'retitle-section'
+  /** The section's approved text was edited, so it went back to draft (by the editor, automatically). */
+  | 'approval-revoked'
   | 'units'
   | 'previous-annex';
 
@@ -161,6 +163,8 @@ export interface PublicationTable {
   published_at: number;
   /** JSON: each section's title and text blocks as published (see PublishedSection). */
   sections: string;
+  /** The last logged update of the report it was made from; null for the earliest versions. */
+  seq: number | null;
 }
 
 export interface PublicationFileTable {

@@ -7,9 +7,9 @@ import type { Finding } from '../../blocks/annex/rules/finding.js';
 import { BODY_FIELD } from '../../blocks/contract.js';
 import { blockTexts, readBodyJSON } from '../../blocks/report-json.js';
 import { readSectionOutline } from '../../blocks/section/outline.js';
-import { formatOf, requireLead, type AnnexService } from '../annex/annex-service.js';
+import { findingsOf, formatOf, requireLead, type AnnexContext, type AnnexService } from '../annex/annex-service.js';
 import type { RoomRegistry } from '../collab/room-registry.js';
-import { findPreviousReport, listUnits } from '../db/annex.js';
+import { findPreviousReport, listUnits, type UnitRow } from '../db/annex.js';
 import type { Db } from '../db/database.js';
 import { findLatestPublication, insertPublication, insertPublicationFile, latestVersion } from '../db/publications.js';
 import { listSectionRows } from '../db/reports.js';
@@ -49,10 +49,31 @@ export interface Preflight extends PublishChecks {
   changes: { sinceLastVersion: ReportChanges | null; sinceLastYear: ReportChanges | null };
 }
 
-/** Publishing was refused: the reasons, for a 409 the lead office can act on. */
+/** What the lead office sends to publish: the note, and the rule ids of the warnings it acknowledged. */
+export interface PublishRequest {
+  note: string;
+  acknowledge: readonly string[];
+}
+
+/** Publishing was refused: errors, unapproved sections, or warnings not acknowledged. */
 export class PublishRefused extends Error {
-  constructor(readonly checks: PublishChecks) {
-    super('报告尚不能发布：仍有错误或未审定的章节（errors or unapproved sections remain）');
+  constructor(
+    readonly checks: PublishChecks,
+    /** Rule ids of the warnings that were not acknowledged. */
+    readonly unacknowledged: readonly string[],
+  ) {
+    super(
+      checks.ready
+        ? `请先确认警告 ${unacknowledged.join('、')}（warnings not acknowledged: ${unacknowledged.join(', ')}）`
+        : '报告尚不能发布：仍有错误或未审定的章节（errors or unapproved sections remain）',
+    );
+  }
+}
+
+/** A correction (version 2 on) must say what it corrects. */
+export class CorrectionNoteRequired extends Error {
+  constructor(readonly version: number) {
+    super(`第 ${version} 版是更正，请写明更正说明（a correction needs a note）`);
   }
 }
 
@@ -60,6 +81,11 @@ export class PublishRefused extends Error {
 interface ReportMoment {
   snapshot: ReportSnapshot;
   html: string;
+}
+
+/** The rule ids of the warnings among `findings`, each once. */
+function warningRules(findings: readonly Finding[]): string[] {
+  return [...new Set(findings.filter((finding) => finding.severity === 'warning').map((finding) => finding.rule))];
 }
 
 /** Each top-level section's text, with linked figures read as their values (what readers see). */
@@ -91,11 +117,15 @@ export class Publisher {
 
   /** Whether the report may be published now: all publishing itself needs to know. */
   async checks(report: Report): Promise<PublishChecks> {
-    const [findings, rows, outline] = await Promise.all([
-      this.deps.annex.findings(report),
-      listSectionRows(this.deps.db, report.id),
-      this.deps.rooms.read(report.id, (room) => readSectionOutline(room.document.getXmlFragment(BODY_FIELD))),
-    ]);
+    const context = await this.deps.annex.context(report);
+    return this.deps.rooms.read(report.id, (room) => this.judge(report, room.document, context));
+  }
+
+  /** The checks of `doc`; run in the report's queue, so the section states are those of the same moment. */
+  private async judge(report: Report, doc: Y.Doc, context: AnnexContext): Promise<PublishChecks> {
+    const findings = findingsOf(report, doc, context);
+    const rows = await listSectionRows(this.deps.db, report.id);
+    const outline = readSectionOutline(doc.getXmlFragment(BODY_FIELD));
     const rowOf = new Map(rows.map((row) => [row.section_id, row]));
     const sections = outline.map((entry) => ({ entry, row: rowOf.get(entry.sectionId) }));
     const unapproved = sections
@@ -135,12 +165,21 @@ export class Publisher {
     return { sinceLastVersion, sinceLastYear };
   }
 
-  async publish(actor: UserWithDepartment, report: Report, note: unknown): Promise<{ version: number; url: string; id: string }> {
+  /**
+   * Publishes the report as it is at one moment: the checks and the pages read the same state, in
+   * one turn of the report's queue, and the version records that moment's sequence number.
+   */
+  async publish(actor: UserWithDepartment, report: Report, request: PublishRequest): Promise<{ version: number; url: string; id: string; seq: number }> {
     requireLead(actor, '发布报告');
-    const text = typeof note === 'string' ? note.trim() : '';
-    const checks = await this.checks(report);
-    if (!checks.ready) throw new PublishRefused(checks);
-    const { snapshot, html } = await this.render(report);
+    const text = request.note.trim();
+    const [context, units, published] = await Promise.all([this.deps.annex.context(report), listUnits(this.deps.db, report.id), latestVersion(this.deps.db, report.id)]);
+    if (published > 0 && text === '') throw new CorrectionNoteRequired(published + 1);
+    const { snapshot, html, seq } = await this.deps.rooms.read(report.id, async (room) => {
+      const checks = await this.judge(report, room.document, context);
+      const unacknowledged = warningRules(checks.findings).filter((rule) => !request.acknowledge.includes(rule));
+      if (!checks.ready || unacknowledged.length > 0) throw new PublishRefused(checks, unacknowledged);
+      return { ...renderMoment(report, room.document, units), seq: room.seq };
+    });
     // The documents are made before the transaction: a failed print stores nothing.
     const [docx, pdf] = await Promise.all([docxFromHtml(html), this.deps.printer.print(html)]);
     const id = randomBytes(12).toString('base64url');
@@ -155,6 +194,7 @@ export class Publisher {
         html,
         annex: JSON.stringify({ format: snapshot.format.format, year: report.year, tables: snapshot.tables }),
         sections: JSON.stringify(snapshot.sections),
+        seq,
         published_by: actor.id,
         published_at: this.deps.now(),
       });
@@ -165,25 +205,22 @@ export class Publisher {
     });
     this.deps.outbox.wake();
     this.deps.events.publish(report.id, { type: 'publications' });
-    return { version, url: `/portal/${id}`, id };
+    return { version, url: `/portal/${id}`, id, seq };
   }
+}
 
-  /** One read of the document: the page, the numbers and the texts are the same moment of the report. */
-  async render(report: Report): Promise<ReportMoment> {
-    const format = formatOf(report);
-    const units = await listUnits(this.deps.db, report.id);
-    return this.deps.rooms.read(report.id, (room) => {
-      const snapshot = readSnapshot(room.document, format);
-      const renderer = new ReportRenderer({
-        title: report.title,
-        body: readBodyJSON(room.document),
-        format,
-        tables: snapshot.tables,
-        unitName: (unitId) => units.find((unit) => unit.id === unitId)?.name ?? unitId,
-      });
-      return { snapshot, html: renderer.document() };
-    });
-  }
+/** One read of the document: the page, the numbers and the texts are the same moment of the report. */
+function renderMoment(report: Report, doc: Y.Doc, units: readonly UnitRow[]): ReportMoment {
+  const format = formatOf(report);
+  const snapshot = readSnapshot(doc, format);
+  const renderer = new ReportRenderer({
+    title: report.title,
+    body: readBodyJSON(doc),
+    format,
+    tables: snapshot.tables,
+    unitName: (unitId) => units.find((unit) => unit.id === unitId)?.name ?? unitId,
+  });
+  return { snapshot, html: renderer.document() };
 }
 
 export const DOCX_TYPE = 'application/vnd.openxmlformats-officedocument.wordprocessingml.document';

@@ -2,9 +2,11 @@ import { randomBytes } from 'node:crypto';
 import * as Y from 'yjs';
 import { BODY_FIELD } from '../../blocks/contract.js';
 import { findSectionElement } from '../../blocks/report-json.js';
+import { maySubmit } from '../../blocks/section/permissions.js';
 import { SECTION_ID_PATTERN, SECTION_NODE, type SectionLevel } from '../../blocks/section/section.js';
 import { badRequest, conflict, forbidden, notFound } from '../api/errors.js';
 import type { ReportStore } from '../collab/report-store.js';
+import type { ApprovedTextEdit } from '../collab/room-hooks.js';
 import type { Room } from '../collab/room.js';
 import type { RoomRegistry } from '../collab/room-registry.js';
 import type { Db } from '../db/database.js';
@@ -68,7 +70,9 @@ export class SectionWorkflow {
 
   async submit(actor: Actor, report: Report, sectionId: string) {
     return this.change(actor, report, sectionId, 'submit', {}, (row) => {
-      if (actor.role !== 'lead' && row.department_id !== actor.departmentId) throw forbidden(`章节 ${sectionId} 不属于本部门，不能提交（not your section）`);
+      if (!maySubmit({ role: actor.role, departmentId: actor.departmentId }, { departmentId: row.department_id, locked: row.locked === 1 })) {
+        throw forbidden(`章节 ${sectionId} 不由您负责，不能提交（not yours to submit）`);
+      }
       if (row.locked === 1) throw conflict(`章节 ${sectionId} 已锁定（locked）`);
       if (row.state === 'submitted' || row.state === 'approved') throw conflict(`章节 ${sectionId} 已${row.state === 'submitted' ? '提交' : '审核通过'}（already ${row.state}）`);
       return { state: 'submitted' };
@@ -81,6 +85,21 @@ export class SectionWorkflow {
       if (row.state === 'approved') throw conflict(`章节 ${sectionId} 已审核通过（already approved）`);
       return { state: 'approved' };
     });
+  }
+
+  /**
+   * Approved text was edited: the sections go back to draft, recorded in the audit log under the
+   * editor who changed them, and every open page is told. Runs in the report's queue (a room hook).
+   */
+  async revokeApprovals({ room, sectionIds, userId, seq }: ApprovedTextEdit): Promise<void> {
+    const reportId = room.reportId;
+    await this.deps.db.transaction().execute(async (trx) => {
+      for (const sectionId of sectionIds) {
+        await saveSectionRow(trx, reportId, sectionId, { state: 'draft' });
+        await appendAudit(trx, { reportId, sectionId, userId, action: 'approval-revoked', detail: { seq }, now: this.deps.now() });
+      }
+    });
+    for (const sectionId of sectionIds) this.deps.events.publish(reportId, { type: 'sections', sectionId, action: 'approval-revoked' });
   }
 
   /** Sends a section back to its department with the lead office's comment, kept in the section's comment threads. */
@@ -236,7 +255,7 @@ export class SectionWorkflow {
         await alongside?.(trx);
         return next;
       });
-      room.setRule(sectionId, { departmentId: saved.department_id, locked: saved.locked === 1 });
+      room.setRule(sectionId, { departmentId: saved.department_id, locked: saved.locked === 1, approved: saved.state === 'approved' });
       return saved;
     });
     this.deps.events.publish(report.id, { type: 'sections', sectionId, action });

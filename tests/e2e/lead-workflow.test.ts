@@ -110,3 +110,31 @@ describe('the lead office runs a section from assignment to lock', () => {
     }
   });
 });
+
+describe('undo while the lead office runs other sections', () => {
+  it('a lock on another section leaves the department’s undo history: Ctrl+Z still undoes its last edit', async () => {
+    const finance = await loginInNewContext(browser, server.url, `/reports/${reportId}`, 'finance');
+    const cookie = await login(server.url, 'lead');
+    const watcher = connectClient(server.wsUrl, reportId, cookie);
+    try {
+      await watcher.synced;
+      const before = await paragraphText(finance.page, 'overview-finance');
+      await placeCaret(finance.page, 'overview-finance', 'end');
+      await finance.page.keyboard.type('撤销测试');
+      await waitForDoc(watcher.doc, () => sectionText(watcher.body, 'overview-finance').toString().includes('撤销测试'), 'the typing');
+
+      const locked = await fetch(`${server.url}/api/reports/${reportId}/sections/overview-food/lock`, { method: 'POST', headers: { cookie } });
+      expect(locked.status).toBe(200);
+      // The lock has reached the page (before, every such change cleared everyone's undo).
+      await expect.poll(() => finance.page.locator('[data-section-id="overview-food"] .state-locked').count()).toBe(1);
+
+      await finance.page.keyboard.press('Control+z');
+      await expect.poll(() => paragraphText(finance.page, 'overview-finance')).toBe(before);
+      await waitForDoc(watcher.doc, () => !sectionText(watcher.body, 'overview-finance').toString().includes('撤销测试'), 'the undo to reach the server');
+    } finally {
+      watcher.destroy();
+      await finance.context.close();
+      await fetch(`${server.url}/api/reports/${reportId}/sections/overview-food/unlock`, { method: 'POST', headers: { cookie } });
+    }
+  });
+});

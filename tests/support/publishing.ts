@@ -34,9 +34,19 @@ export async function approveAllSections(suite: ReportServer): Promise<void> {
   }
 }
 
-/** Publishes the demo report as the lead office; fails loudly with the server's reasons otherwise. */
-export async function publishReport(suite: ReportServer, note: string): Promise<{ version: number; url: string; id: string }> {
-  const answer = await callApi(suite, 'POST', `/api/reports/${suite.reportId}/publications`, { as: 'lead', body: { note } });
+/** The rule ids of the warnings the pre-flight shows now: what the lead office acknowledges in the dialog. */
+export async function currentWarnings(suite: ReportServer): Promise<string[]> {
+  const preflight = (await callApi(suite, 'GET', `/api/reports/${suite.reportId}/publications/preflight`, { as: 'lead' })).json as { findings: Array<{ rule: string; severity: string }> };
+  return [...new Set(preflight.findings.filter((finding) => finding.severity === 'warning').map((finding) => finding.rule))];
+}
+
+/**
+ * Publishes the demo report as the lead office, acknowledging the warnings shown; fails loudly with
+ * the server's reasons otherwise.
+ */
+export async function publishReport(suite: ReportServer, note: string): Promise<{ version: number; url: string; id: string; seq: number }> {
+  const body = { note, acknowledge: await currentWarnings(suite) };
+  const answer = await callApi(suite, 'POST', `/api/reports/${suite.reportId}/publications`, { as: 'lead', body });
   if (answer.status !== 201) throw new Error(`publishing answered ${answer.status}: ${answer.text}`);
   return { ...answer.json, id: String(answer.json.url).split('/').pop()! };
 }
