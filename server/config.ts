@@ -14,6 +14,8 @@ export interface ServerConfig {
   /** 'full' also survives power loss at some cost per update; 'normal' survives a killed process. */
   sqliteSynchronous: 'normal' | 'full';
   compactAfterUpdates: number;
+  /** How long a report nobody has open stays loaded (0: freed at once). */
+  roomKeepIdleMs: number;
   /** Where the built browser app lives. */
   clientDir: string;
   /** What the collaboration sockets may hold and how many a login and a user may open. */
@@ -62,6 +64,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     cookieSecure: env.COOKIE_SECURE === '1' || env.COOKIE_SECURE === 'true',
     sqliteSynchronous: synchronous,
     compactAfterUpdates: readInteger(env, 'COMPACT_AFTER_UPDATES', 500, 1, 1_000_000),
+    roomKeepIdleMs: readInteger(env, 'ROOM_KEEP_IDLE_SECONDS', 300, 0, 24 * 3600) * 1000,
     clientDir: path.resolve(cwd, env.CLIENT_DIR || './dist/client'),
     collab: {
       maxBufferedBytes: readInteger(env, 'COLLAB_MAX_BUFFERED_BYTES', 16 * 1024 * 1024, 64 * 1024, 1024 * 1024 * 1024),

@@ -22,6 +22,7 @@ const sessions = new SessionStore(database.db, config.sessionTtlMs);
 const store = new ReportStore(database.db);
 const rooms = new RoomRegistry(store, {
   compactAfterUpdates: config.compactAfterUpdates,
+  keepIdleMs: config.roomKeepIdleMs,
   onError: logError,
   onLoaded: (reportId, load) => console.log(`[room] report ${reportId} loaded in ${load.ms.toFixed(1)} ms (${load.updatesReplayed} updates replayed after its snapshot)`),
 });

@@ -1,5 +1,5 @@
 import { NodeViewWrapper, type ReactNodeViewProps } from '@tiptap/react';
-import { useContext, useEffect, useMemo, useState, useSyncExternalStore, type ClipboardEvent, type KeyboardEvent } from 'react';
+import { useContext, useMemo, useState, useSyncExternalStore, type ClipboardEvent, type KeyboardEvent } from 'react';
 import { SectionViewContext } from '../section/view.js';
 import { formatFigureCell } from './annex-figure-node.js';
 import { cellValue } from './annex-data.js';
@@ -64,21 +64,21 @@ function AnnexCell({ cell, colSpan, column, table, position, snapshot, editable,
   const language = context.language;
   const kind = cellKindOf(table, column.id);
 
-  // What the user typed stays as typed ("1," on the way to "1,234") until a change from elsewhere
-  // — a co-editor, a paste, an offered value — gives the cell a different number.
-  useEffect(() => {
-    if (draft === null) return;
-    const parsed = parseCellInput(draft, kind);
-    if (parsed.ok && parsed.value !== stored) setDraft(null);
-  }, [stored]);
-
-  const take = (text: string) => {
+  // What the user types is a draft, judged as it is typed and stored only when the entry is
+  // finished (the cell is left: Tab, Enter, an arrow key, a click elsewhere) — "12" on the way to
+  // "123", or "3" on the way to "3.5", is never a value anyone else sees.
+  const judge = (text: string) => {
     const parsed = parseCellInput(text, kind);
-    if (!parsed.ok) {
-      setProblem(language === 'en' ? parsed.en : parsed.zh);
-      return;
-    }
-    setProblem(null);
+    setProblem(parsed.ok ? null : language === 'en' ? parsed.en : parsed.zh);
+    return parsed;
+  };
+
+  /** Stores a finished, valid entry; an invalid one stays in the cell, marked, until fixed or undone (Escape). */
+  const commit = () => {
+    if (draft === null) return;
+    const parsed = judge(draft);
+    if (!parsed.ok) return;
+    setDraft(null);
     if (parsed.value !== stored) context.model.setCells([{ ref: cell, value: parsed.value }]);
   };
 
@@ -99,7 +99,7 @@ function AnnexCell({ cell, colSpan, column, table, position, snapshot, editable,
       event.preventDefault();
       moveFocus(input, 0, 1);
     } else if (event.key === 'Escape') {
-      setDraft(formatCellValue(stored));
+      setDraft(null);
       setProblem(null);
     }
   };
@@ -119,15 +119,12 @@ function AnnexCell({ cell, colSpan, column, table, position, snapshot, editable,
         readOnly={!editable}
         placeholder={editable ? context.labels.notFilled : ''}
         value={draft ?? formatCellValue(stored)}
-        onBlur={() => {
-          setDraft(null);
-          setProblem(null);
-        }}
+        onBlur={commit}
         onChange={(event) => {
           setDraft(event.target.value);
-          if (!(event.nativeEvent as InputEvent).isComposing) take(event.target.value);
+          if (!(event.nativeEvent as InputEvent).isComposing) judge(event.target.value);
         }}
-        onCompositionEnd={(event) => take(event.currentTarget.value)}
+        onCompositionEnd={(event) => judge(event.currentTarget.value)}
         onKeyDown={onKeyDown}
         onPaste={(event) => onPaste(event, position)}
       />

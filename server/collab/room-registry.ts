@@ -3,14 +3,31 @@ import { ReportUnreadableError, type ReportStore } from './report-store.js';
 import { RoomHooks } from './room-hooks.js';
 import { Room, type RoomOptions } from './room.js';
 
+export interface RegistryOptions extends RoomOptions {
+  /**
+   * How long a room nobody holds stays loaded. Loading a long report replays its history on the
+   * event loop every report shares (a 1 MB report: 80–200 ms); a report just read or just left is
+   * likely read again soon (the dashboard, the pre-flight, a reload), and should not stall
+   * everyone's typing again.
+   */
+  keepIdleMs?: number;
+}
+
+/** The default of `RegistryOptions.keepIdleMs`: five minutes. */
+export const KEEP_IDLE_MS = 5 * 60_000;
+
 /**
  * Open rooms by report id. A room stays open while anyone holds it (a socket, or an API
- * request reading the document) and is compacted and freed when the last one lets go.
+ * request reading the document), and for `keepIdleMs` after the last one lets go; then it is
+ * compacted and freed.
  */
 export class RoomRegistry {
   /** The room that new holders of a report get. */
   private readonly rooms = new Map<string, Room>();
   private readonly holders = new Map<Room, number>();
+  /** Rooms nobody holds, each with the timer that frees it. */
+  private readonly idle = new Map<Room, NodeJS.Timeout>();
+  private readonly keepIdleMs: number;
   private readonly sockets = new Map<Peer, Room>();
   private readonly options: RoomOptions;
   /** Moments of every room this registry opens, for the rest of the server to act on. */
@@ -20,8 +37,9 @@ export class RoomRegistry {
 
   constructor(
     private readonly store: ReportStore,
-    options: RoomOptions,
+    { keepIdleMs = KEEP_IDLE_MS, ...options }: RegistryOptions,
   ) {
+    this.keepIdleMs = keepIdleMs;
     // A broken room keeps serving no one; whoever comes next gets the report loaded afresh.
     this.options = { ...options, hooks: this.hooks, onBroken: (room) => this.detach(room) };
   }
@@ -47,6 +65,11 @@ export class RoomRegistry {
         this.reportLoadFailure(reportId, error);
       });
     }
+    const idleTimer = this.idle.get(room);
+    if (idleTimer) {
+      clearTimeout(idleTimer);
+      this.idle.delete(room);
+    }
     this.holders.set(room, (this.holders.get(room) ?? 0) + 1);
     return room;
   }
@@ -58,6 +81,18 @@ export class RoomRegistry {
       return;
     }
     this.holders.delete(room);
+    // A room still serving new holders waits a while before it is freed; a detached one (broken,
+    // or never loaded) goes at once.
+    if (this.rooms.get(room.reportId) === room && this.keepIdleMs > 0) {
+      const timer = setTimeout(() => {
+        this.idle.delete(room);
+        this.detach(room);
+        this.closeInBackground(room);
+      }, this.keepIdleMs);
+      timer.unref();
+      this.idle.set(room, timer);
+      return;
+    }
     this.detach(room);
     await room.close();
   }
@@ -124,12 +159,18 @@ export class RoomRegistry {
    * back an answer already made, or to let the failure go unhandled and stop the process.
    */
   private releaseInBackground(room: Room): void {
-    this.release(room).catch((error: unknown) =>
-      // A room that never loaded fails its close with its load failure, which was told already.
-      room.ready.then(
-        () => this.options.onError(error, `report ${room.reportId}: closing`),
-        () => undefined,
-      ),
+    this.release(room).catch((error: unknown) => this.reportCloseFailure(room, error));
+  }
+
+  private closeInBackground(room: Room): void {
+    room.close().catch((error: unknown) => this.reportCloseFailure(room, error));
+  }
+
+  private reportCloseFailure(room: Room, error: unknown): void {
+    // A room that never loaded fails its close with its load failure, which was told already.
+    room.ready.then(
+      () => this.options.onError(error, `report ${room.reportId}: closing`),
+      () => undefined,
     );
   }
 
@@ -139,7 +180,9 @@ export class RoomRegistry {
   }
 
   async closeAll(): Promise<void> {
-    const rooms = [...this.holders.keys()];
+    const rooms = [...this.holders.keys(), ...this.idle.keys()];
+    for (const timer of this.idle.values()) clearTimeout(timer);
+    this.idle.clear();
     this.rooms.clear();
     this.holders.clear();
     this.sockets.clear();

@@ -1,6 +1,8 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { firstReportId, getJson, login } from '../support/clients.js';
+import * as Y from 'yjs';
+import { ANNEX_FIELD } from '../../blocks/contract.js';
+import { connectClient, firstReportId, getJson, login, waitForDoc } from '../support/clients.js';
 import { launchChromium, loginInNewContext, placeCaret } from '../support/browser.js';
 import { startServer, type ServerProcess } from '../support/server-process.js';
 
@@ -42,11 +44,13 @@ async function openFindings(page: Page) {
   await page.getByTestId('findings-panel').waitFor();
 }
 
+/** Types `text` into a cell key by key and leaves it with Tab, which finishes the entry. */
 async function typeInto(page: Page, cell: string, text: string) {
   const input = cellInput(page, cell);
   await input.click();
   await input.press('Control+A');
   await input.pressSequentially(text);
+  await input.press('Tab');
 }
 
 describe('annex tables are checked live for everyone', () => {
@@ -74,7 +78,7 @@ describe('annex tables are checked live for everyone', () => {
     expect(server_.findings.filter((f) => f.severity === 'error').map((f) => f.rule).sort()).toEqual(['B1', 'B3']);
 
     // What is not a number is refused in place and stored nowhere.
-    await cellInput(finance.page, 'B/new:natural').fill('12a');
+    await typeInto(finance.page, 'B/new:natural', '12a');
     await finance.page.locator('td:has(input[data-cell="B/new:natural"]) .cell-problem').waitFor();
     expect(await figure(lead.page, 'B/new:natural')).toBe('100');
 
@@ -126,5 +130,46 @@ describe('annex tables are checked live for everyone', () => {
     expect(await cellInput(page, 'B/partial:natural').inputValue()).toBe('10');
     expect(await cellInput(page, 'B/partial:business').inputValue()).toBe('1');
     await finance.context.close();
+  });
+
+  it('only finished, valid entries are ever stored: another client never sees a partial or invalid value', async () => {
+    const finance = await loginInNewContext(browser, server.url, `/reports/${reportId}`, 'finance');
+    const watcher = connectClient(server.wsUrl, reportId, leadCookie);
+    const seen: Array<number | null> = [];
+    try {
+      await watcher.synced;
+      const table = watcher.doc.getMap(ANNEX_FIELD).get('B') as Y.Map<number | null>;
+      table.observe((event) => {
+        if (event.keysChanged.has('new:business')) seen.push(table.get('new:business') ?? null);
+      });
+      const page = finance.page;
+      const problem = page.locator('td:has(input[data-cell="B/new:business"]) .cell-problem');
+      const storedNow = () => table.get('new:business');
+      const original = storedNow();
+
+      for (const invalid of ['12a', '3.5', '-3']) {
+        await typeInto(page, 'B/new:business', invalid);
+        // Left invalid: it stays in the cell as typed, marked, with its message.
+        await problem.waitFor();
+        expect(await cellInput(page, 'B/new:business').inputValue()).toBe(invalid);
+        expect(await cellInput(page, 'B/new:business').getAttribute('aria-invalid')).toBe('true');
+        await cellInput(page, 'B/new:business').click();
+        await page.keyboard.press('Escape');
+        await expect.poll(() => cellInput(page, 'B/new:business').inputValue()).toBe(String(original));
+        expect(await problem.count()).toBe(0);
+      }
+      expect(seen).toEqual([]);
+
+      await typeInto(page, 'B/new:business', '１２');
+      await waitForDoc(watcher.doc, () => storedNow() === 12, 'the full-width 12');
+      await typeInto(page, 'B/new:business', '1,234');
+      await waitForDoc(watcher.doc, () => storedNow() === 1234, '1,234');
+      expect(seen).toEqual([12, 1234]);
+      await typeInto(page, 'B/new:business', String(original));
+      await waitForDoc(watcher.doc, () => storedNow() === original, 'the original value');
+    } finally {
+      watcher.destroy();
+      await finance.context.close();
+    }
   });
 });

@@ -50,11 +50,12 @@ async function downloadOf(page: Page, linkName: string): Promise<Buffer> {
 
 describe('publishing the report to the portal', () => {
   it('the lead office reviews the pre-flight, acknowledges the warnings and publishes with a note', async () => {
-    await approveAllSections(suite);
     // A new 规章 in table A: a district cannot make one (A2), a warning to acknowledge, not an error.
     const lead = await suite.syncedClient('lead');
     (lead.doc.getMap(ANNEX_FIELD).get('A') as Y.Map<number>).set('regulations:issued', 1);
     await waitForDoc(suite.observer.doc, () => (suite.observer.doc.getMap(ANNEX_FIELD).get('A') as Y.Map<number>).get('regulations:issued') === 1, 'the new 规章');
+    // Approved after the last edit: an edit takes a section's approval away.
+    await approveAllSections(suite);
 
     const { context, page } = await loginInNewContext(browser, suite.server.url, `/reports/${suite.reportId}`, 'lead');
     try {
