@@ -473,6 +473,35 @@ describe('the live event stream', () => {
     }
   }
 
+  it('a page that reloaded twice, beside a viewer who left, still receives the next lock, assignment and comment', async () => {
+    const open = async (username: string) => {
+      const abort = new AbortController();
+      const response = await fetch(`${suite.server.url}/api/reports/${suite.reportId}/events`, { headers: { cookie: await cookieOf(username) }, signal: abort.signal });
+      const events = eventReader(response.body!);
+      await nextEvent(events, 'ready');
+      return { events, close: async () => (await events.cancel(), abort.abort()) };
+    };
+    await (await open('food')).close();
+    await (await open('food')).close();
+    const page = await open('food');
+    await (await open('env')).close();
+    try {
+      const actions: string[] = [];
+      const next = async (name: string) => (JSON.parse((await nextEvent(page.events, name)).data) as { action?: string; sectionId: string });
+      expect((await api('lead', 'POST', 'sections/requests/lock')).status).toBe(200);
+      actions.push((await next('sections')).action!);
+      expect((await api('lead', 'POST', 'sections/requests/unlock')).status).toBe(200);
+      actions.push((await next('sections')).action!);
+      expect((await api('lead', 'POST', 'sections/other/assign', { department: 'food' })).status).toBe(200);
+      actions.push((await next('sections')).action!);
+      expect(actions).toEqual(['lock', 'unlock', 'assign']);
+      expect((await api('lead', 'POST', 'comments', { section: 'other', body: '请补充数据来源。' })).status).toBe(201);
+      expect(await next('comments')).toEqual({ type: 'comments', sectionId: 'other' });
+    } finally {
+      await page.close();
+    }
+  });
+
   it('an edit to an approved section takes it back to draft for every open page at once; the audit says why and publishing refuses it', async () => {
     const abort = new AbortController();
     const response = await fetch(`${suite.server.url}/api/reports/${suite.reportId}/events`, { headers: { cookie: await cookieOf('lead') }, signal: abort.signal });

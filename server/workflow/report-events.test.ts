@@ -20,6 +20,21 @@ describe('report events', () => {
     expect(elsewhere.delivered).toEqual([]);
   });
 
+  it('keep delivering to a page opened after another left, however often the one that left unsubscribes', () => {
+    // A reload: the old page's stream goes, the new one comes, and the old one's cleanup may run
+    // again later (when its keep-alive notices the stream is gone) — it must not take the new one along.
+    const events = new ReportEvents();
+    const unsubscribeOld = events.subscribe('r1', stream('s1'));
+    unsubscribeOld();
+    const reloaded = stream('s1');
+    events.subscribe('r1', reloaded);
+    unsubscribeOld();
+    const leaving = stream('s2');
+    events.subscribe('r1', leaving)();
+    events.publish('r1', { type: 'comments', sectionId: 'overview' });
+    expect(reloaded.delivered).toEqual([{ type: 'comments', sectionId: 'overview' }]);
+  });
+
   it('end every stream of a session, in every report, and no other; a stream that unsubscribed is not ended', () => {
     const events = new ReportEvents();
     const first = stream('s1');
