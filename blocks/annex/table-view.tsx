@@ -111,7 +111,7 @@ function AnnexCell({ cell, colSpan, column, table, position, snapshot, editable,
         type="text"
         inputMode="decimal"
         autoComplete="off"
-        aria-label={`${cell.row} ${column.label}`}
+        aria-label={`${table.title}：${table.rows.find((row) => row.id === cell.row)?.label ?? cell.row}，${column.label}`}
         aria-invalid={severity === 'error' || problem !== null}
         data-cell={key}
         data-row={position.row}

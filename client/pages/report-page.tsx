@@ -8,7 +8,7 @@ import { AnnexSettings } from '../annex/annex-settings.js';
 import { FindingsPanel } from '../annex/findings-panel.js';
 import { useAnnex } from '../annex/use-annex.js';
 import { FindingsBadge } from '../annex/findings-badge.js';
-import { api, type CommentInfo, type Department, type Me, type SectionInfo } from '../api.js';
+import { api, type CommentInfo, type Department, type Me, type ReportSummary, type SectionInfo } from '../api.js';
 import { CollabSession, type CollabConnection, type ConnectionStatus, type SessionNotice } from '../collab/collab-session.js';
 import { useReportEvents } from '../collab/use-report-events.js';
 import type { ReachableLimit } from '../editor/content-limits.js';
@@ -49,9 +49,15 @@ export function ReportPage({ reportId, me, onSessionEnded }: { reportId: string;
   const [showFindings, setShowFindings] = useState(false);
   const [editor, setEditor] = useState<Editor | null>(null);
   const [revision, setRevision] = useState(0);
+  const [report, setReport] = useState<ReportSummary | null>(null);
   const lastBlockedNotice = useRef(0);
   const translate = useRef(t);
   translate.current = t;
+
+  // Which report is open, said where everyone looks: its title and year.
+  useEffect(() => {
+    api.reports().then((reports) => setReport(reports.find((r) => r.id === reportId) ?? null), () => undefined);
+  }, [reportId]);
 
   const refreshSections = useCallback(() => {
     api.sections(reportId).then(setSections, (e: Error) => setLoadError(e.message));
@@ -194,6 +200,11 @@ export function ReportPage({ reportId, me, onSessionEnded }: { reportId: string;
   return (
     <main className="report-page">
       <div className="report-toolbar">
+        {report && (
+          <h1 className="report-heading" data-testid="report-heading">
+            {report.title} <span className="muted">{report.year}</span>
+          </h1>
+        )}
         <div role="tablist" className="tabs" aria-label={t('views')}>
           <button type="button" role="tab" aria-selected={view === 'editor'} onClick={() => setView('editor')}>{t('editorView')}</button>
           <button type="button" role="tab" aria-selected={view === 'dashboard'} data-testid="dashboard-tab" onClick={() => setView('dashboard')}>

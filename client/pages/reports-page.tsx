@@ -1,4 +1,5 @@
 import { useEffect, useState } from 'react';
+import { findFormat } from '../../blocks/annex/formats/index.js';
 import { api, type Me, type ReportSummary } from '../api.js';
 import { useI18n } from '../i18n.js';
 import { navigate } from '../router.js';
@@ -59,7 +60,7 @@ export function ReportsPage({ me }: { me: Me }) {
               {report.title}
             </a>
             <span className="muted">
-              {t('year')} {report.year} · {t('format')} {report.format}
+              {t('year')} {report.year} · {t('format')} {findFormat(report.format)?.title ?? report.format}
             </span>
           </li>
         ))}

@@ -61,6 +61,11 @@ describe('annex tables are checked live for everyone', () => {
     await openFindings(finance.page);
     expect(await errorCount(lead.page)).toBe('0');
     expect(await figure(lead.page, 'B/new:natural')).toBe('96');
+    // The page says which report is open; a cell is named by the national labels, not internal ids.
+    expect(await lead.page.getByTestId('report-heading').textContent()).toMatch(/年度报告.*2025/);
+    const label = await cellInput(lead.page, 'B/new:natural').getAttribute('aria-label');
+    expect(label).toContain('本年新收');
+    expect(label).not.toContain('new');
 
     // Full-width digits from a Chinese input method are understood.
     await typeInto(finance.page, 'B/new:natural', '１００');
