@@ -177,4 +177,17 @@ describe('annex tables are checked live for everyone', () => {
       await finance.context.close();
     }
   });
+
+  it('in a window narrower than 1100 px the findings panel does not crush the editor, and nothing scrolls sideways', async () => {
+    const finance = await loginInNewContext(browser, server.url, `/reports/${reportId}`, 'finance');
+    try {
+      await finance.page.setViewportSize({ width: 1000, height: 800 });
+      await openFindings(finance.page);
+      const editorWidth = await finance.page.locator('.editor-frame').evaluate((frame) => frame.getBoundingClientRect().width);
+      expect(editorWidth).toBeGreaterThan(800);
+      expect(await finance.page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth)).toBe(true);
+    } finally {
+      await finance.context.close();
+    }
+  });
 });
