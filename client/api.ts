@@ -105,6 +105,8 @@ export interface SectionComparison {
   before: string[];
   after: string[];
   parts: Array<{ kind: 'same' | 'added' | 'removed'; text: string }>;
+  /** The cells of the section's annex tables that changed, labelled as the national tables label them. */
+  cells: Array<{ table: string; label: string; before: number | null; after: number | null }>;
 }
 
 /** A report's annex and the rules' context: last year's figures and the roll-up's units. */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
-import { CloseCode } from '../blocks/contract.js';
+import { ANNEX_FIELD, CloseCode } from '../blocks/contract.js';
 import { findSectionElement } from '../blocks/report-json.js';
 import { sectionText, waitForClose, waitForDoc } from './support/clients.js';
 import { countStoredUpdates, useReportServer } from './support/report-server.js';
@@ -315,6 +315,21 @@ describe('history, versions and restore', () => {
     await waitForDoc(suite.observer.doc, () => sectionText(suite.observer.body, 'overview-env').toString().startsWith(text), 'the environment bureau’s edit');
     env.destroy();
   }
+
+  it('compare reads linked figures as their values and lists the changed cells of the tables the section holds', async () => {
+    const fromSeq = (await history('requests')).changes[0]!.toSeq;
+    const lead = await syncedClient('lead');
+    const table = lead.doc.getMap(ANNEX_FIELD).get('B') as Y.Map<number | null>;
+    const was = table.get('new:natural') ?? null;
+    table.set('new:natural', (was ?? 0) + 1);
+    await waitForDoc(suite.observer.doc, () => (suite.observer.doc.getMap(ANNEX_FIELD).get('B') as Y.Map<number>).get('new:natural') === (was ?? 0) + 1, 'the changed cell');
+
+    const compared = await api('lead', 'GET', `sections/requests/compare?from=${fromSeq}`);
+    expect(compared.status).toBe(200);
+    expect(compared.json.cells).toEqual([{ table: 'B', label: expect.stringContaining('附表B'), before: was, after: (was ?? 0) + 1 }]);
+    expect([...compared.json.before, ...compared.json.after].join('')).not.toMatch(/【B\//);
+    table.set('new:natural', was);
+  });
 
   it('the history lists who changed a section, and compare shows the added text', async () => {
     const before = await history('overview-env');

@@ -1,6 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { Hono, type Context } from 'hono';
 import { streamSSE } from 'hono/streaming';
+import { readAnnexTables } from '../../blocks/annex/annex-data.js';
+import { formatOf } from '../annex/annex-service.js';
 import { atSessionDeadline, sessionEndMessage, type SessionEnd } from '../auth/session-end.js';
 import { requireSession } from '../auth/session-middleware.js';
 import type { ReportStore } from '../collab/report-store.js';
@@ -9,6 +11,7 @@ import type { Db } from '../db/database.js';
 import { findComment, insertComment, listComments, resolveThread } from '../db/comments.js';
 import { findSectionRow, listAudit } from '../db/sections.js';
 import { listSectionChanges } from '../db/update-log.js';
+import { compareCells } from '../publish/report-changes.js';
 import type { ReportEvents } from '../workflow/report-events.js';
 import { compareBlocks, readSectionVersion } from '../workflow/section-text.js';
 import { formatDeadline, type SectionWorkflow } from '../workflow/section-workflow.js';
@@ -110,10 +113,18 @@ export function createSectionRoutes({ db, rooms, store, events, workflow, now }:
       const from = parseSeq(c.req.query('from'));
       const earlier = await store.loadAt(report.id, from);
       try {
-        const before = readSectionVersion(earlier, sectionId);
-        const after = await rooms.read(report.id, (room) => readSectionVersion(room.document, sectionId));
+        // Linked figures read as the values they showed then and show now; the tables the section
+        // holds are compared cell by cell.
+        const format = formatOf(report);
+        const then = { format, tables: readAnnexTables(earlier, format) };
+        const before = readSectionVersion(earlier, sectionId, then.tables);
+        const { now, after } = await rooms.read(report.id, (room) => {
+          const current = { format, tables: readAnnexTables(room.document, format) };
+          return { now: current, after: readSectionVersion(room.document, sectionId, current.tables) };
+        });
         if (!before.content && !after.content) throw notFound(`没有章节 ${sectionId}（no such section）`);
-        return c.json({ from, before: before.blocks, after: after.blocks, parts: compareBlocks(before.blocks, after.blocks) });
+        const tables = [...new Set([...before.tableIds, ...after.tableIds])];
+        return c.json({ from, before: before.blocks, after: after.blocks, parts: compareBlocks(before.blocks, after.blocks), cells: compareCells(then, now, { only: tables }) });
       } finally {
         earlier.destroy();
       }

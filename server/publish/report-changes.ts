@@ -83,9 +83,17 @@ function compareSections(before: SectionText[], after: SectionText[]): { changes
  * Cells whose number differs. Against last year only the top-level rows are listed: nearly every
  * cell differs from year to year, and the totals are what a reviewer compares.
  */
-function compareCells(before: ReportSnapshot, after: ReportSnapshot, topLevelOnly: boolean): CellChange[] {
+/** The report's numbers at one moment, in its format. */
+export type AnnexMoment = Pick<ReportSnapshot, 'format' | 'tables'>;
+
+/**
+ * The cells that differ from `before` to `after`, labelled as the national tables label them; of
+ * `only` these tables, and of top-level rows only when `topLevelOnly`.
+ */
+export function compareCells(before: AnnexMoment, after: AnnexMoment, options: { topLevelOnly?: boolean; only?: readonly string[] } = {}): CellChange[] {
+  const { topLevelOnly = false, only } = options;
   const changes: CellChange[] = [];
-  const tableIds = new Set([...Object.keys(before.tables), ...Object.keys(after.tables)]);
+  const tableIds = only ?? new Set([...Object.keys(before.tables), ...Object.keys(after.tables)]);
   for (const tableId of tableIds) {
     const table = findTable(after.format, tableId) ?? findTable(before.format, tableId);
     if (!table) continue;
@@ -103,5 +111,5 @@ function compareCells(before: ReportSnapshot, after: ReportSnapshot, topLevelOnl
 /** What changed from `before` to `after`, section by section and cell by cell. */
 export function compareReports(before: ReportSnapshot, after: ReportSnapshot, against: ChangeBase): ReportChanges {
   const { changes, unchanged } = compareSections(before.sections, after.sections);
-  return { against, sections: changes, unchangedSections: unchanged, cells: compareCells(before, after, against.kind === 'year') };
+  return { against, sections: changes, unchangedSections: unchanged, cells: compareCells(before, after, { topLevelOnly: against.kind === 'year' }) };
 }

@@ -1,19 +1,40 @@
 import { diffArrays } from 'diff';
 import * as Y from 'yjs';
 import { BODY_FIELD } from '../../blocks/contract.js';
+import { figureText, type FigureAttrs } from '../../blocks/annex/annex-figure-node.js';
+import type { AnnexTables } from '../../blocks/annex/annex-data.js';
+import { ANNEX_TABLE_NODE } from '../../blocks/annex/annex-table-node.js';
 import { blockTexts, elementToJSON, findSectionElement, type NodeJSON } from '../../blocks/report-json.js';
 
 export interface SectionVersion {
   content: NodeJSON | null;
   blocks: string[];
+  /** The annex tables the section holds. */
+  tableIds: string[];
 }
 
-/** A section as it reads in `doc` (null content when the section did not exist then). */
-export function readSectionVersion(doc: Y.Doc, sectionId: string): SectionVersion {
+/**
+ * A section as it reads in `doc` (null content when the section did not exist then). With the
+ * report's `tables`, linked figures read as the values they showed, as readers saw them.
+ */
+export function readSectionVersion(doc: Y.Doc, sectionId: string, tables?: AnnexTables): SectionVersion {
   const element = findSectionElement(doc.getXmlFragment(BODY_FIELD), sectionId);
-  if (!element) return { content: null, blocks: [] };
+  if (!element) return { content: null, blocks: [], tableIds: [] };
   const content = elementToJSON(element);
-  return { content, blocks: blockTexts(content) };
+  const figureValue = tables ? (node: NodeJSON) => figureText(node.attrs as Partial<FigureAttrs>, tables) || '—' : undefined;
+  return { content, blocks: blockTexts(content, figureValue), tableIds: tableIdsIn(content) };
+}
+
+/** The ids of the annex tables placed in `node`, in order. */
+function tableIdsIn(node: NodeJSON): string[] {
+  const ids: string[] = [];
+  const pending = [node];
+  while (pending.length > 0) {
+    const current = pending.pop()!;
+    if (current.type === ANNEX_TABLE_NODE && typeof current.attrs?.tableId === 'string') ids.push(current.attrs.tableId);
+    pending.push(...(current.content ?? []));
+  }
+  return ids;
 }
 
 export type DiffPart = { kind: 'same' | 'added' | 'removed'; text: string };
