@@ -1,6 +1,7 @@
 import Collaboration from '@tiptap/extension-collaboration';
 import CollaborationCaret from '@tiptap/extension-collaboration-caret';
 import { EditorContent, ReactNodeViewRenderer, useEditor, type Editor } from '@tiptap/react';
+import type { EditorState } from '@tiptap/pm/state';
 import { yUndoPluginKey } from '@tiptap/y-tiptap';
 import { useEffect, useRef, useState } from 'react';
 import { AnnexFigure } from '../../blocks/annex/annex-figure-node.js';
@@ -36,11 +37,19 @@ const nodeViews = new Map([
 const editorExtensions = reportExtensions.map((extension) => nodeViews.get(extension.name) ?? extension);
 
 /** The section the caret is in: the top-level node around the selection. */
-function activeSectionId(editor: Editor): string | null {
-  const { $from } = editor.state.selection;
+function sectionAtSelection(state: EditorState): string | null {
+  const { $from } = state.selection;
   if ($from.depth < 1) return null;
   const id: unknown = $from.node(1).attrs.sectionId;
   return typeof id === 'string' ? id : null;
+}
+
+const activeSectionId = (editor: Editor) => sectionAtSelection(editor.state);
+
+/** Keys that would write: a character, or removing or splitting text. */
+function isWritingKey(event: KeyboardEvent): boolean {
+  if (event.isComposing || event.ctrlKey || event.metaKey || event.altKey) return false;
+  return event.key.length === 1 || event.key === 'Backspace' || event.key === 'Delete' || event.key === 'Enter';
 }
 
 interface ReportEditorProps {
@@ -80,6 +89,13 @@ export function ReportEditor({ connection, me, canEdit, accessLost, onBlocked, o
       ],
       editorProps: {
         attributes: { class: 'report-editor', spellcheck: 'false', 'aria-label': '报告正文' },
+        // A read-only section cannot take the keystroke; say why instead of doing nothing.
+        handleKeyDown: (view, event) => {
+          const sectionId = isWritingKey(event) ? sectionAtSelection(view.state) : null;
+          if (sectionId === null || latest.current.canEdit(sectionId)) return false;
+          latest.current.onBlocked(sectionId);
+          return true;
+        },
         handleDOMEvents: {
           compositionstart: () => {
             gate.setComposing(true);

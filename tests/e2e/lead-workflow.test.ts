@@ -138,3 +138,19 @@ describe('undo while the lead office runs other sections', () => {
     }
   });
 });
+
+describe('a read-only section', () => {
+  it('answers a keystroke with a notice saying it is read-only, and changes nothing', async () => {
+    const finance = await loginInNewContext(browser, server.url, `/reports/${reportId}`, 'finance');
+    try {
+      const before = await paragraphText(finance.page, 'overview-food');
+      const paragraph = finance.page.locator('[data-section-id="overview-food"] .report-section-body p').first();
+      await paragraph.click();
+      await finance.page.keyboard.type('x');
+      await expect.poll(() => finance.page.getByTestId('notice').textContent()).toContain('只读');
+      expect(await paragraphText(finance.page, 'overview-food')).toBe(before);
+    } finally {
+      await finance.context.close();
+    }
+  });
+});
