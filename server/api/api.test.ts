@@ -1,21 +1,16 @@
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { socketQuotas } from '../../blocks/contract.js';
-import { createApp } from '../app.js';
-import { SessionStore } from '../auth/sessions.js';
+import type { createApp } from '../app.js';
+import { hashPassword } from '../auth/password.js';
 import { ReportStore } from '../collab/report-store.js';
 import { RoomRegistry } from '../collab/room-registry.js';
-import { openDatabase, type OpenedDatabase } from '../db/database.js';
-import { seedDemoIfEmpty } from '../demo/seed-demo.js';
-import { hashPassword } from '../auth/password.js';
+import type { OpenedDatabase } from '../db/database.js';
 import { createUser } from '../db/users.js';
+import { createDemoApp, openDemoDatabase, type DemoDatabase } from '../demo/demo-database.fixture.js';
 
 // The app is built exactly as server/main.ts builds it, on a throwaway database, and spoken to
 // in-process with `app.request(...)`: no port, no browser build.
 
-let dataDir: string;
+let demo: DemoDatabase;
 let database: OpenedDatabase;
 let rooms: RoomRegistry;
 let app: ReturnType<typeof createApp>['app'];
@@ -26,24 +21,11 @@ function recordError(error: unknown, context: string) {
 }
 
 beforeAll(async () => {
-  dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'report-api-test-'));
-  database = await openDatabase(path.join(dataDir, 'reports.sqlite'));
-  await seedDemoIfEmpty(database.db);
-  const sessions = new SessionStore(database.db, 12 * 3600 * 1000);
+  demo = await openDemoDatabase('report-api-test');
+  database = demo.database;
   const store = new ReportStore(database.db);
   rooms = new RoomRegistry(store, { compactAfterUpdates: 500, onError: recordError });
-  ({ app } = createApp({
-    db: database.db,
-    sessions,
-    rooms,
-    store,
-    cookieSecure: false,
-    clientDir: path.join(dataDir, 'no-client-build-here'),
-    collab: { maxBufferedBytes: 16 * 1024 * 1024, ...socketQuotas },
-    chromiumPath: '/usr/bin/chromium',
-    webhook: null,
-    onError: recordError,
-  }));
+  ({ app } = createDemoApp(demo, { store, rooms, onError: recordError }));
 });
 
 afterEach(() => {
@@ -53,8 +35,7 @@ afterEach(() => {
 
 afterAll(async () => {
   await rooms?.closeAll();
-  await database?.close();
-  if (dataDir) fs.rmSync(dataDir, { recursive: true, force: true });
+  await demo?.dispose();
 });
 
 interface ErrorBody {

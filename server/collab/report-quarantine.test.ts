@@ -1,14 +1,10 @@
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
-import { BODY_FIELD, socketQuotas } from '../../blocks/contract.js';
+import { BODY_FIELD } from '../../blocks/contract.js';
 import { skipUnreadable } from '../admin/report-recovery.js';
-import { createApp } from '../app.js';
-import { SessionStore } from '../auth/sessions.js';
-import { openDatabase, type OpenedDatabase } from '../db/database.js';
-import { seedDemoIfEmpty } from '../demo/seed-demo.js';
+import type { createApp } from '../app.js';
+import type { OpenedDatabase } from '../db/database.js';
+import { createDemoApp, openDemoDatabase, type DemoDatabase } from '../demo/demo-database.fixture.js';
 import { ReportStore, ReportUnreadableError, UNREADABLE_QUARANTINE_MS } from './report-store.js';
 import { RoomRegistry } from './room-registry.js';
 
@@ -16,7 +12,7 @@ import { RoomRegistry } from './room-registry.js';
 // can act on, every other report goes on, and the operator's skip brings it back — all spoken to
 // in-process, as server/main.ts builds the app.
 
-let dataDir: string;
+let demo: DemoDatabase;
 let database: OpenedDatabase;
 let store: ReportStore;
 let rooms: RoomRegistry;
@@ -33,30 +29,15 @@ const loads: string[] = [];
 const serverErrors: Array<{ error: unknown; context: string }> = [];
 
 beforeAll(async () => {
-  dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'report-quarantine-test-'));
-  database = await openDatabase(path.join(dataDir, 'reports.sqlite'));
-  await seedDemoIfEmpty(database.db);
-  const sessions = new SessionStore(database.db, 12 * 3600 * 1000);
+  demo = await openDemoDatabase('report-quarantine-test');
+  database = demo.database;
   store = new ReportStore(database.db, () => Date.now() + clockOffset);
   const onError = (error: unknown, context: string) => serverErrors.push({ error, context });
   rooms = new RoomRegistry(store, { compactAfterUpdates: 500, onError, onLoaded: (reportId) => loads.push(reportId) });
-  ({ app } = createApp({
-    db: database.db,
-    sessions,
-    rooms,
-    store,
-    cookieSecure: false,
-    clientDir: path.join(dataDir, 'no-client-build-here'),
-    collab: { maxBufferedBytes: 16 * 1024 * 1024, ...socketQuotas },
-    chromiumPath: '/usr/bin/chromium',
-    webhook: null,
-    onError,
-  }));
+  ({ app } = createDemoApp(demo, { store, rooms, onError }));
   const login = await app.request('/api/login', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'lead', password: 'demo' }) });
   leadCookie = login.headers.get('set-cookie')!.split(';')[0]!;
-  const reports = await database.db.selectFrom('reports').select('id').orderBy('year', 'desc').execute();
-  healthy = reports[0]!.id;
-  damaged = reports[1]!.id;
+  [healthy, damaged] = demo.reportIds as [string, string];
 
   const loaded = await store.load(damaged);
   bodyBefore = loaded.doc.getXmlFragment(BODY_FIELD).toString();
@@ -70,8 +51,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await rooms?.closeAll();
-  await database?.close();
-  if (dataDir) fs.rmSync(dataDir, { recursive: true, force: true });
+  await demo?.dispose();
 });
 
 const get = (url: string) => app.request(url, { headers: { cookie: leadCookie } });

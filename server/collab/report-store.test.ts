@@ -1,30 +1,23 @@
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
-import { openDatabase, type OpenedDatabase } from '../db/database.js';
+import type { OpenedDatabase } from '../db/database.js';
 import { SNAPSHOT_RETENTION_SPAN } from '../db/update-log.js';
-import { seedDemoIfEmpty } from '../demo/seed-demo.js';
+import { openDemoDatabase, type DemoDatabase } from '../demo/demo-database.fixture.js';
 import { ReportStore } from './report-store.js';
 
 // The update log and its snapshots on a real SQLite file.
 
+let demo: DemoDatabase;
 let database: OpenedDatabase;
-let dataDir: string;
 let reportId: string;
 
 beforeAll(async () => {
-  dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'report-store-test-'));
-  database = await openDatabase(path.join(dataDir, 'reports.sqlite'));
-  await seedDemoIfEmpty(database.db);
-  reportId = (await database.db.selectFrom('reports').select('id').orderBy('year', 'desc').executeTakeFirstOrThrow()).id;
+  demo = await openDemoDatabase('report-store-test');
+  database = demo.database;
+  reportId = demo.reportIds[0]!;
 });
 
-afterAll(async () => {
-  await database.close();
-  fs.rmSync(dataDir, { recursive: true, force: true });
-});
+afterAll(() => demo.dispose());
 
 describe('the report store', () => {
   it('keeps the latest snapshot and the earliest of each span, and still reads every earlier version exactly', async () => {

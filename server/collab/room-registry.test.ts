@@ -1,33 +1,23 @@
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openDatabase, type OpenedDatabase } from '../db/database.js';
-import { seedDemoIfEmpty } from '../demo/seed-demo.js';
+import { openDemoDatabase, type DemoDatabase } from '../demo/demo-database.fixture.js';
 import { ReportStore } from './report-store.js';
 import { RoomRegistry } from './room-registry.js';
 
 // Which rooms are loaded, on a real SQLite file.
 
-let database: OpenedDatabase;
-let dataDir: string;
+let demo: DemoDatabase;
 let reportId: string;
 
 beforeAll(async () => {
-  dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'room-registry-test-'));
-  database = await openDatabase(path.join(dataDir, 'reports.sqlite'));
-  await seedDemoIfEmpty(database.db);
-  reportId = (await database.db.selectFrom('reports').select('id').orderBy('year', 'desc').executeTakeFirstOrThrow()).id;
+  demo = await openDemoDatabase('room-registry-test');
+  reportId = demo.reportIds[0]!;
 });
 
-afterAll(async () => {
-  await database.close();
-  fs.rmSync(dataDir, { recursive: true, force: true });
-});
+afterAll(() => demo.dispose());
 
 function registry(keepIdleMs: number) {
   const loads: string[] = [];
-  const rooms = new RoomRegistry(new ReportStore(database.db), { compactAfterUpdates: 500, keepIdleMs, onError: (error) => expect.unreachable(String(error)), onLoaded: (id) => loads.push(id) });
+  const rooms = new RoomRegistry(new ReportStore(demo.database.db), { compactAfterUpdates: 500, keepIdleMs, onError: (error) => expect.unreachable(String(error)), onLoaded: (id) => loads.push(id) });
   return { rooms, loads };
 }
 

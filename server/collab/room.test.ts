@@ -1,13 +1,9 @@
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import * as encoding from 'lib0/encoding';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { BODY_FIELD, CloseCode, limits } from '../../blocks/contract.js';
 import { findSectionElement } from '../../blocks/report-json.js';
-import { openDatabase, type OpenedDatabase } from '../db/database.js';
-import { seedDemoIfEmpty } from '../demo/seed-demo.js';
+import { openDemoDatabase, type DemoDatabase } from '../demo/demo-database.fixture.js';
 import type { Peer } from './peer.js';
 import { ReportStore } from './report-store.js';
 import { Room } from './room.js';
@@ -16,23 +12,17 @@ import { encodeAwareness, encodeSyncStep1, encodeSyncUpdate } from './wire.js';
 // A room on a real SQLite file, spoken to through in-memory sockets: what it does when a change
 // fails halfway through being applied.
 
-let database: OpenedDatabase;
-let dataDir: string;
+let demo: DemoDatabase;
 let reportId: string;
 const userIds = new Map<string, number>();
 
 beforeAll(async () => {
-  dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'room-test-'));
-  database = await openDatabase(path.join(dataDir, 'reports.sqlite'));
-  await seedDemoIfEmpty(database.db);
-  reportId = (await database.db.selectFrom('reports').select('id').orderBy('year', 'desc').executeTakeFirstOrThrow()).id;
-  for (const user of await database.db.selectFrom('users').select(['id', 'username']).execute()) userIds.set(user.username, user.id);
+  demo = await openDemoDatabase('room-test');
+  reportId = demo.reportIds[0]!;
+  for (const user of await demo.database.db.selectFrom('users').select(['id', 'username']).execute()) userIds.set(user.username, user.id);
 });
 
-afterAll(async () => {
-  await database.close();
-  fs.rmSync(dataDir, { recursive: true, force: true });
-});
+afterAll(() => demo.dispose());
 
 interface TestPeer extends Peer {
   frames: Uint8Array[];
@@ -62,7 +52,7 @@ const textOf = (doc: Y.Doc, sectionId: string) => findSectionElement(doc.getXmlF
 
 describe('a change that fails halfway through being applied', () => {
   it('rolls the room back to its log: nothing unlogged reaches anyone, and the report reloads without it', async () => {
-    const store = new ReportStore(database.db);
+    const store = new ReportStore(demo.database.db);
     let broken = false;
     const errors: string[] = [];
     const room = new Room(reportId, store, {
@@ -115,7 +105,7 @@ describe('a change that fails halfway through being applied', () => {
 
 describe('presence', () => {
   it('beyond the report’s presence budget a state is not shown, and its sender stays connected', async () => {
-    const room = new Room(reportId, new ReportStore(database.db), { compactAfterUpdates: 500, onError: () => undefined });
+    const room = new Room(reportId, new ReportStore(demo.database.db), { compactAfterUpdates: 500, onError: () => undefined });
     await room.ready;
     const padding = 'x'.repeat(limits.maxPresenceStateBytes - 200);
     const fits = Math.floor(limits.maxPresenceBytesPerReport / (padding.length + 40));
