@@ -5,7 +5,7 @@
  *
  *   npm run bench                        every part, full sizes (about 10 minutes)
  *   npm run bench -- --quick             every part, small sizes (a smoke run)
- *   npm run bench -- --only=load,store   some parts: inspection, annex, guard, publish, store, load
+ *   npm run bench -- --only=load,store   some parts: inspection, annex, guard, guard-fuzz, publish, store, load
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -15,12 +15,13 @@ import { openDatabase } from '../server/db/database.js';
 import { seedDemoIfEmpty } from '../server/demo/seed-demo.js';
 import { benchAnnex } from './annex-bench.js';
 import { benchGuard } from './guard-bench.js';
+import { benchGuardFuzz } from './guard-fuzz.js';
 import { benchInspection } from './inspection-bench.js';
 import { benchLoad } from './load/index.js';
 import { benchPublish } from './publish-bench.js';
 import { benchStore } from './store-bench.js';
 
-const PARTS = ['inspection', 'annex', 'guard', 'publish', 'store', 'load'] as const;
+const PARTS = ['inspection', 'annex', 'guard', 'guard-fuzz', 'publish', 'store', 'load'] as const;
 type Part = (typeof PARTS)[number];
 
 function readArguments(argv: string[]): { quick: boolean; parts: Part[] } {
@@ -63,6 +64,9 @@ try {
     inspection: () => benchInspection(store, reportId, record, summarise),
     annex: () => benchAnnex(store, reportId, previousReportId, record, summarise),
     guard: () => benchGuard(store, reportId, record, summarise),
+    'guard-fuzz': async () => {
+      await benchGuardFuzz(record, { quick });
+    },
     publish: () => benchPublish(record, summarise),
     store: () => benchStore(record, { quick }),
     load: () => benchLoad(record, { quick }),

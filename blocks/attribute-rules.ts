@@ -22,7 +22,13 @@ interface AttributeRule {
 }
 
 const show = (value: unknown) => {
-  const text = JSON.stringify(value) ?? String(value);
+  let text: string;
+  try {
+    text = JSON.stringify(value) ?? String(value);
+  } catch {
+    // A value JSON cannot write (a bigint, a cycle) is named by its type.
+    text = typeof value;
+  }
   return text.length > 40 ? `${text.slice(0, 40)}…` : text;
 };
 

@@ -5,6 +5,7 @@ import * as Y from 'yjs';
 import { contentLimits } from '../blocks/content-limits.js';
 import { BODY_FIELD, CloseCode } from '../blocks/contract.js';
 import { login, sectionText, waitForDoc, waitForPresence } from './support/clients.js';
+import { encodeMutable } from './support/guard-fuzz-forge.js';
 import { forge, hostileClients, sectionElement } from './support/hostile-client.js';
 import { useReportServer } from './support/report-server.js';
 
@@ -230,3 +231,64 @@ describe('a socket writes only under its own Yjs client ids', () => {
     food.destroy();
   });
 });
+
+describe('structs that trick Yjs instead of the guard (found by the fuzzer)', () => {
+  /** One keystroke of `doc`'s client in finance's own section, decoded to be tampered with. */
+  function keystroke(doc: Y.Doc, text = '改'): Y.Item {
+    const update = forge(doc, (replica) => sectionText(replica.getXmlFragment(BODY_FIELD), OWN).insert(0, text));
+    return Y.decodeUpdate(update).structs[0] as Y.Item;
+  }
+
+  it('an item that names itself as its neighbour is refused as malformed, and nobody else is sent away', async () => {
+    const hostile = await hostileClient('finance');
+    const item = keystroke(hostile.doc);
+    item.rightOrigin = Y.createID(item.id.client, item.id.clock);
+    const storedBefore = storedUpdates();
+    hostile.sendUpdate(encodeMutable({ groups: [{ client: item.id.client, start: item.id.clock, structs: [item] }], deletes: [] }));
+    const closed = await hostile.closed;
+    expect(closed.code).toBe(CloseCode.MalformedMessage);
+    expect(closed.reason).toContain('comes after it');
+    expect(storedUpdates()).toBe(storedBefore);
+    expect(suite.observer.provider.wsconnected).toBe(true);
+    await expectHonestEditWorks('food', 'overview-food', '食品：自指之后。');
+  });
+
+  it('a struct that overlaps what the server holds but names another section’s place is refused; that section is unchanged', async () => {
+    const hostile = await hostileClient('finance');
+    const typed = forge(hostile.doc, (doc) => sectionText(doc.getXmlFragment(BODY_FIELD), OWN).insert(0, '甲乙'));
+    hostile.sendUpdate(typed);
+    await waitForDoc(suite.observer.doc, () => sectionText(suite.observer.body, OWN).toString().startsWith('甲乙'), 'the honest keystrokes');
+    // The same clocks again, one character longer, declared next to a character of the food bureau's section.
+    const [first] = Y.decodeUpdate(typed).structs as Y.Item[];
+    const food = sectionText(hostile.doc.getXmlFragment(BODY_FIELD), 'overview-food');
+    const foodBefore = sectionText(suite.observer.body, 'overview-food').toString();
+    const overlapping = new Y.Item(first!.id, null, (food._start as Y.Item).id, null, null, null, null, new Y.ContentString('甲乙伪'));
+    const storedBefore = storedUpdates();
+    hostile.sendUpdate(encodeMutable({ groups: [{ client: first!.id.client, start: first!.id.clock, structs: [overlapping] }], deletes: [] }));
+    const closed = await hostile.closed;
+    expect(closed.code).toBe(CloseCode.MalformedMessage);
+    expect(closed.reason).toContain('overlaps');
+    expect(storedUpdates()).toBe(storedBefore);
+    expect(sectionText(suite.observer.body, 'overview-food').toString()).toBe(foodBefore);
+  });
+
+  it('a department emptying its own section keeps the section: the server puts an empty paragraph back, and nobody is refused', async () => {
+    const hostile = await hostileClient('finance');
+    const own = sectionElement(hostile.doc, OWN);
+    hostile.sendUpdate(forge(hostile.doc, () => own.delete(0, own.length)));
+    const emptied = () => {
+      const section = sectionElement(suite.observer.doc, OWN);
+      const only = section.get(0);
+      return section.length === 1 && only instanceof Y.XmlElement && only.nodeName === 'paragraph' && only.length === 0;
+    };
+    await waitForDoc(suite.observer.doc, emptied, 'the emptied section holding one empty paragraph');
+    expect(hostile.socket.readyState).toBe(hostile.socket.OPEN);
+    await hostile.close();
+    // The department writes again into the paragraph the server put back.
+    const again = await hostileClient('finance');
+    again.sendUpdate(forge(again.doc, (doc) => (sectionElement(doc, OWN).get(0) as Y.XmlElement).insert(0, [new Y.XmlText('财政局重新写起。')])));
+    await waitForDoc(suite.observer.doc, () => sectionElement(suite.observer.doc, OWN).toString().includes('财政局重新写起。'), 'the new text');
+    await again.close();
+  });
+});
+

@@ -68,6 +68,9 @@ export const SectionPermissions = Extension.create<SectionPermissionsOptions>({
         key: new PluginKey('sectionPermissions'),
         filterTransaction(tr) {
           if (!tr.docChanged || tr.getMeta(ySyncPluginKey)) return true;
+          // An honest client writes only what its user does: no plugin's automatic fix in answer to
+          // someone else's change (a table plugin completing a ragged table) may write in their name.
+          if ((tr.getMeta('appendedTransaction') as Transaction | undefined)?.getMeta(ySyncPluginKey)) return false;
           const { sectionIds, structure, movesTables } = sectionsTouchedBy(tr);
           if (structure || (movesTables && !options.canMoveTables())) {
             options.onBlocked(null);

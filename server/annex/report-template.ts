@@ -1,8 +1,10 @@
 import { randomBytes } from 'node:crypto';
+import * as Y from 'yjs';
 import { blankTable, type AnnexTables } from '../../blocks/annex/annex-data.js';
 import type { FormatDefinition } from '../../blocks/annex/definition.js';
 import type { NodeJSON } from '../../blocks/report-json.js';
 import type { SectionLevel } from '../../blocks/section/section.js';
+import { recordClientOwners } from '../db/client-ids.js';
 import type { Db } from '../db/database.js';
 import { appendUpdate } from '../db/update-log.js';
 import { buildReportUpdate } from './report-document.js';
@@ -74,6 +76,8 @@ export async function insertReport(db: Db, report: NewReport): Promise<string> {
       .values(report.sections.map((section) => ({ report_id: id, section_id: section.sectionId, department_id: section.department })))
       .execute();
     await appendUpdate(trx, { reportId: id, seq: 1, data: update, userId: report.userId, now: report.now, sectionIds: report.sections.map((s) => s.sectionId) });
+    // The server wrote it: its client id is no user's to write under.
+    await recordClientOwners(trx, id, [...new Set(Y.decodeUpdate(update).structs.map((struct) => struct.id.client))], null);
   };
   if (db.isTransaction) await write(db);
   else await db.transaction().execute(write);

@@ -8,8 +8,8 @@
 export class ClientIdOwners {
   /** Owners recorded with the log; null: the server. */
   private readonly written: Map<number, number | null>;
-  /** Presence ids announced since the report was opened, by user. */
-  private readonly announced = new Map<number, number>();
+  /** Presence ids announced since the report was opened, by user (null: reserved for the server). */
+  private readonly announced = new Map<number, number | null>();
 
   constructor(written: Map<number, number | null>) {
     this.written = written;
@@ -36,6 +36,11 @@ export class ClientIdOwners {
   /** Records ids the log now holds as `userId`'s. */
   recordWritten(clientIDs: readonly number[], userId: number | null): void {
     for (const clientID of clientIDs) this.written.set(clientID, userId);
+  }
+
+  /** Keeps the id the server will write under (its document's) from being taken before it first does. */
+  reserveForServer(clientID: number): void {
+    if (!this.written.has(clientID)) this.announced.set(clientID, null);
   }
 
   /** Binds a presence id to `userId`; false when it is someone else's. */

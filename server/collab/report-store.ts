@@ -72,13 +72,13 @@ export function replayReport(reportId: string, snapshot: LoggedUpdate | null, up
   const doc = createReportDoc();
   let index = 0;
   try {
-    // One transaction for the whole history: observers and cleanup run once, not per update.
-    Y.transact(doc, () => {
-      for (; index < parts.length; index++) {
-        Y.applyUpdate(doc, parts[index]!.data);
-        if (doc.store.pendingStructs || doc.store.pendingDs) throw new Error('it builds on changes the log does not hold (Yjs keeps them pending)');
-      }
-    });
+    // Each update in a transaction of its own, as the room applied it: what Yjs garbage-collects at
+    // the end of one transaction decides how the next integrates (an item next to collected content
+    // is dropped), so one transaction for the whole history could rebuild what no one ever saw.
+    for (; index < parts.length; index++) {
+      Y.applyUpdate(doc, parts[index]!.data);
+      if (doc.store.pendingStructs || doc.store.pendingDs) throw new Error('it builds on changes the log does not hold (Yjs keeps them pending)');
+    }
   } catch (cause) {
     doc.destroy();
     const part = parts[Math.min(index, parts.length - 1)];
@@ -143,8 +143,8 @@ export class ReportStore {
    * Logs an update. Its new client ids are claimed first: should the append then fail, the claim
    * only says who would have written under them, which stays true.
    */
-  async append(reportId: string, seq: number, data: Uint8Array, userId: number | null, sectionIds: Iterable<string> = [], claim?: ClientIdClaim): Promise<void> {
-    if (claim) await recordClientOwners(this.db, reportId, claim.clientIDs, claim.owner);
+  async append(reportId: string, seq: number, data: Uint8Array, userId: number | null, sectionIds: Iterable<string> = [], claims: readonly ClientIdClaim[] = []): Promise<void> {
+    for (const claim of claims) await recordClientOwners(this.db, reportId, claim.clientIDs, claim.owner);
     await appendUpdate(this.db, { reportId, seq, data, userId, now: this.now(), sectionIds });
   }
 

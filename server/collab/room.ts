@@ -1,3 +1,4 @@
+import type { Fragment } from '@tiptap/pm/model';
 import * as awarenessProtocol from 'y-protocols/awareness';
 import * as Y from 'yjs';
 import { ANNEX_TABLE_NODE } from '../../blocks/annex/annex-table-node.js';
@@ -200,6 +201,7 @@ export class Room {
     this.updatesSinceSnapshot = loaded.updatesSinceSnapshot;
     this.rules = loaded.rules;
     this.clientIds = new ClientIdOwners(loaded.clientOwners);
+    this.clientIds.reserveForServer(loaded.doc.clientID);
     const format = loaded.format === null ? null : findFormat(loaded.format);
     this.annexCellAllowed = format ? annexCellChecker(format) : undefined;
     this.doc.on('update', this.broadcastUpdate);
@@ -248,7 +250,7 @@ export class Room {
       }
       if (updates.length === 0) return;
       // The server writes under the document's own id, which no user may use.
-      seq = await this.commit(Y.mergeUpdates(updates), { userId: change.userId, sectionIds: change.sectionIds, origin: null, clientIDs: [this.document.clientID], owner: null });
+      seq = await this.commit(Y.mergeUpdates(updates), { userId: change.userId, sectionIds: change.sectionIds, origin: null, writers: [{ clientIDs: [this.document.clientID], owner: null }] });
       this.tableSections = null;
       this.sectionSizes.forget();
     });
@@ -335,7 +337,13 @@ export class Room {
     else this.sectionSizes.grow(scope.growth);
     const logged = repaired ? Y.mergeUpdates([update, ...updates.slice(1)]) : update;
     const sectionIds = [...scope.sections, ...this.sectionsOfTables(scope)];
-    const seq = await this.commit(logged, { userId: peer.userId, sectionIds, origin: repaired ? null : peer, clientIDs: writers, owner: peer.userId });
+    // A repair is the server's own writing, under the document's id.
+    const seq = await this.commit(logged, {
+      userId: peer.userId,
+      sectionIds,
+      origin: repaired ? null : peer,
+      writers: [{ clientIDs: writers, owner: peer.userId }, ...(repaired ? [{ clientIDs: [doc.clientID], owner: null }] : [])],
+    });
     await this.revokeApprovals(sectionIds, peer.userId, seq);
     await this.acceptWaiting(peer);
   }
@@ -404,7 +412,11 @@ export class Room {
     if (violations.length === 0) return false;
     this.options.onError(new Error(violations.map((v) => v.reason).join('; ')), `report ${this.reportId}: repaired content that does not fit the schema`);
     Y.transact(this.document, (transaction) => {
-      for (const { item } of violations) if (!item.deleted) item.delete(transaction);
+      for (const { item, fill } of violations) {
+        if (item.deleted) continue;
+        if (fill) ((item.content as Y.ContentType).type as Y.XmlElement).insert(0, fillToYjs(fill));
+        else item.delete(transaction);
+      }
     }, AUTHORITY_ORIGIN);
     return true;
   }
@@ -428,18 +440,18 @@ export class Room {
   /**
    * Logs an applied change and then sends it to every peer but `origin`. If the log refuses it,
    * the document holds something the log does not: the room breaks off (see `breakOff`). The
-   * client ids the change writes under that the log does not know yet are recorded as `owner`'s.
+   * client ids the change writes under that the log does not know yet are recorded as their writer's.
    */
   private async commit(update: Uint8Array, change: CommittedChange): Promise<number> {
     const seq = this.lastSeq + 1;
-    const claimed = this.clientIds.unrecorded(change.clientIDs);
+    const claims = change.writers.map(({ clientIDs, owner }) => ({ clientIDs: this.clientIds.unrecorded(clientIDs), owner }));
     try {
-      await this.store.append(this.reportId, seq, update, change.userId, new Set(change.sectionIds), { clientIDs: claimed, owner: change.owner });
+      await this.store.append(this.reportId, seq, update, change.userId, new Set(change.sectionIds), claims);
     } catch (error) {
       this.breakOff();
       throw error;
     }
-    this.clientIds.recordWritten(claimed, change.owner);
+    for (const { clientIDs, owner } of claims) this.clientIds.recordWritten(clientIDs, owner);
     this.lastSeq = seq;
     this.updatesSinceSnapshot++;
     const frame = encodeSyncUpdate(update);
@@ -533,8 +545,7 @@ interface CommittedChange {
   /** The peer that sent it, who already has it; null: everyone gets it. */
   origin: Peer | null;
   /** The Yjs client ids the change writes under, and whose they are (null: the server's). */
-  clientIDs: readonly number[];
-  owner: number | null;
+  writers: ReadonlyArray<{ clientIDs: readonly number[]; owner: number | null }>;
 }
 
 interface PeerState {
@@ -559,6 +570,26 @@ function writerIdsOf(doc: Y.Doc, decoded: ReturnType<typeof Y.decodeUpdate>): nu
 
 function isPresence(message: IncomingMessage): boolean {
   return message.type === 'awareness' || message.type === 'query-awareness';
+}
+
+/**
+ * The Yjs elements of nodes the server puts into an emptied element (an empty paragraph, a table
+ * row with its cell): a few nodes the schema's content expressions fill in, never user data.
+ */
+function fillToYjs(fill: Fragment): Array<Y.XmlElement | Y.XmlText> {
+  const converted: Array<Y.XmlElement | Y.XmlText> = [];
+  fill.forEach((node) => {
+    if (node.isText) {
+      converted.push(new Y.XmlText(node.text));
+      return;
+    }
+    const element = new Y.XmlElement(node.type.name);
+    for (const [name, value] of Object.entries(node.attrs)) if (value !== null) element.setAttribute(name, value as string);
+    const children = fillToYjs(node.content);
+    if (children.length > 0) element.insert(0, children);
+    converted.push(element);
+  });
+  return converted;
 }
 
 /** Walks the body once to find which section holds each annex table node. */

@@ -1,12 +1,20 @@
-import type { ContentMatch, NodeType, Schema } from '@tiptap/pm/model';
+import { Fragment, Mark, type ContentMatch, type Node as ProseMirrorNode, type NodeType, type Schema } from '@tiptap/pm/model';
+import { TableMap } from '@tiptap/pm/tables';
 import * as Y from 'yjs';
+import { elementToJSON, markNameOfKey } from '../../blocks/report-json.js';
 import { SECTION_NODE } from '../../blocks/section/section.js';
-import { markNameOfKey } from '../../blocks/report-json.js';
 
-/** An element or text that no client could show, and why. */
+/**
+ * An element or text that no client could show, and why. What the update created is deleted;
+ * an element that was there before is never deleted for someone else's update (it may be a whole
+ * section, or hold an annex table): `fill` is what to put at its start to make it valid again —
+ * what an editor would have put there (an empty paragraph in an emptied section).
+ */
 export interface SchemaViolation {
   item: Y.Item;
   reason: string;
+  /** Nodes to insert at the start of the element; null: delete the item. */
+  fill: Fragment | null;
 }
 
 const describe = (item: Y.Item) => `${item.id.client}:${item.id.clock}`;
@@ -68,6 +76,10 @@ class ContentChecker {
       const element = type as Y.XmlElement;
       const reason = this.checkElement(element);
       if (!reason) continue;
+      if (!this.isNew(element._item!)) {
+        this.fillOrLeave(element, reason);
+        continue;
+      }
       this.condemn(element._item!, reason);
       // Removing a child can leave its parent invalid in turn (a section with no block left).
       seen.delete(element.parent as Y.XmlElement);
@@ -79,7 +91,27 @@ class ContentChecker {
   private condemn(item: Y.Item, reason: string): void {
     if (this.condemned.has(item)) return;
     this.condemned.add(item);
-    this.violations.push({ item, reason });
+    this.violations.push({ item, reason, fill: null });
+  }
+
+  /**
+   * An element that was there before, left invalid by the update (its blocks deleted): the nodes
+   * its content expression needs in front of what it still holds. Should nothing make it valid
+   * (an invalid attribute from before these checks existed), it is left as it is.
+   */
+  private fillOrLeave(element: Y.XmlElement, reason: string): void {
+    const nodeType = this.schema.nodes[element.nodeName]!;
+    const held = element
+      .toArray()
+      .filter((child) => !this.condemned.has(child._item!))
+      .flatMap((child) => {
+        // Only the types matter to the content expression: the shallowest node of each type stands in.
+        if (child instanceof Y.XmlElement) return [this.schema.nodes[child.nodeName]?.createAndFill() ?? null];
+        return child instanceof Y.XmlText && child.length > 0 ? [this.schema.text(' ')] : [];
+      });
+    if (held.includes(null)) return;
+    const fill = nodeType.contentMatch.fillBefore(Fragment.fromArray(held as ProseMirrorNode[]), true);
+    if (fill && fill.childCount > 0) this.violations.push({ item: element._item!, reason, fill });
   }
 
   private checkBody(body: Y.XmlFragment): void {
@@ -136,7 +168,11 @@ class ContentChecker {
     const nodeType = this.schema.nodes[element.nodeName];
     if (!nodeType) return `unknown element <${element.nodeName}>`;
     try {
-      nodeType.create(element.getAttributes());
+      const node = nodeType.create(element.getAttributes());
+      // Left out, an attribute takes its default, which must pass its rule too (a linked figure needs its cell).
+      for (const [name, attribute] of Object.entries((nodeType as unknown as { attrs: Record<string, { validate?: (value: unknown) => void }> }).attrs)) {
+        attribute.validate?.(node.attrs[name]);
+      }
     } catch (error) {
       return `<${element.nodeName}> ${describe(element._item!)}: ${(error as Error).message}`;
     }
@@ -176,7 +212,18 @@ class ContentChecker {
       if (!match) return `<${element.nodeName}> ${describe(element._item!)} cannot hold <${child instanceof Y.XmlElement ? child.nodeName : 'text'}> there`;
     }
     if (!match?.validEnd) return `<${element.nodeName}> ${describe(element._item!)} is incomplete for its schema`;
+    if (element.nodeName === 'table' && this.isNew(element._item!)) return this.checkTableShape(element);
     return null;
+  }
+
+  /**
+   * A new table's rows must make a rectangle: every editor's table plugin would otherwise "fix" it
+   * (adding cells, cutting spans) in the section of whoever wrote it.
+   */
+  private checkTableShape(element: Y.XmlElement): string | null {
+    const table = this.schema.nodeFromJSON(elementToJSON(element));
+    const { problems } = TableMap.get(table);
+    return problems && problems.length > 0 ? `<table> ${describe(element._item!)} has rows of different widths or spans past its edge` : null;
   }
 
   /**
@@ -199,6 +246,11 @@ class ContentChecker {
           this.condemn(text._item!, (error as Error).message);
           return 'text-invalid';
         }
+      }
+      // Marks that exclude each other (code excludes every other) cannot be on one character.
+      if (marks.reduce((set, mark) => mark.addToSet(set), Mark.none).length !== marks.length) {
+        this.condemn(text._item!, `text carries formatting that excludes each other: ${marks.map((m) => m.type.name).join(', ')}`);
+        return 'text-invalid';
       }
       if (!parent.allowsMarks(marks)) return `<${parent.name}> does not allow ${marks.map((m) => m.type.name).join(', ')}`;
     }

@@ -137,11 +137,6 @@ describe('judging who may edit which section', () => {
     expect(judge(lead, { structure: [retitle] })).toEqual(allowed);
   });
 
-  it('lets the lead office write into content that was removed meanwhile', () => {
-    const removed: StructureChange = { kind: 'removed-content', sectionId: null, detail: 'writes at 1:0 inside content that was removed' };
-    expect(judge(lead, { structure: [removed] })).toEqual(allowed);
-  });
-
   it('lets anyone but a viewer send an update that touches no section, table or structure', () => {
     expect(judge(lead, {})).toEqual(allowed);
     expect(judge(finance, {})).toEqual(allowed);

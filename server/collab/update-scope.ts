@@ -10,7 +10,7 @@ type DecodedUpdate = ReturnType<typeof Y.decodeUpdate>;
 
 /** A change only the lead office may make: it alters the report's shape, not a section's text. */
 export interface StructureChange {
-  kind: 'add-top-level' | 'delete-section' | 'section-attribute' | 'annex-table' | 'removed-content';
+  kind: 'add-top-level' | 'delete-section' | 'section-attribute' | 'annex-table';
   /** The section concerned, when there is one. */
   sectionId: string | null;
   detail: string;
@@ -90,6 +90,10 @@ class ScopeResolver {
   private readonly newCells = new Map<Y.Item, Y.Item[]>();
   private readonly newSpans = new Map<Y.Item, unknown>();
   private readonly deletedCells = new Set<Y.Item>();
+  /** Live items this update deletes; attribute entries among them, and attributes it sets, by element. */
+  private readonly deletedNow = new Set<Y.Item>();
+  private readonly removedAttributes: Y.Item[] = [];
+  private readonly setAttributes = new Set<string>();
   /** Parents and map keys that update items name only through a neighbour, found once each. */
   private readonly impliedParents = new Map<Y.Item, Parent>();
   private readonly impliedSubs = new Map<Y.Item, string | null>();
@@ -132,7 +136,22 @@ class ScopeResolver {
       for (const range of ranges) this.classifyDeletion(client, range.clock, range.clock + range.len);
     }
     for (const row of this.tableRows) this.checkRowWidth(row);
+    this.checkRemovedAttributes();
     return this.scope;
+  }
+
+  /**
+   * An attribute whose default fails its rule is required: removing it (not replacing it, and not
+   * with its whole element) would leave an element no client can show.
+   */
+  private checkRemovedAttributes(): void {
+    for (const item of this.removedAttributes) {
+      const element = item.parent as Y.XmlElement;
+      const holder = element._item;
+      if (!holder || holder.deleted || this.deletedNow.has(holder) || this.setAttributes.has(`${describeId(holder.id)}:${item.parentSub}`)) continue;
+      const refusal = attributeRemovalRefusal(element.nodeName, item.parentSub!);
+      if (refusal) this.scope.invalid.push(`${refusal} (item ${describeId(item.id)})`);
+    }
   }
 
   /** Notes a new cell, or a new span of a cell, so that its row's width is checked. */
@@ -187,6 +206,7 @@ class ScopeResolver {
       }
       return;
     }
+    if (parentSub !== null) this.setAttributes.add(`${describeId(parent.id)}:${parentSub}`);
     const place = this.placeOf(parent);
     this.notePlace(place, parent, parentSub, `writes at ${describeId(item.id)}`);
     if (parentSub === null) this.noteGrowth(item, place);
@@ -219,6 +239,8 @@ class ScopeResolver {
   private classifyLiveDeletion(item: Y.Item): void {
     if (isCell(item)) this.deletedCells.add(item);
     const parentType = item.parent as Y.AbstractType<unknown> | null;
+    if (item.parentSub !== null && parentType instanceof Y.XmlElement) this.removedAttributes.push(item);
+    this.deletedNow.add(item);
     if (parentType === this.body) {
       this.scope.bodyChanged = true;
       const sectionId = sectionIdOf(item);
@@ -229,10 +251,8 @@ class ScopeResolver {
       this.scope.structure.push({ kind: 'annex-table', sectionId: null, detail: `removes annex table "${item.parentSub}"` });
       return;
     }
-    if (!parentType?._item) {
-      this.scope.structure.push({ kind: 'removed-content', sectionId: null, detail: `deletes ${describeId(item.id)} outside the report` });
-      return;
-    }
+    // Inside content the report no longer has: deleting it again changes nothing anyone sees.
+    if (!parentType?._item) return;
     const place = this.placeOf(parentType._item);
     this.notePlace(place, parentType._item, item.parentSub, `deletes ${describeId(item.id)}`);
     if (this.holdsAnnexNode(item) || (item.parentSub !== null && this.holdsAnnexNode(parentType._item))) this.noteAnnexNodeChange(place, `removes an annex table at ${describeId(item.id)}`);
@@ -263,7 +283,8 @@ class ScopeResolver {
         this.scope.invalid.push(`${what}: annex cells hold numbers, not nested data`);
         return;
       case 'removed':
-        this.scope.structure.push({ kind: 'removed-content', sectionId: null, detail: `${what} inside content that was removed` });
+        // Content the report no longer has: Yjs keeps what is written there deleted (or discards
+        // it), so no one sees it. A typist whose paragraph a co-editor just deleted sends this.
         return;
       case 'unresolvable':
         this.scope.invalid.push(`${what}: its parent holds no content, or its parents form a cycle`);
@@ -318,7 +339,7 @@ class ScopeResolver {
         if (++this.formats === contentLimits.maxFormatsPerUpdate + 1) {
           this.scope.invalid.push(`maxFormatsPerUpdate: more than ${contentLimits.maxFormatsPerUpdate} formatting changes in one update`);
         }
-        const refusal = formatRefusal(content.key, content.value);
+        const refusal = formatRefusal(content.key, content.value) ?? this.markPlacementRefusal(content.key, parent as Y.Item);
         if (refusal) this.scope.invalid.push(`${refusal} (${where})`);
         return;
       }
@@ -336,6 +357,17 @@ class ScopeResolver {
   }
 
   private isKnownNode = (name: string) => knownNodes.has(name);
+
+  /** Why formatting `key` cannot be in the text held by `textHolder`: the element around it allows no such mark. */
+  private markPlacementRefusal(key: string, textHolder: Y.Item): string | null {
+    const markType = reportSchema.marks[markNameOfKey(key)]!;
+    const elementHolder = this.isInDoc(textHolder) ? ((textHolder.parent as Y.AbstractType<unknown> | null)?._item ?? null) : this.parentOf(textHolder);
+    const element = elementHolder instanceof Y.Item ? typeOf(elementHolder) : null;
+    if (!(element instanceof Y.XmlElement)) return null; // text outside any element is refused or repaired as such
+    const nodeType = reportSchema.nodes[element.nodeName];
+    if (!nodeType || nodeType.allowsMarkType(markType)) return null;
+    return `<${element.nodeName}> allows no formatting "${markType.name}"`;
+  }
 
   /**
    * Which section holds a table decides who writes its cells, so placing, removing or re-pointing
@@ -383,22 +415,22 @@ class ScopeResolver {
       // Until resolved, an item on the chain counts as unresolvable: a cycle of neighbours ends here.
       this.impliedParents.set(current, null);
       chain.push(current);
-      // No parent written: it is the parent of a neighbour this item was inserted next to — the
-      // left one, or the right one when the left was garbage-collected, as Yjs decides.
+      // No parent written: it is the parent of a neighbour this item was inserted next to (the left
+      // one first). As Yjs decides, an item next to garbage-collected content on either side is
+      // itself discarded.
+      const neighbours = [current.origin, current.rightOrigin].filter((id): id is Y.ID => id !== null);
+      if (neighbours.some((id) => this.isCollected(id))) {
+        found = REMOVED;
+        break;
+      }
       let next: Y.Item | null = null;
-      let collected = false;
-      for (const neighbour of [current.origin, current.rightOrigin]) {
-        if (!neighbour) continue;
+      for (const neighbour of neighbours) {
         const sibling = this.findItem(neighbour);
-        if (!sibling) {
-          collected ||= this.isCollected(neighbour);
-          continue;
-        }
+        if (!sibling) continue;
         if (this.isInDoc(sibling)) found = this.parentOfDocItem(sibling);
         else next = sibling;
         break;
       }
-      if (!next && found === null && collected) found = REMOVED;
       current = next;
     }
     for (const link of chain) this.impliedParents.set(link, found);
@@ -560,25 +592,47 @@ const isCell = (item: Y.Item) => holdsNode(item, 'tableCell') || holdsNode(item,
 function attributeRefusal(nodeName: string, name: string, value: unknown): string | null {
   const nodeType = reportSchema.nodes[nodeName];
   if (!nodeType) return null; // the element itself is refused as unknown
-  const attribute = (nodeType as unknown as { attrs: Record<string, { validate?: (value: unknown) => void }> }).attrs[name];
+  const attribute = attributesOf(nodeType)[name];
   if (!attribute) return `<${nodeName}> has no attribute "${name}"`;
   return validationRefusal(() => attribute.validate?.(value));
 }
 
+interface AttributeSpec {
+  hasDefault: boolean;
+  default: unknown;
+  validate?: (value: unknown) => void;
+}
+
+const attributesOf = (type: object) => (type as { attrs: Record<string, AttributeSpec> }).attrs;
+
 /** Why a formatting change (a mark's start, with its attributes, or its end) cannot be, or null. */
 function formatRefusal(key: string, value: unknown): string | null {
-  const markType = reportSchema.marks[markNameOfKey(key)];
+  const name = markNameOfKey(key);
+  const markType = reportSchema.marks[name];
   if (!markType) return `unknown formatting "${key}"`;
+  // y-prosemirror stores a mark under "<name>--<hash>" only where the same mark may overlap itself;
+  // none of the report's marks may, and two bolds on one character are no valid text.
+  if (key !== name && markType.excludes(markType)) return `formatting "${markType.name}" cannot overlap itself ("${key}")`;
   if (value === null) return null;
   if (typeof value !== 'object' || Array.isArray(value)) return `formatting "${key}" must carry its attributes as an object`;
-  const attributes = (markType as unknown as { attrs: Record<string, { validate?: (value: unknown) => void }> }).attrs;
-  for (const [name, attributeValue] of Object.entries(value as Record<string, unknown>)) {
-    const attribute = attributes[name];
-    if (!attribute) return `formatting "${markType.name}" has no attribute "${name}"`;
-    const refusal = validationRefusal(() => attribute.validate?.(attributeValue));
+  const given = value as Record<string, unknown>;
+  const attributes = attributesOf(markType);
+  for (const name of Object.keys(given)) if (!attributes[name]) return `formatting "${markType.name}" has no attribute "${name}"`;
+  // Left out, an attribute takes its default, which must pass the rule too (a link needs an address).
+  for (const [name, attribute] of Object.entries(attributes)) {
+    const refusal = validationRefusal(() => attribute.validate?.(name in given ? given[name] : attribute.default));
     if (refusal) return refusal;
   }
   return null;
+}
+
+/** Why removing attribute `name` of a `nodeName` element cannot be: its default fails its rule (it is required). */
+function attributeRemovalRefusal(nodeName: string, name: string): string | null {
+  const nodeType = reportSchema.nodes[nodeName];
+  const attribute = nodeType ? attributesOf(nodeType)[name] : undefined;
+  if (!attribute) return null;
+  const refusal = validationRefusal(() => attribute.validate?.(attribute.default));
+  return refusal ? `<${nodeName}> cannot lose its attribute "${name}": ${refusal}` : null;
 }
 
 function validationRefusal(validate: () => void): string | null {
