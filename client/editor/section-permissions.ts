@@ -1,5 +1,6 @@
 import { Extension } from '@tiptap/core';
 import { Plugin, PluginKey, type Transaction } from '@tiptap/pm/state';
+import { fixTablesKey } from '@tiptap/pm/tables';
 import type { Node as ProseMirrorNode } from '@tiptap/pm/model';
 import { ySyncPluginKey } from '@tiptap/y-tiptap';
 import { ANNEX_TABLE_NODE } from '../../blocks/annex/annex-table-node.js';
@@ -49,6 +50,8 @@ export function sectionsTouchedBy(tr: Transaction): { sectionIds: Set<string>; s
   return { sectionIds, structure, movesTables };
 }
 
+const lastChangeWasRemote = new PluginKey<boolean>('sectionPermissions');
+
 /**
  * Keeps honest users inside what the server allows: a local edit that would touch a section
  * this user may not write, or change the report's structure, never happens — so it never reaches
@@ -65,12 +68,17 @@ export const SectionPermissions = Extension.create<SectionPermissionsOptions>({
     const options = this.options;
     return [
       new Plugin({
-        key: new PluginKey('sectionPermissions'),
-        filterTransaction(tr) {
+        key: lastChangeWasRemote,
+        state: {
+          init: () => false,
+          // Whether the document's last change came from someone else (y-prosemirror's transactions).
+          apply: (tr, remote: boolean) => (tr.docChanged ? Boolean(tr.getMeta(ySyncPluginKey)) : remote),
+        },
+        filterTransaction(tr, state) {
           if (!tr.docChanged || tr.getMeta(ySyncPluginKey)) return true;
-          // An honest client writes only what its user does: no plugin's automatic fix in answer to
-          // someone else's change (a table plugin completing a ragged table) may write in their name.
-          if ((tr.getMeta('appendedTransaction') as Transaction | undefined)?.getMeta(ySyncPluginKey)) return false;
+          // An honest client writes only what its user does: the table plugin's automatic fix (completing
+          // a ragged table) in answer to someone else's change would write in this user's name.
+          if (tr.getMeta(fixTablesKey) && lastChangeWasRemote.getState(state)) return false;
           const { sectionIds, structure, movesTables } = sectionsTouchedBy(tr);
           if (structure || (movesTables && !options.canMoveTables())) {
             options.onBlocked(null);

@@ -1,3 +1,4 @@
+import SQLite from 'better-sqlite3';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
@@ -109,4 +110,39 @@ describe('a report at the content limits in the browser', () => {
       await finance.context.close();
     }
   });
+
+  it('an editor never writes in answer to someone else’s change: a ragged table stays as its department left it', async () => {
+    // The finance bureau removes one cell of the widest table's second row: its rows now differ in width.
+    const finance = connectClient(server.wsUrl, reportId, await login(server.url, 'finance'));
+    await finance.synced;
+    const table = findSectionElement(finance.body, SECTION)!.toArray().find((child) => child instanceof Y.XmlElement && child.nodeName === 'table') as Y.XmlElement;
+    const secondRow = table.get(2) as Y.XmlElement;
+    const before = secondRow.length;
+    secondRow.delete(0, 1);
+    await waitForDoc(lead.doc, () => ((findSectionElement(lead.body, SECTION)!.toArray().find((child) => child instanceof Y.XmlElement && child.nodeName === 'table') as Y.XmlElement).get(2) as Y.XmlElement).length === before - 1, 'the ragged row');
+    finance.destroy();
+
+    // The lead office, who may write anywhere, opens the report and types elsewhere.
+    const logged = storedChangesOf(SECTION);
+    const page = await loginInNewContext(browser, server.url, `/reports/${reportId}`, 'lead');
+    try {
+      await page.page.locator(`[data-section-id="${SECTION}"] table`).waitFor();
+      await placeCaret(page.page, 'other', 'end');
+      await page.page.keyboard.type('政府办另写一句。');
+      await waitForDoc(lead.doc, () => sectionText(lead.body, 'other').toString().includes('政府办另写一句。'), 'the lead office’s typing');
+      expect(storedChangesOf(SECTION)).toBe(logged);
+    } finally {
+      await page.context.close();
+    }
+  });
 });
+
+/** How many logged updates touched `sectionId`, read from the server's SQLite file. */
+function storedChangesOf(sectionId: string): number {
+  const db = new SQLite(server.dbFile, { readonly: true, fileMustExist: true });
+  try {
+    return (db.prepare('select count(*) as n from update_sections where report_id = ? and section_id = ?').get(reportId, sectionId) as { n: number }).n;
+  } finally {
+    db.close();
+  }
+}
