@@ -1,5 +1,6 @@
 import type { AnyExtension, Attribute, Node } from '@tiptap/core';
 import { contentLimits } from './content-limits.js';
+import { describeValue } from './describe-value.js';
 
 /**
  * The value every attribute of the stock nodes and marks may take. The report's own nodes
@@ -21,19 +22,8 @@ interface AttributeRule {
   parse?: (element: HTMLElement) => unknown;
 }
 
-const show = (value: unknown) => {
-  let text: string;
-  try {
-    text = JSON.stringify(value) ?? String(value);
-  } catch {
-    // A value JSON cannot write (a bigint, a cycle) is named by its type.
-    text = typeof value;
-  }
-  return text.length > 40 ? `${text.slice(0, 40)}…` : text;
-};
-
 function fail(what: string, expected: string, value: unknown): never {
-  throw new RangeError(`${what} must be ${expected}, got ${show(value)}`);
+  throw new RangeError(`${what} must be ${expected}, got ${describeValue(value)}`);
 }
 
 const oneOf =

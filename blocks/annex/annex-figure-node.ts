@@ -1,4 +1,5 @@
 import { Node, mergeAttributes } from '@tiptap/core';
+import { describeValue } from '../describe-value.js';
 import { cellValue, type AnnexTables } from './annex-data.js';
 import type { CellRef } from './definition.js';
 
@@ -25,7 +26,7 @@ export interface FigureAttrs {
 }
 
 function validateCell(value: unknown): void {
-  if (parseFigureCell(value) === null) throw new RangeError(`annexFigure: cell must look like "B/new:total", got ${JSON.stringify(value)}`);
+  if (parseFigureCell(value) === null) throw new RangeError(`annexFigure: cell must look like "B/new:total", got ${describeValue(value)}`);
 }
 
 /**
@@ -73,7 +74,7 @@ export const AnnexFigure = Node.create({
       decimals: {
         default: 1,
         validate: (value: unknown) => {
-          if (!Number.isInteger(value) || (value as number) < 0 || (value as number) > 4) throw new RangeError(`annexFigure: decimals must be 0–4, got ${JSON.stringify(value)}`);
+          if (!Number.isInteger(value) || (value as number) < 0 || (value as number) > 4) throw new RangeError(`annexFigure: decimals must be 0–4, got ${describeValue(value)}`);
         },
         parseHTML: (element) => Number(element.getAttribute('data-decimals') ?? 1),
         renderHTML: (attributes) => ({ 'data-decimals': String(attributes.decimals) }),

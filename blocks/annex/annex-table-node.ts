@@ -1,11 +1,12 @@
 import { Node, mergeAttributes } from '@tiptap/core';
 import { ANNEX_TABLE_ID_PATTERN } from '../contract.js';
+import { describeValue } from '../describe-value.js';
 
 export const ANNEX_TABLE_NODE = 'annexTable';
 
 function validateTableId(value: unknown): void {
   if (typeof value !== 'string' || !ANNEX_TABLE_ID_PATTERN.test(value)) {
-    throw new RangeError(`annexTable: tableId must match ${ANNEX_TABLE_ID_PATTERN}, got ${JSON.stringify(value)}`);
+    throw new RangeError(`annexTable: tableId must match ${ANNEX_TABLE_ID_PATTERN}, got ${describeValue(value)}`);
   }
 }
 

@@ -1,4 +1,5 @@
 import { Node, mergeAttributes } from '@tiptap/core';
+import { describeValue } from '../describe-value.js';
 
 export const SECTION_NODE = 'section';
 
@@ -16,7 +17,7 @@ export interface SectionAttributes {
 
 function validateSectionId(value: unknown): void {
   if (typeof value !== 'string' || !SECTION_ID_PATTERN.test(value)) {
-    throw new RangeError(`section: sectionId must match ${SECTION_ID_PATTERN}, got ${JSON.stringify(value)}`);
+    throw new RangeError(`section: sectionId must match ${SECTION_ID_PATTERN}, got ${describeValue(value)}`);
   }
 }
 
@@ -27,7 +28,7 @@ function validateTitle(value: unknown): void {
 }
 
 function validateLevel(value: unknown): void {
-  if (value !== 1 && value !== 2) throw new RangeError(`section: level must be 1 or 2, got ${JSON.stringify(value)}`);
+  if (value !== 1 && value !== 2) throw new RangeError(`section: level must be 1 or 2, got ${describeValue(value)}`);
 }
 
 /**

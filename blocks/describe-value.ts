@@ -1,0 +1,13 @@
+/**
+ * A value as an error message quotes it: JSON, cut to 40 characters. A value JSON cannot write (a
+ * bigint, a cycle) is named by its type — the message must never fail on what it reports.
+ */
+export function describeValue(value: unknown): string {
+  let text: string;
+  try {
+    text = JSON.stringify(value) ?? String(value);
+  } catch {
+    text = typeof value;
+  }
+  return text.length > 40 ? `${text.slice(0, 40)}…` : text;
+}
