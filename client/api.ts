@@ -1,5 +1,6 @@
 import type { AnnexTables } from '../blocks/annex/annex-data.js';
 import type { Finding } from '../blocks/annex/rules/finding.js';
+import { localizeApiError } from './i18n.js';
 
 /** An error the server explained: its status, stable code and a message for the user. */
 export class ApiRequestError extends Error {
@@ -13,16 +14,22 @@ export class ApiRequestError extends Error {
 }
 
 async function request<T>(method: string, url: string, body?: unknown): Promise<T> {
-  const response = await fetch(url, {
-    method,
-    credentials: 'same-origin',
-    headers: body === undefined ? {} : { 'content-type': 'application/json' },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
+  let response: Response;
+  try {
+    response = await fetch(url, {
+      method,
+      credentials: 'same-origin',
+      headers: body === undefined ? {} : { 'content-type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+  } catch {
+    throw new ApiRequestError(0, 'network', localizeApiError('network', ''));
+  }
   const payload: unknown = await response.json().catch(() => null);
   if (!response.ok) {
     const error = (payload as { error?: { code?: string; message?: string } } | null)?.error;
-    throw new ApiRequestError(response.status, error?.code ?? 'http_error', error?.message ?? `${response.status} ${response.statusText}`);
+    const code = error?.code ?? 'http_error';
+    throw new ApiRequestError(response.status, code, localizeApiError(code, error?.message ?? `${response.status} ${response.statusText}`));
   }
   return payload as T;
 }

@@ -233,6 +233,7 @@ const zh = {
   publishedVersion: '已发布版本 {n}。',
   viewPublicPage: '查看公开页面',
   publishConflict: '报告在此期间有变化，已重新检查。',
+  errorNetwork: '无法连接服务器，请检查网络后重试。',
 };
 
 export type MessageKey = keyof typeof zh;
@@ -468,9 +469,27 @@ const en: Record<MessageKey, string> = {
   publishedVersion: 'Version {n} is published.',
   viewPublicPage: 'View the public page',
   publishConflict: 'The report changed meanwhile and was checked again.',
+  errorNetwork: 'The server cannot be reached. Check the network and try again.',
 };
 
 const messages: Record<Language, Record<MessageKey, string>> = { zh, en };
+
+/** The language the page shows now, for what is said outside React (the API's errors). */
+let activeLanguage: Language = 'zh';
+
+/**
+ * What an API error says, in the page's language. The server writes its messages as
+ * "中文（English）"; a failed request that never reached it is said in words, not "Failed to fetch".
+ */
+export function localizeApiError(code: string, message: string): string {
+  if (code === 'network') return messages[activeLanguage].errorNetwork;
+  const both = /^([\s\S]*?)（([^（）]*)）([\s\S]*)$/.exec(message);
+  if (!both) return message;
+  const [, chinese, english, rest] = both as unknown as [string, string, string, string];
+  if (activeLanguage === 'zh') return `${chinese}${rest}`;
+  // Details after the parentheses written in Chinese (a section, a table) would be lost: keep it all.
+  return /[\u3400-\u9fff]/.test(rest) ? message : `${english}${rest}`;
+}
 
 interface I18n {
   language: Language;
@@ -489,6 +508,7 @@ export function I18nProvider({ children }: { children: ReactNode }) {
   }, []);
   useEffect(() => {
     document.documentElement.lang = language === 'zh' ? 'zh-CN' : 'en';
+    activeLanguage = language;
   }, [language]);
   const value = useMemo<I18n>(() => ({ language, setLanguage, t: (key) => messages[language][key] }), [language, setLanguage]);
   return <I18nContext.Provider value={value}>{children}</I18nContext.Provider>;

@@ -14,7 +14,7 @@ import { useReportEvents } from '../collab/use-report-events.js';
 import type { ReachableLimit } from '../editor/content-limits.js';
 import { PresenceList } from '../editor/presence-list.js';
 import { ReportEditor } from '../editor/report-editor.js';
-import { useI18n, type MessageKey } from '../i18n.js';
+import { localizeApiError, useI18n, type MessageKey } from '../i18n.js';
 import { PublishPanel } from '../publish/publish-panel.js';
 import { Dashboard } from '../workflow/dashboard.js';
 import { SectionPanel } from '../workflow/section-panel.js';
@@ -75,7 +75,7 @@ export function ReportPage({ reportId, me, onSessionEnded }: { reportId: string;
       onConnection: setConnection,
       onStatus: setStatus,
       onNotice: (next) => {
-        setNotice(`${translate.current(noticeText[next.kind])}${next.reason}`);
+        setNotice(`${translate.current(noticeText[next.kind])}${localizeApiError('close', next.reason)}`);
         if (next.kind === 'session-ended') onSessionEnded();
       },
     });

@@ -154,3 +154,22 @@ describe('a read-only section', () => {
     }
   });
 });
+
+describe('errors in the user’s language', () => {
+  it('a request that cannot reach the server says so in words, in Chinese and in English', async () => {
+    const lead = await loginInNewContext(browser, server.url, `/reports/${reportId}`, 'lead');
+    try {
+      await openDashboard(lead.page);
+      // The network goes away under the page (the browser's own request fails; the server is fine).
+      await lead.page.route('**/api/reports/*/sections/*/lock', (route) => route.abort('internetdisconnected'));
+      await lead.page.getByTestId('lock-overview-env').click();
+      await expect.poll(() => lead.page.getByTestId('notice').textContent()).toContain('无法连接服务器');
+      await lead.page.getByRole('button', { name: 'English' }).click();
+      await lead.page.getByTestId('lock-overview-env').click();
+      await expect.poll(() => lead.page.getByTestId('notice').textContent()).toContain('The server cannot be reached');
+      expect(await lead.page.getByTestId('notice').textContent()).not.toContain('Failed to fetch');
+    } finally {
+      await lead.context.close();
+    }
+  });
+});
