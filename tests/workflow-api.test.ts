@@ -488,6 +488,18 @@ describe('the live event stream', () => {
     }
   }
 
+  it('the lead office’s own change of an approved section’s text (a new title) takes the approval away too; moving it does not', async () => {
+    expect((await api('lead', 'POST', 'sections/problems/approve')).status).toBe(200);
+    const index = (await sections()).findIndex((entry) => entry.id === 'problems');
+    expect((await api('lead', 'POST', 'sections/problems/move', { index: Math.max(0, index - 1) })).status).toBe(200);
+    expect((await sectionEntry('problems'))?.state).toBe('approved');
+    expect((await api('lead', 'POST', 'sections/problems/move', { index })).status).toBe(200);
+    const title = (await sectionEntry('problems'))!.title;
+    expect((await api('lead', 'POST', 'sections/problems/retitle', { title: `${title}（修订）` })).status).toBe(200);
+    expect((await sectionEntry('problems'))?.state).toBe('draft');
+    expect((await api('lead', 'POST', 'sections/problems/retitle', { title })).status).toBe(200);
+  });
+
   it('a page that reloaded twice, beside a viewer who left, still receives the next lock, assignment and comment', async () => {
     const open = async (username: string) => {
       const abort = new AbortController();

@@ -114,6 +114,8 @@ export class AnnexService {
       await room.applyAuthorityChange({
         userId: actor.id,
         sectionIds: [...new Set([...units, ...previous].map((unit) => unit.sectionId))],
+        // Placing or removing a unit's tables changes what those sections hold.
+        changesText: true,
         apply: (doc) => placeUnitTables(doc, format, units),
       });
       await this.deps.db.transaction().execute(async (trx) => {

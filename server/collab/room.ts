@@ -40,6 +40,8 @@ export interface AuthorityChange {
   userId: number | null;
   /** Sections whose history this change belongs to. */
   sectionIds: readonly string[];
+  /** Whether it changes what those sections say (a restore, a title) — not only where they stand (a move). */
+  changesText: boolean;
   apply(doc: Y.Doc): void;
 }
 
@@ -253,6 +255,7 @@ export class Room {
       seq = await this.commit(Y.mergeUpdates(updates), { userId: change.userId, sectionIds: change.sectionIds, origin: null, writers: [{ clientIDs: [this.document.clientID], owner: null }] });
       this.tableSections = null;
       this.sectionSizes.forget();
+      if (change.changesText) await this.revokeApprovals(change.sectionIds, change.userId, seq);
     });
     return seq;
   }

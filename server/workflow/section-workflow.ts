@@ -26,6 +26,10 @@ export interface SectionWorkflowDeps {
 
 type Actor = UserWithDepartment;
 
+/** What a change of the document does to a section: its text (an approval no longer stands), or only its place. */
+const TEXT = 'text';
+const PLACE = 'place';
+
 const leadOnly = (actor: Actor, what: string) => {
   if (actor.role !== 'lead') throw forbidden(`只有政府办可以${what}（lead office only）`);
 };
@@ -136,7 +140,7 @@ export class SectionWorkflow {
     try {
       const earlier = findSectionElement(historic.getXmlFragment(BODY_FIELD), sectionId);
       if (!earlier) throw notFound(`第 ${seq} 版中没有章节 ${sectionId}（no such section in that version）`);
-      const restoredSeq = await this.changeDocument(actor, report, sectionId, (doc, room) => {
+      const restoredSeq = await this.changeDocument(actor, report, sectionId, TEXT, (doc, room) => {
         if (room.sectionRules.get(sectionId)?.locked) throw conflict(`章节 ${sectionId} 已锁定，请先解锁（unlock before restoring）`);
         const live = requireSection(doc, sectionId);
         live.delete(0, live.length);
@@ -159,7 +163,7 @@ export class SectionWorkflow {
     const sectionId = typeof input.id === 'string' ? input.id : `s-${randomBytes(4).toString('hex')}`;
     if (!SECTION_ID_PATTERN.test(sectionId)) throw badRequest(`章节编号须匹配 ${SECTION_ID_PATTERN}（bad section id）`);
     const departmentId = input.department === undefined || input.department === null ? null : await this.requireDepartment(report, input.department);
-    await this.changeDocument(actor, report, sectionId, (doc) => {
+    await this.changeDocument(actor, report, sectionId, PLACE, (doc) => {
       const body = doc.getXmlFragment(BODY_FIELD);
       if (findSectionElement(body, sectionId)) throw conflict(`章节编号 ${sectionId} 已存在（section id in use）`);
       const index = after === null ? body.length : indexOfSection(body, after) + 1;
@@ -176,7 +180,7 @@ export class SectionWorkflow {
 
   async removeSection(actor: Actor, report: Report, sectionId: string) {
     leadOnly(actor, '删除章节');
-    await this.changeDocument(actor, report, sectionId, (doc, room) => {
+    await this.changeDocument(actor, report, sectionId, PLACE, (doc, room) => {
       if (room.sectionRules.get(sectionId)?.locked) throw conflict(`章节 ${sectionId} 已锁定，请先解锁（unlock before removing）`);
       const body = doc.getXmlFragment(BODY_FIELD);
       const index = indexOfSection(body, sectionId);
@@ -198,7 +202,7 @@ export class SectionWorkflow {
   async moveSection(actor: Actor, report: Report, sectionId: string, index: unknown) {
     leadOnly(actor, '调整章节顺序');
     if (typeof index !== 'number' || !Number.isInteger(index) || index < 0) throw badRequest('"index" must be a position in the report (0 = first)');
-    await this.changeDocument(actor, report, sectionId, (doc) => {
+    await this.changeDocument(actor, report, sectionId, PLACE, (doc) => {
       const body = doc.getXmlFragment(BODY_FIELD);
       const from = indexOfSection(body, sectionId);
       if (from < 0) throw notFound(`没有章节 ${sectionId}（no such section）`);
@@ -214,14 +218,14 @@ export class SectionWorkflow {
   async retitleSection(actor: Actor, report: Report, sectionId: string, title: unknown) {
     leadOnly(actor, '修改章节标题');
     const value = parseTitle(title);
-    await this.changeDocument(actor, report, sectionId, (doc) => requireSection(doc, sectionId).setAttribute('title', value));
+    await this.changeDocument(actor, report, sectionId, TEXT, (doc) => requireSection(doc, sectionId).setAttribute('title', value));
     return this.change(actor, report, sectionId, 'retitle-section', { title: value }, () => ({}));
   }
 
   /** Changes the report's document on the lead office's behalf, logged as that section's history. */
-  private changeDocument(actor: Actor, report: Report, sectionId: string, apply: (doc: Y.Doc, room: Room) => void): Promise<number | null> {
+  private changeDocument(actor: Actor, report: Report, sectionId: string, what: typeof TEXT | typeof PLACE, apply: (doc: Y.Doc, room: Room) => void): Promise<number | null> {
     return this.deps.rooms.withRoom(report.id, (room) =>
-      room.applyAuthorityChange({ userId: actor.id, sectionIds: [sectionId], apply: (doc) => apply(doc, room) }),
+      room.applyAuthorityChange({ userId: actor.id, sectionIds: [sectionId], changesText: what === TEXT, apply: (doc) => apply(doc, room) }),
     );
   }
 
