@@ -50,23 +50,31 @@ export interface FanoutOptions {
   /** Extra node flags for our server and for the client workers (e.g. --cpu-prof). */
   nodeArgs?: string[];
   workerNodeArgs?: string[];
+  /** Fills our server's data directory before it starts (a report grown long). */
+  prepare?: (dataDir: string) => Promise<void>;
+  /** Which of the demo's reports (newest first) the clients open; the first by default. */
+  room?: (reportIds: readonly string[]) => string;
+  /** Runs beside the typing window, against our server (e.g. API reads of another report). */
+  alongside?: (server: ServerProcess, session: { cookie: string; reportIds: string[] }) => Promise<void>;
 }
 
 /** One report, `clients` clients, a fifth of them typing; every other client's time to apply every keystroke. */
-export async function runFanout({ kind, clients, seconds, seedFile, nodeArgs, workerNodeArgs }: FanoutOptions): Promise<FanoutResult> {
+export async function runFanout({ kind, clients, seconds, seedFile, nodeArgs, workerNodeArgs, prepare, room: chooseRoom, alongside }: FanoutOptions): Promise<FanoutResult> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'report-load-fanout-'));
   let server: ServerProcess | null = null;
   let pool: WorkerPool | null = null;
   let rss: ReturnType<typeof watchPeakRss> | null = null;
   try {
+    if (kind === 'ours') await prepare?.(dataDir);
     server = kind === 'ours' ? await startReportServer({ dataDir, nodeArgs }) : await startBaselineServer({ seedFile });
     rss = watchPeakRss(server.pid);
     let cookie: string | null = null;
     let room = 'report';
+    let session: { cookie: string; reportIds: string[] } | null = null;
     if (kind === 'ours') {
-      const session = await leadSession(server.httpUrl);
+      session = await leadSession(server.httpUrl);
       cookie = session.cookie;
-      room = session.reportIds[0]!;
+      room = chooseRoom?.(session.reportIds) ?? session.reportIds[0]!;
     }
     const specs = typingClients(room, clients);
     pool = WorkerPool.start(CLIENT_WORKERS, workerNodeArgs);
@@ -82,7 +90,7 @@ export async function runFanout({ kind, clients, seconds, seedFile, nodeArgs, wo
     const workerCpu = pool.pids.map((pid) => cpuWindow(pid));
     const started = performance.now();
     await pool.all('startTyping', { intervalMs: KEYSTROKE_INTERVAL_MS, record: true });
-    await sleep(seconds * 1000);
+    await Promise.all([sleep(seconds * 1000), session && alongside ? alongside(server, session) : undefined]);
     const stopped = await pool.all('stopTyping');
     const windowSeconds = (performance.now() - started) / 1000;
     const cpuPercent = cpu.stop();
