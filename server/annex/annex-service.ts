@@ -10,6 +10,7 @@ import { ANNEX_FIELD, BODY_FIELD } from '../../blocks/contract.js';
 import { findSectionElement, readBodyJSON } from '../../blocks/report-json.js';
 import { badRequest, conflict, forbidden } from '../api/errors.js';
 import type { RoomRegistry } from '../collab/room-registry.js';
+import type { Room } from '../collab/room.js';
 import { findPreviousReport, findReportOfYear, listUnits, replaceUnits, savePreviousAnnex, type UnitRow } from '../db/annex.js';
 import type { Db } from '../db/database.js';
 import { appendAudit } from '../db/sections.js';
@@ -47,6 +48,9 @@ export function formatOf(report: Pick<Report, 'format' | 'id'>): FormatDefinitio
  * step and the API rely on, last year's figures, roll-up units, and new reports from a format.
  */
 export class AnnexService {
+  /** The findings last computed for each open room, and the moment of the report they are of. */
+  private readonly lastFindings = new WeakMap<Room, { seq: number; contextKey: string; findings: Finding[] }>();
+
   constructor(private readonly deps: AnnexServiceDeps) {}
 
   tables(report: Report): Promise<AnnexTables> {
@@ -67,7 +71,17 @@ export class AnnexService {
   /** Every rule over the report as it stands now — the same code the browser runs as people type. */
   async findings(report: Report): Promise<Finding[]> {
     const context = await this.context(report);
-    return this.deps.rooms.read(report.id, (room) => findingsOf(report, room.document, context));
+    const contextKey = JSON.stringify(context);
+    return this.deps.rooms.read(report.id, (room) => {
+      // Reading the whole document takes tens of milliseconds of the event loop every report
+      // shares: a report that has not changed since (same room, same logged update, same context)
+      // is not read again.
+      const known = this.lastFindings.get(room);
+      if (known && known.seq === room.seq && known.contextKey === contextKey) return known.findings;
+      const findings = findingsOf(report, room.document, context);
+      this.lastFindings.set(room, { seq: room.seq, contextKey, findings });
+      return findings;
+    });
   }
 
   /**
