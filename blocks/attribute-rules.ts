@@ -95,7 +95,7 @@ const cellRules = (node: string): Record<string, AttributeRule> => ({
   align: { validate: nullable(oneOf(`${node}: align`, ['left', 'center', 'right'])) },
 });
 
-export const attributeRules: Record<string, Record<string, AttributeRule>> = {
+const attributeRules: Record<string, Record<string, AttributeRule>> = {
   heading: { level: { validate: oneOf('heading: level', [3, 4]), default: 3 } },
   codeBlock: { language: { validate: codeLanguage, parse: parseCodeLanguage } },
   orderedList: {

@@ -113,7 +113,15 @@ export interface SectionComparison {
   after: string[];
   parts: Array<{ kind: 'same' | 'added' | 'removed'; text: string }>;
   /** The cells of the section's annex tables that changed, labelled as the national tables label them. */
-  cells: Array<{ table: string; label: string; before: number | null; after: number | null }>;
+  cells: CellChange[];
+}
+
+/** An annex cell that differs; `label` is readable, e.g. "附表B 新收·自然人". */
+export interface CellChange {
+  table: string;
+  label: string;
+  before: number | null;
+  after: number | null;
 }
 
 /** A report's annex and the rules' context: last year's figures and the roll-up's units. */
@@ -139,8 +147,7 @@ export interface ReportChanges {
     parts: Array<{ kind: 'same' | 'added' | 'removed'; text: string }>;
   }>;
   unchangedSections: number;
-  /** Annex cells that differ; `label` is readable, e.g. "附表B 新收·自然人". */
-  cells: Array<{ table: string; label: string; before: number | null; after: number | null }>;
+  cells: CellChange[];
 }
 
 /** What stands between the report and the portal: errors and unapproved sections block, warnings need acknowledging. */

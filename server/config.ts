@@ -1,7 +1,8 @@
 import path from 'node:path';
 import { socketQuotas } from '../blocks/contract.js';
-import type { WebhookConfig } from './publish/webhook-outbox.js';
 import type { CollabSettings } from './collab/collab-route.js';
+import { KEEP_IDLE_MS } from './collab/room-registry.js';
+import type { WebhookConfig } from './publish/webhook-outbox.js';
 
 export interface ServerConfig {
   host: string;
@@ -64,7 +65,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     cookieSecure: env.COOKIE_SECURE === '1' || env.COOKIE_SECURE === 'true',
     sqliteSynchronous: synchronous,
     compactAfterUpdates: readInteger(env, 'COMPACT_AFTER_UPDATES', 500, 1, 1_000_000),
-    roomKeepIdleMs: readInteger(env, 'ROOM_KEEP_IDLE_SECONDS', 300, 0, 24 * 3600) * 1000,
+    roomKeepIdleMs: readInteger(env, 'ROOM_KEEP_IDLE_SECONDS', KEEP_IDLE_MS / 1000, 0, 24 * 3600) * 1000,
     clientDir: path.resolve(cwd, env.CLIENT_DIR || './dist/client'),
     collab: {
       maxBufferedBytes: readInteger(env, 'COLLAB_MAX_BUFFERED_BYTES', 16 * 1024 * 1024, 64 * 1024, 1024 * 1024 * 1024),

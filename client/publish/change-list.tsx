@@ -1,5 +1,5 @@
 import { useId } from 'react';
-import type { ReportChanges } from '../api.js';
+import type { CellChange, ReportChanges } from '../api.js';
 import { useI18n, type MessageKey } from '../i18n.js';
 import { fillIn, formatDateTime } from './format.js';
 
@@ -44,7 +44,8 @@ function formatValue(value: number | null, blank: string): string {
   return value === null ? blank : String(value);
 }
 
-function ChangedCells({ cells }: { cells: ReportChanges['cells'] }) {
+/** Annex cells that differ, before and after: the pre-flight's change lists and a section's history compare. */
+export function ChangedCells({ cells }: { cells: readonly CellChange[] }) {
   const { t } = useI18n();
   return (
     <table className="change-cells">

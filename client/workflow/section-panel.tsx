@@ -3,6 +3,7 @@ import { useEffect, useState } from 'react';
 import { api, type CommentInfo, type Me, type SectionComparison, type SectionHistory, type SectionInfo } from '../api.js';
 import { anchorOfSelection, revealAnchor } from '../editor/comment-anchor.js';
 import { useI18n } from '../i18n.js';
+import { ChangedCells } from '../publish/change-list.js';
 
 interface SectionPanelProps {
   reportId: string;
@@ -182,27 +183,7 @@ function HistoryView({ reportId, me, section, revision, onError }: SectionPanelP
               part.kind === 'added' ? <ins key={index}>{part.text}</ins> : part.kind === 'removed' ? <del key={index}>{part.text}</del> : <span key={index}>{part.text}</span>,
             )}
           </p>
-          {comparison.cells.length > 0 && (
-            <table className="cell-changes" data-testid="cell-changes">
-              <caption>{t('tableChanges')}</caption>
-              <thead>
-                <tr>
-                  <th scope="col">{t('cell')}</th>
-                  <th scope="col">{t('then')}</th>
-                  <th scope="col">{t('now')}</th>
-                </tr>
-              </thead>
-              <tbody>
-                {comparison.cells.map((cell) => (
-                  <tr key={cell.label}>
-                    <th scope="row">{cell.label}</th>
-                    <td>{cell.before ?? t('notFilled')}</td>
-                    <td>{cell.after ?? t('notFilled')}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          )}
+          {comparison.cells.length > 0 && <ChangedCells cells={comparison.cells} />}
         </section>
       )}
       <ol className="history-list">

@@ -17,6 +17,8 @@ export interface AwarenessEntry {
   clock: number;
   /** null: the client left. */
   state: Record<string, unknown> | null;
+  /** The length of the state as the client sent it (JSON). */
+  size: number;
 }
 
 
@@ -36,7 +38,7 @@ export function decodeAwarenessUpdate(update: Uint8Array, wanted: (clientID: num
       if (state !== null && (typeof state !== 'object' || Array.isArray(state))) {
         throw new MalformedMessageError(`awareness state of client ${clientID} is not an object`);
       }
-      entries.push({ clientID, clock, state: state as Record<string, unknown> | null });
+      entries.push({ clientID, clock, state: state as Record<string, unknown> | null, size: json.length });
     }
   } catch (error) {
     if (error instanceof MalformedMessageError) throw error;

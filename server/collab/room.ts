@@ -494,7 +494,7 @@ export class Room {
       }
       return clientID === presence.clientID;
     });
-    const shown = entries.filter((entry) => this.presenceBudget.admit(entry.clientID, entry.state === null ? null : JSON.stringify(entry.state).length));
+    const shown = entries.filter((entry) => this.presenceBudget.admit(entry.clientID, entry.state === null ? null : entry.size));
     if (shown.length < entries.length) this.options.onError(new Error(`presence of client ${entries[0]!.clientID} not shown: the report's presence is at its limit of ${limits.maxPresenceBytesPerReport} bytes`), `report ${this.reportId}`);
     if (shown.length === 0) return;
     awarenessProtocol.applyAwarenessUpdate(this.awareness, encodeStampedAwarenessUpdate(shown, peer.identity), peer);

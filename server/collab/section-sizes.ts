@@ -38,7 +38,7 @@ export class SectionSizes {
 }
 
 /** Characters of a section's text plus one per element in it, walked without recursion. */
-export function measureSection(doc: Y.Doc, sectionId: string): number {
+function measureSection(doc: Y.Doc, sectionId: string): number {
   const section = findSectionElement(doc.getXmlFragment(BODY_FIELD), sectionId);
   if (!section) return 0;
   let size = 0;

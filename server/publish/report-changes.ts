@@ -84,7 +84,7 @@ function compareSections(before: SectionText[], after: SectionText[]): { changes
  * cell differs from year to year, and the totals are what a reviewer compares.
  */
 /** The report's numbers at one moment, in its format. */
-export type AnnexMoment = Pick<ReportSnapshot, 'format' | 'tables'>;
+type AnnexMoment = Pick<ReportSnapshot, 'format' | 'tables'>;
 
 /**
  * The cells that differ from `before` to `after`, labelled as the national tables label them; of
