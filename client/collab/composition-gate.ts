@@ -9,7 +9,7 @@ const MESSAGE_SYNC = 0;
 /**
  * Holds back remote edits while an input method is composing: a remote change applied to the
  * editor mid-composition breaks or duplicates the characters being composed. Incoming document
- * updates are kept as they arrive and applied together when the composition ends; the server's
+ * updates are kept as they arrive and applied in order when the composition ends; the server's
  * requests for our state are still answered at once, so the connection stays healthy.
  */
 export class CompositionGate {
@@ -37,11 +37,11 @@ export class CompositionGate {
   }
 
   private release(): void {
-    if (this.held.length > 0) {
-      const update = this.held.length === 1 ? this.held[0]! : Y.mergeUpdates(this.held);
-      this.held = [];
-      Y.applyUpdate(this.provider.doc, update, this.provider);
-    }
+    // One at a time, as they would have arrived: a moved section's copy then reaches the editor
+    // as the move made it, before anyone's later edits to it (see editor/section-moves).
+    const held = this.held;
+    this.held = [];
+    for (const update of held) Y.applyUpdate(this.provider.doc, update, this.provider);
     if (this.heldInitialSync) {
       this.heldInitialSync = false;
       if (!this.provider.synced) this.provider.synced = true;

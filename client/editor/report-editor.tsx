@@ -18,6 +18,7 @@ import type { Me } from '../api.js';
 import { FigurePicker } from '../annex/figure-picker.js';
 import type { CollabConnection } from '../collab/collab-session.js';
 import { ContentLimits, type ReachableLimit } from './content-limits.js';
+import { SectionMoves } from './section-moves.js';
 import { SectionPermissions } from './section-permissions.js';
 import { Toolbar } from './toolbar.js';
 
@@ -79,6 +80,7 @@ export function ReportEditor({ connection, me, canEdit, accessLost, onBlocked, o
       extensions: [
         ...editorExtensions,
         Collaboration.configure({ fragment: doc.getXmlFragment(BODY_FIELD) }),
+        SectionMoves.configure({ fragment: doc.getXmlFragment(BODY_FIELD) }),
         CollaborationCaret.configure({ provider, user: { name: me.name, color: me.color } }),
         SectionPermissions.configure({
           canEdit: (sectionId) => latest.current.canEdit(sectionId),

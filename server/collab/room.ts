@@ -43,6 +43,8 @@ export interface AuthorityChange {
   /** Whether it changes what those sections say (a restore, a title) — not only where they stand (a move). */
   changesText: boolean;
   apply(doc: Y.Doc): void;
+  /** Runs in the same turn of the queue once the change is logged: nothing else has changed the document since. */
+  afterCommit?(seq: number): Promise<void>;
 }
 
 /**
@@ -256,6 +258,7 @@ export class Room {
       this.tableSections = null;
       this.sectionSizes.forget();
       if (change.changesText) await this.revokeApprovals(change.sectionIds, change.userId, seq);
+      await change.afterCommit?.(seq);
     });
     return seq;
   }

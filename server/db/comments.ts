@@ -71,3 +71,18 @@ export async function listComments(db: Db, reportId: string) {
     .orderBy('c.id')
     .execute();
 }
+
+/** The comments of a section that are anchored to its text. */
+export async function listAnchoredComments(db: Db, reportId: string, sectionId: string) {
+  return db
+    .selectFrom('comments')
+    .select(['id', 'anchor'])
+    .where('report_id', '=', reportId)
+    .where('section_id', '=', sectionId)
+    .where('anchor', 'is not', null)
+    .execute();
+}
+
+export async function setCommentAnchor(db: Db, reportId: string, commentId: string, anchor: string) {
+  await db.updateTable('comments').set({ anchor }).where('report_id', '=', reportId).where('id', '=', commentId).execute();
+}

@@ -10,11 +10,12 @@ import type { ApprovedTextEdit } from '../collab/room-hooks.js';
 import type { Room } from '../collab/room.js';
 import type { RoomRegistry } from '../collab/room-registry.js';
 import type { Db } from '../db/database.js';
-import { insertComment } from '../db/comments.js';
+import { insertComment, listAnchoredComments, setCommentAnchor } from '../db/comments.js';
 import { appendAudit, deleteSectionRow, findSectionRow, saveSectionRow, type SectionChange } from '../db/sections.js';
 import type { AuditAction, Report, SectionRow } from '../db/types.js';
 import { listDepartments, type UserWithDepartment } from '../db/users.js';
 import type { ReportEvents } from './report-events.js';
+import { SectionPlaces } from './section-places.js';
 
 export interface SectionWorkflowDeps {
   db: Db;
@@ -198,21 +199,53 @@ export class SectionWorkflow {
     this.deps.events.publish(report.id, { type: 'sections', sectionId, action: 'remove-section' });
   }
 
-  /** Moves a section to `index` in the report's order; its content and history go with it. */
+  /**
+   * Moves a section to `index` in the report's order; its content and history go with it. Yjs
+   * cannot move: the section is replaced by a copy at its new place. Comments anchored in it are
+   * carried to the same text of the copy in the same turn of the queue, and editors carry over
+   * what their users typed into the old place before they saw the move (client/editor/section-moves).
+   */
   async moveSection(actor: Actor, report: Report, sectionId: string, index: unknown) {
     leadOnly(actor, '调整章节顺序');
     if (typeof index !== 'number' || !Number.isInteger(index) || index < 0) throw badRequest('"index" must be a position in the report (0 = first)');
-    await this.changeDocument(actor, report, sectionId, PLACE, (doc) => {
-      const body = doc.getXmlFragment(BODY_FIELD);
-      const from = indexOfSection(body, sectionId);
-      if (from < 0) throw notFound(`没有章节 ${sectionId}（no such section）`);
-      const to = Math.min(index, body.length - 1);
-      if (to === from) return;
-      const copy = (body.get(from) as Y.XmlElement).clone();
-      body.delete(from, 1);
-      body.insert(to, [copy]);
-    });
+    let moved: { places: SectionPlaces; copy: Y.XmlElement } | null = null;
+    await this.changeDocument(
+      actor,
+      report,
+      sectionId,
+      PLACE,
+      (doc) => {
+        const body = doc.getXmlFragment(BODY_FIELD);
+        const from = indexOfSection(body, sectionId);
+        if (from < 0) throw notFound(`没有章节 ${sectionId}（no such section）`);
+        const to = Math.min(index, body.length - 1);
+        if (to === from) return;
+        const original = body.get(from) as Y.XmlElement;
+        const places = SectionPlaces.of(original);
+        const copy = original.clone();
+        body.delete(from, 1);
+        body.insert(to, [copy]);
+        moved = { places, copy };
+      },
+      async () => {
+        if (moved) await this.carryAnchors(report.id, sectionId, moved);
+      },
+    );
     return this.change(actor, report, sectionId, 'move-section', { index }, () => ({}));
+  }
+
+  /** Re-anchors the section's comments in its copy; comments whose text was already gone stay as they were. */
+  private async carryAnchors(reportId: string, sectionId: string, { places, copy }: { places: SectionPlaces; copy: Y.XmlElement }): Promise<void> {
+    const comments = await listAnchoredComments(this.deps.db, reportId, sectionId);
+    const carried = comments.flatMap(({ id, anchor }) => {
+      const next = carryAnchor(JSON.parse(anchor!) as unknown, places, copy);
+      return next ? [{ id, anchor: JSON.stringify(next) }] : [];
+    });
+    if (carried.length === 0) return;
+    await this.deps.db.transaction().execute(async (trx) => {
+      for (const { id, anchor } of carried) await setCommentAnchor(trx, reportId, id, anchor);
+    });
+    this.deps.events.publish(reportId, { type: 'comments', sectionId });
   }
 
   async retitleSection(actor: Actor, report: Report, sectionId: string, title: unknown) {
@@ -223,9 +256,16 @@ export class SectionWorkflow {
   }
 
   /** Changes the report's document on the lead office's behalf, logged as that section's history. */
-  private changeDocument(actor: Actor, report: Report, sectionId: string, what: typeof TEXT | typeof PLACE, apply: (doc: Y.Doc, room: Room) => void): Promise<number | null> {
+  private changeDocument(
+    actor: Actor,
+    report: Report,
+    sectionId: string,
+    what: typeof TEXT | typeof PLACE,
+    apply: (doc: Y.Doc, room: Room) => void,
+    afterCommit?: () => Promise<void>,
+  ): Promise<number | null> {
     return this.deps.rooms.withRoom(report.id, (room) =>
-      room.applyAuthorityChange({ userId: actor.id, sectionIds: [sectionId], changesText: what === TEXT, apply: (doc) => apply(doc, room) }),
+      room.applyAuthorityChange({ userId: actor.id, sectionIds: [sectionId], changesText: what === TEXT, apply: (doc) => apply(doc, room), afterCommit }),
     );
   }
 
@@ -275,6 +315,20 @@ function requireSection(doc: Y.Doc, sectionId: string): Y.XmlElement {
 
 function indexOfSection(body: Y.XmlFragment, sectionId: string): number {
   return body.toArray().findIndex((child) => child instanceof Y.XmlElement && child.getAttribute('sectionId') === sectionId);
+}
+
+/** A comment's anchor `{ from, to }` (relative positions, as the editor made them) at the same text of the copy. */
+function carryAnchor(anchor: unknown, places: SectionPlaces, copy: Y.XmlElement): { from: unknown; to: unknown } | null {
+  if (typeof anchor !== 'object' || anchor === null) return null;
+  const ends = anchor as { from?: unknown; to?: unknown };
+  const carry = (end: unknown) => {
+    if (typeof end !== 'object' || end === null) return null;
+    const position = places.translate(Y.createRelativePositionFromJSON(end), copy);
+    return position ? Y.relativePositionToJSON(position) : null;
+  };
+  const from = carry(ends.from);
+  const to = carry(ends.to);
+  return from && to ? { from, to } : null;
 }
 
 function parseTitle(title: unknown): string {

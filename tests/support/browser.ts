@@ -10,9 +10,17 @@ export function launchChromium(): Promise<Browser> {
 }
 
 /** A separate browser profile (own cookies, no shared BroadcastChannel) logged in through the login page. */
-export async function loginInNewContext(browser: Browser, baseUrl: string, path: string, username: string): Promise<{ context: BrowserContext; page: Page }> {
+export async function loginInNewContext(
+  browser: Browser,
+  baseUrl: string,
+  path: string,
+  username: string,
+  /** Runs on the new page before it loads anything (to watch its sockets, say). */
+  watch?: (page: Page) => void,
+): Promise<{ context: BrowserContext; page: Page }> {
   const context = await browser.newContext({ locale: 'zh-CN', viewport: { width: 1400, height: 900 } });
   const page = await context.newPage();
+  watch?.(page);
   await page.goto(`${baseUrl}${path}`);
   await page.locator('input[name="username"]').fill(username);
   await page.locator('input[name="password"]').fill('demo');
