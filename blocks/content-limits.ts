@@ -22,6 +22,8 @@ export const contentLimits = {
   maxFormatsPerUpdate: 2000,
   /** Characters in one section, each nested element counting as one: about 150 printed pages. */
   maxSectionLength: 300_000,
+  /** Characters of a section's or a report's title. */
+  maxTitleLength: 200,
   /** The number an ordered list starts at. */
   maxListStart: 100_000,
 } as const;

@@ -65,6 +65,8 @@ export const limits = {
    * whole must stay far below `maxMessageBytes`.
    */
   maxPresenceBytesPerReport: 256 * 1024,
+  /** Characters of one comment or return note. */
+  maxCommentLength: 5000,
 } as const;
 
 /** A token bucket: up to `burst` at once, refilled at `perSecond`. */

@@ -27,9 +27,9 @@ async function request<T>(method: string, url: string, body?: unknown): Promise<
   }
   const payload: unknown = await response.json().catch(() => null);
   if (!response.ok) {
-    const error = (payload as { error?: { code?: string; message?: string } } | null)?.error;
+    const error = (payload as { error?: { code?: string; message?: string; params?: unknown } } | null)?.error;
     const code = error?.code ?? 'http_error';
-    throw new ApiRequestError(response.status, code, localizeApiError(code, error?.message ?? `${response.status} ${response.statusText}`));
+    throw new ApiRequestError(response.status, code, localizeApiError(code, error?.message ?? `${response.status} ${response.statusText}`, error?.params));
   }
   return payload as T;
 }

@@ -1,6 +1,7 @@
 import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from 'react';
+import { describeError, isErrorCode, type Language } from '../blocks/errors.js';
 
-export type Language = 'zh' | 'en';
+export type { Language };
 
 const zh = {
   appTitle: '政府信息公开年度报告协同编辑',
@@ -472,11 +473,14 @@ const messages: Record<Language, Record<MessageKey, string>> = { zh, en };
 let activeLanguage: Language = 'zh';
 
 /**
- * What an API error says, in the page's language. The server writes its messages as
- * "中文（English）"; a failed request that never reached it is said in words, not "Failed to fetch".
+ * What an API error says, in the page's language: a refusal the product knows by its code is
+ * written from its parameters; anything else (a close reason, a proxy's error page) arrives as
+ * "中文（English）" and the page's half is kept. A request that never reached the server is said in
+ * words, not "Failed to fetch".
  */
-export function localizeApiError(code: string, message: string): string {
+export function localizeApiError(code: string, message: string, params?: unknown): string {
   if (code === 'network') return messages[activeLanguage].errorNetwork;
+  if (isErrorCode(code) && typeof params === 'object' && params !== null) return describeError(code, params as never, activeLanguage);
   const both = /^([\s\S]*?)（([^（）]*)）([\s\S]*)$/.exec(message);
   if (!both) return message;
   const [, chinese, english, rest] = both as unknown as [string, string, string, string];

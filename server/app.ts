@@ -6,7 +6,8 @@ import type { AppEnv } from './api/app-env.js';
 import { createFormatRoutes, createReportAnnexRoutes } from './api/annex-routes.js';
 import { createPublicationRoutes } from './api/publication-routes.js';
 import { createAuthRoutes } from './api/auth-routes.js';
-import { ApiError, storageUnavailable } from './api/errors.js';
+import { ReportError } from '../blocks/errors.js';
+import { errorResponse, storageUnavailable } from './api/errors.js';
 import { createReportRoutes } from './api/report-routes.js';
 import { createSectionRoutes } from './api/section-routes.js';
 import { AnnexService } from './annex/annex-service.js';
@@ -81,12 +82,18 @@ export function createApp(deps: AppDeps) {
   app.route('/', createStaticClient(deps.clientDir));
 
   app.onError((error, c) => {
-    if (error instanceof ApiError) return c.json({ error: { code: error.code, message: error.message } }, error.status);
+    if (error instanceof ReportError) {
+      const { status, body } = errorResponse(error);
+      return c.json(body, status);
+    }
     if (error instanceof HTTPException) return c.json({ error: { code: 'http_error', message: error.message } }, error.status);
     deps.onError(error, `${c.req.method} ${c.req.path}`);
     // Storage trouble is the operator's to see as well, but the caller is told what it is.
     const unavailable = storageUnavailable(error);
-    if (unavailable) return c.json({ error: { code: unavailable.code, message: unavailable.message } }, unavailable.status);
+    if (unavailable) {
+      const { status, body } = errorResponse(unavailable);
+      return c.json(body, status);
+    }
     return c.json({ error: { code: 'internal', message: '服务器内部错误（internal error）' } }, 500);
   });
 

@@ -284,7 +284,7 @@ describe('the national formats, published to anyone without a login', () => {
 
   it('an unknown format is answered 404 with a message naming it and the known formats', async () => {
     const answer = await call('GET', '/api/formats/gov-disclosure-2030');
-    expectError(answer, 404, 'not_found', 'gov-disclosure-2030');
+    expectError(answer, 404, 'format-not-found', 'gov-disclosure-2030');
     expect(answer.json.error.message).toContain('gov-disclosure-2021');
   });
 });
@@ -367,36 +367,36 @@ describe('POST /api/validate checks annex data anyone sends', () => {
   const withPrevious = (previous: unknown) => ({ format: 'gov-disclosure-2021', tables: {}, previous });
 
   it.each([
-    ['a body that is not JSON', { raw: '{"format": "gov-disclosure-2021", "tables": ' }, 'not valid JSON'],
-    ['an empty body', { raw: '' }, 'not valid JSON'],
-    ['JSON sent as text/plain', { raw: '{"format":"gov-disclosure-2021","tables":{}}', contentType: 'text/plain' }, 'Content-Type'],
-    ['a JSON list instead of an object', { raw: '[]' }, 'JSON object'],
-    ['no format', { body: { tables: {} } }, '"format" is required'],
-    ['a format that is not a string', { body: { format: 2021, tables: {} } }, '"format" is required'],
-    ['an unknown format', { body: { format: 'gov-disclosure-2030', tables: {} } }, 'unknown format "gov-disclosure-2030"'],
-    ['no tables', { body: { format: 'gov-disclosure-2021' } }, 'tables must be an object of tables'],
-    ['tables as a list', { body: tablesWith([]) }, 'tables must be an object of tables'],
-    ['tables as a string', { body: tablesWith('A,B,C') }, 'tables must be an object of tables'],
-    ['an unknown table', { body: tablesWith({ D: {} }) }, 'has no table "D"'],
-    ['a unit’s copy of table A, which has none', { body: tablesWith({ 'A@finance': {} }) }, 'has no table "A@finance"'],
-    ['a unit’s copy that names no unit', { body: tablesWith({ 'B@': {} }) }, 'tables.B@'],
-    ['a table that is not an object of rows', { body: tablesWith({ B: [] }) }, 'tables.B must be an object of rows'],
-    ['an unknown row', { body: tablesWith({ B: { opened: { natural: 1 } } }) }, 'has no row "opened"'],
-    ['a heading row, which has no cells', { body: tablesWith({ B: { results: { natural: 1 } } }) }, 'has no row "results" with cells'],
-    ['an unknown column', { body: tablesWith({ B: { new: { robots: 1 } } }) }, 'row "new" has no column "robots"'],
-    ['a column of table A that the row does not have', { body: tablesWith({ A: { licensing: { issued: 1 } } }) }, 'row "licensing" has no column "issued"'],
-    ['a number written as the string "12"', { body: tablesWith({ B: { new: { natural: '12' } } }) }, 'tables.B.new.natural must be a number or null, got "12"'],
-    ['a cell holding a list', { body: tablesWith({ C: { cases: { 'review-total': [1] } } }) }, 'tables.C.cases.review-total must be a number or null'],
-    ['previous as a string', { body: withPrevious('2024') }, '"previous" must be'],
-    ['previous as a list', { body: withPrevious([]) }, '"previous" must be'],
-    ['previous with a format that is not a string', { body: withPrevious({ format: 2024, tables: {} }) }, 'previous.format must be'],
-    ['previous in an unknown format', { body: withPrevious({ format: 'gov-disclosure-2030', tables: {} }) }, 'previous.format "gov-disclosure-2030" is not a known format'],
-    ['previous without tables', { body: withPrevious({ format: 'gov-disclosure-2021', year: 2024 }) }, 'previous.tables must be an object of tables'],
-    ['previous with a string cell', { body: withPrevious({ format: 'gov-disclosure-2021', tables: { B: { forward: { natural: '5' } } } }) }, 'previous.tables.B.forward.natural must be a number or null'],
-    ['previous with an unknown row', { body: withPrevious({ format: 'gov-disclosure-2021', tables: { B: { backlog: {} } } }) }, 'previous.tables.B.backlog'],
-  ] as const)('%s is answered 400 with a message saying what is wrong', async (_what, request, message) => {
+    ['a body that is not JSON', { raw: '{"format": "gov-disclosure-2021", "tables": ' }, 'not valid JSON', 'invalid-request'],
+    ['an empty body', { raw: '' }, 'not valid JSON', 'invalid-request'],
+    ['JSON sent as text/plain', { raw: '{"format":"gov-disclosure-2021","tables":{}}', contentType: 'text/plain' }, 'Content-Type', 'invalid-request'],
+    ['a JSON list instead of an object', { raw: '[]' }, 'JSON object', 'invalid-request'],
+    ['no format', { body: { tables: {} } }, '"format" is required', 'invalid-request'],
+    ['a format that is not a string', { body: { format: 2021, tables: {} } }, '"format" is required', 'invalid-request'],
+    ['an unknown format', { body: { format: 'gov-disclosure-2030', tables: {} } }, 'gov-disclosure-2030', 'format-unknown'],
+    ['no tables', { body: { format: 'gov-disclosure-2021' } }, 'tables must be an object of tables', 'invalid-request'],
+    ['tables as a list', { body: tablesWith([]) }, 'tables must be an object of tables', 'invalid-request'],
+    ['tables as a string', { body: tablesWith('A,B,C') }, 'tables must be an object of tables', 'invalid-request'],
+    ['an unknown table', { body: tablesWith({ D: {} }) }, 'has no table "D"', 'invalid-request'],
+    ['a unit’s copy of table A, which has none', { body: tablesWith({ 'A@finance': {} }) }, 'has no table "A@finance"', 'invalid-request'],
+    ['a unit’s copy that names no unit', { body: tablesWith({ 'B@': {} }) }, 'tables.B@', 'invalid-request'],
+    ['a table that is not an object of rows', { body: tablesWith({ B: [] }) }, 'tables.B must be an object of rows', 'invalid-request'],
+    ['an unknown row', { body: tablesWith({ B: { opened: { natural: 1 } } }) }, 'has no row "opened"', 'invalid-request'],
+    ['a heading row, which has no cells', { body: tablesWith({ B: { results: { natural: 1 } } }) }, 'has no row "results" with cells', 'invalid-request'],
+    ['an unknown column', { body: tablesWith({ B: { new: { robots: 1 } } }) }, 'row "new" has no column "robots"', 'invalid-request'],
+    ['a column of table A that the row does not have', { body: tablesWith({ A: { licensing: { issued: 1 } } }) }, 'row "licensing" has no column "issued"', 'invalid-request'],
+    ['a number written as the string "12"', { body: tablesWith({ B: { new: { natural: '12' } } }) }, 'tables.B.new.natural must be a number or null, got "12"', 'invalid-request'],
+    ['a cell holding a list', { body: tablesWith({ C: { cases: { 'review-total': [1] } } }) }, 'tables.C.cases.review-total must be a number or null', 'invalid-request'],
+    ['previous as a string', { body: withPrevious('2024') }, '"previous" must be', 'invalid-request'],
+    ['previous as a list', { body: withPrevious([]) }, '"previous" must be', 'invalid-request'],
+    ['previous with a format that is not a string', { body: withPrevious({ format: 2024, tables: {} }) }, 'previous.format must be', 'invalid-request'],
+    ['previous in an unknown format', { body: withPrevious({ format: 'gov-disclosure-2030', tables: {} }) }, 'previous.format "gov-disclosure-2030" is not a known format', 'invalid-request'],
+    ['previous without tables', { body: withPrevious({ format: 'gov-disclosure-2021', year: 2024 }) }, 'previous.tables must be an object of tables', 'invalid-request'],
+    ['previous with a string cell', { body: withPrevious({ format: 'gov-disclosure-2021', tables: { B: { forward: { natural: '5' } } } }) }, 'previous.tables.B.forward.natural must be a number or null', 'invalid-request'],
+    ['previous with an unknown row', { body: withPrevious({ format: 'gov-disclosure-2021', tables: { B: { backlog: {} } } }) }, 'previous.tables.B.backlog', 'invalid-request'],
+  ] as const)('%s is answered 400 with a message saying what is wrong', async (_what, request, message, code) => {
     const answer = await call('POST', '/api/validate', request);
-    expectError(answer, 400, 'bad_request', message);
+    expectError(answer, 400, code, message);
   });
 });
 
@@ -427,9 +427,9 @@ describe('a report’s annex and its findings', () => {
 
   it('a department reads the same numbers; without a login, or for a report that does not exist, there are none', async () => {
     expect((await annexOf(suite.reportId, 'food')).tables).toEqual((await annexOf(suite.reportId)).tables);
-    expectError(await call('GET', `/api/reports/${suite.reportId}/annex`), 401, 'unauthorized');
-    expectError(await call('GET', '/api/reports/no-such-report/annex', { as: 'lead' }), 404, 'not_found');
-    expectError(await call('GET', `/api/reports/${suite.reportId}/findings`), 401, 'unauthorized');
+    expectError(await call('GET', `/api/reports/${suite.reportId}/annex`), 401, 'login-required');
+    expectError(await call('GET', '/api/reports/no-such-report/annex', { as: 'lead' }), 404, 'report-not-found');
+    expectError(await call('GET', `/api/reports/${suite.reportId}/findings`), 401, 'login-required');
   });
 
   it('the untouched demo report has no findings', async () => {
@@ -539,28 +539,28 @@ describe('last year’s figures entered by hand (PUT /api/reports/:id/previous-a
 
   it('finance entering last year’s figures is refused with 403 and the entered figures stay', async () => {
     const before = await annexOf(lastYearId);
-    expectError(await call('PUT', path(), { as: 'finance', body: { tables: figures2023(9) } }), 403, 'forbidden');
-    expectError(await call('PUT', path(), { as: 'finance', body: { tables: null } }), 403, 'forbidden');
-    expectError(await call('PUT', path(), { as: 'finance', body: {} }), 403, 'forbidden');
+    expectError(await call('PUT', path(), { as: 'finance', body: { tables: figures2023(9) } }), 403, 'lead-office-only');
+    expectError(await call('PUT', path(), { as: 'finance', body: { tables: null } }), 403, 'lead-office-only');
+    expectError(await call('PUT', path(), { as: 'finance', body: {} }), 403, 'lead-office-only');
     expect(await annexOf(lastYearId)).toEqual(before);
   });
 
   it.each([
-    ['tables as a string', { body: { tables: '2023' } }, '上年数据格式有误：tables must be an object of tables'],
-    ['an unknown table', { body: { tables: { D: {} } } }, 'has no table "D"'],
-    ['a number written as a string', { body: { tables: { B: { forward: { natural: '4' } } } } }, 'tables.B.forward.natural must be a number or null'],
-    ['no "tables" at all', { body: {} }, '"tables" is required'],
-    ['a body that is not JSON', { raw: '{"tables":' }, 'not valid JSON'],
-    ['a body sent as text/plain', { raw: '{"tables":null}', contentType: 'text/plain' }, 'Content-Type'],
-  ] as const)('%s is answered 400 and the entered figures stay', async (_what, request, message) => {
+    ['tables as a string', { body: { tables: '2023' } }, '上年数据格式有误：tables must be an object of tables', 'previous-figures-invalid'],
+    ['an unknown table', { body: { tables: { D: {} } } }, 'has no table "D"', 'previous-figures-invalid'],
+    ['a number written as a string', { body: { tables: { B: { forward: { natural: '4' } } } } }, 'tables.B.forward.natural must be a number or null', 'previous-figures-invalid'],
+    ['no "tables" at all', { body: {} }, '"tables" is required', 'invalid-request'],
+    ['a body that is not JSON', { raw: '{"tables":' }, 'not valid JSON', 'invalid-request'],
+    ['a body sent as text/plain', { raw: '{"tables":null}', contentType: 'text/plain' }, 'Content-Type', 'invalid-request'],
+  ] as const)('%s is answered 400 and the entered figures stay', async (_what, request, message, code) => {
     const before = await annexOf(lastYearId);
-    expectError(await call('PUT', path(), { as: 'lead', ...request }), 400, 'bad_request', message);
+    expectError(await call('PUT', path(), { as: 'lead', ...request }), 400, code, message);
     expect(await annexOf(lastYearId)).toEqual(before);
   });
 
   it('figures entered for the 2025 report, whose 2024 report is in the system, are refused with 409', async () => {
     const answer = await call('PUT', `/api/reports/${suite.reportId}/previous-annex`, { as: 'lead', body: { tables: figures2023(4) } });
-    expectError(answer, 409, 'conflict', TITLE_2024);
+    expectError(answer, 409, 'previous-report-in-system', TITLE_2024);
     expect((await annexOf(suite.reportId)).previousSource).toEqual({ reportId: lastYearId, title: TITLE_2024 });
   });
 
@@ -576,24 +576,24 @@ describe('a new year’s report (POST /api/reports)', () => {
 
   it('finance starting a report is refused with 403 and no report is made', async () => {
     const before = await reportList();
-    expectError(await call('POST', '/api/reports', { as: 'finance', body: { title: '示范区人民政府2026年政府信息公开工作年度报告', year: 2026 } }), 403, 'forbidden');
+    expectError(await call('POST', '/api/reports', { as: 'finance', body: { title: '示范区人民政府2026年政府信息公开工作年度报告', year: 2026 } }), 403, 'lead-office-only');
     expect(await reportList()).toEqual(before);
   });
 
   it.each([
-    ['no year', { title: '2026年度报告' }, '"year"'],
-    ['the year as a string', { title: '2026年度报告', year: '2026' }, '"year"'],
-    ['a year with a fraction', { title: '2026年度报告', year: 2026.5 }, '"year"'],
-    ['a year before 2008', { title: '2007年度报告', year: 2007 }, '"year"'],
-    ['no title', { year: 2026 }, '"title"'],
-    ['a blank title', { title: '   ', year: 2026 }, '"title"'],
-    ['a title over 200 characters', { title: '长'.repeat(201), year: 2026 }, '"title"'],
-    ['an unknown format', { title: '2026年度报告', year: 2026, format: 'gov-disclosure-2030' }, 'gov-disclosure-2030'],
-    ['a format that is not a string', { title: '2026年度报告', year: 2026, format: 2021 }, '"format"'],
-    ['the pre-2019 附表 for a 2026 report', { title: '2026年度报告', year: 2026, format: 'gov-disclosure-legacy' }, 'gov-disclosure-2021'],
-  ] as const)('%s is answered 400 and no report is made', async (_what, body, message) => {
+    ['no year', { title: '2026年度报告' }, '"year"', 'invalid-request'],
+    ['the year as a string', { title: '2026年度报告', year: '2026' }, '"year"', 'invalid-request'],
+    ['a year with a fraction', { title: '2026年度报告', year: 2026.5 }, '"year"', 'invalid-request'],
+    ['a year before 2008', { title: '2007年度报告', year: 2007 }, '"year"', 'invalid-request'],
+    ['no title', { year: 2026 }, '200', 'title-length'],
+    ['a blank title', { title: '   ', year: 2026 }, '200', 'title-length'],
+    ['a title over 200 characters', { title: '长'.repeat(201), year: 2026 }, '200', 'title-length'],
+    ['an unknown format', { title: '2026年度报告', year: 2026, format: 'gov-disclosure-2030' }, 'gov-disclosure-2030', 'format-unknown'],
+    ['a format that is not a string', { title: '2026年度报告', year: 2026, format: 2021 }, '"format"', 'invalid-request'],
+    ['the pre-2019 附表 for a 2026 report', { title: '2026年度报告', year: 2026, format: 'gov-disclosure-legacy' }, 'gov-disclosure-2021', 'format-not-for-year'],
+  ] as const)('%s is answered 400 and no report is made', async (_what, body, message, code) => {
     const before = await reportList();
-    expectError(await call('POST', '/api/reports', { as: 'lead', body }), 400, 'bad_request', message);
+    expectError(await call('POST', '/api/reports', { as: 'lead', body }), 400, code, message);
     expect(await reportList()).toEqual(before);
   });
 
@@ -637,7 +637,7 @@ describe('a new year’s report (POST /api/reports)', () => {
     ]);
 
     // One report a year: "last year's report" must always name exactly one.
-    expectError(await call('POST', '/api/reports', { as: 'lead', body: { title, year: 2026 } }), 409, 'conflict');
+    expectError(await call('POST', '/api/reports', { as: 'lead', body: { title, year: 2026 } }), 409, 'report-exists');
   });
 });
 
@@ -650,24 +650,24 @@ describe('the units a district report is compiled from (PUT /api/reports/:id/uni
 
   it('finance declaring units is refused with 403 and nothing changes', async () => {
     const storedBefore = storedUpdates();
-    expectError(await call('PUT', path(), { as: 'finance', body: { units: [finance] } }), 403, 'forbidden');
+    expectError(await call('PUT', path(), { as: 'finance', body: { units: [finance] } }), 403, 'lead-office-only');
     expect((await annexOf(suite.reportId)).units).toEqual([]);
     expect(storedUpdates()).toBe(storedBefore);
     expect(unitTables()).toEqual([]);
   });
 
   it.each([
-    ['a unit in a section that does not exist', { units: [{ ...finance, sectionId: 'no-such-section' }] }, 'no-such-section'],
-    ['the same unit id twice', { units: [finance, { ...food, id: 'finance' }] }, 'units[1].id "finance" is listed twice'],
-    ['a kind that is not government, department or township', { units: [{ ...finance, kind: 'bureau' }] }, 'units[0].kind must be one of government, department, township'],
-    ['a unit id in capitals', { units: [{ ...finance, id: 'Finance' }] }, 'units[0].id must match'],
-    ['a unit without a name', { units: [{ ...finance, name: '' }] }, 'units[0].name'],
-    ['a unit without a section', { units: [{ id: 'finance', name: '示范区财政局', kind: 'department' }] }, 'units[0].sectionId'],
-    ['units that are not a list', { units: { finance } }, '"units" must be a list'],
-    ['no units at all', {}, '"units" must be a list'],
-  ] as const)('%s is answered 400 and nothing changes', async (_what, body, message) => {
+    ['a unit in a section that does not exist', { units: [{ ...finance, sectionId: 'no-such-section' }] }, 'no-such-section', 'unit-section-missing'],
+    ['the same unit id twice', { units: [finance, { ...food, id: 'finance' }] }, 'units[1].id "finance" is listed twice', 'invalid-request'],
+    ['a kind that is not government, department or township', { units: [{ ...finance, kind: 'bureau' }] }, 'units[0].kind must be one of government, department, township', 'invalid-request'],
+    ['a unit id in capitals', { units: [{ ...finance, id: 'Finance' }] }, 'units[0].id must match', 'invalid-request'],
+    ['a unit without a name', { units: [{ ...finance, name: '' }] }, 'units[0].name', 'invalid-request'],
+    ['a unit without a section', { units: [{ id: 'finance', name: '示范区财政局', kind: 'department' }] }, 'units[0].sectionId', 'invalid-request'],
+    ['units that are not a list', { units: { finance } }, '"units" must be a list', 'invalid-request'],
+    ['no units at all', {}, '"units" must be a list', 'invalid-request'],
+  ] as const)('%s is answered 400 and nothing changes', async (_what, body, message, code) => {
     const storedBefore = storedUpdates();
-    expectError(await call('PUT', path(), { as: 'lead', body }), 400, 'bad_request', message);
+    expectError(await call('PUT', path(), { as: 'lead', body }), 400, code, message);
     expect((await annexOf(suite.reportId)).units).toEqual([]);
     expect(storedUpdates()).toBe(storedBefore);
     expect(unitTables()).toEqual([]);

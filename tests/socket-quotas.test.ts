@@ -111,7 +111,7 @@ describe('sockets per session and per user are counted before the upgrade', () =
     expect(refusal.status).toBe(429);
     const body = (await refusal.json()) as { error: { code: string; message: string } };
     expect(body.error.code).toBe('too-many-connections');
-    expect(body.error.message).toContain(`at most ${socketQuotas.socketsPerSession} per login`);
+    expect(body.error.message).toContain(`at most ${socketQuotas.socketsPerSession} connections per login`);
 
     expect(await upgradeStatus(url, await login(suite.server.url, 'food'))).toBe(101);
   });
@@ -125,7 +125,7 @@ describe('sockets per session and per user are counted before the upgrade', () =
     const fresh = await login(suite.server.url, 'finance');
     expect(await upgradeStatus(url, fresh)).toBe(429);
     const refusal = await fetch(`${suite.server.url}/collab/${suite.reportId}`, { headers: { cookie: fresh } });
-    expect(((await refusal.json()) as { error: { message: string } }).error.message).toContain(`at most ${socketQuotas.socketsPerUser} per user`);
+    expect(((await refusal.json()) as { error: { message: string } }).error.message).toContain(`at most ${socketQuotas.socketsPerUser} connections per user`);
 
     // A socket that closes gives its place back.
     const last = rawSockets.pop()!;

@@ -115,7 +115,7 @@ describe('storage trouble is contained', () => {
     const client = connect(damaged, leadCookie);
     const refusals = await closes(client, 4);
     for (const refusal of refusals) {
-      expect(refusal).toEqual({ code: CloseCode.ServerError, reason: '报告数据损坏，已暂停编辑，请联系管理员（report data unreadable: update 2）' });
+      expect(refusal).toEqual({ code: CloseCode.ServerError, reason: '报告数据损坏，已暂停编辑，请联系管理员：update 2（Report data unreadable: update 2）' });
     }
     const readings = () => server.output().split(`report ${damaged} is quarantined`).length - 1;
     // Four connections, one reading of the report: the others were answered from memory.

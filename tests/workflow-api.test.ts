@@ -79,28 +79,30 @@ function expectError(answer: ApiAnswer, status: number, code: string): void {
 
 describe('only the lead office runs the workflow', () => {
   it.each([
-    ['assigning a section', 'POST', 'sections/overview-food/assign', { department: 'finance' }],
-    ['setting a deadline', 'POST', 'sections/overview-food/deadline', { deadline: '2025-12-31' }],
-    ['locking a section', 'POST', 'sections/overview-food/lock', undefined],
-    ['unlocking a section', 'POST', 'sections/overview-food/unlock', undefined],
-    ['approving its own section', 'POST', 'sections/overview-finance/approve', undefined],
-    ['returning a section', 'POST', 'sections/overview-finance/return', { comment: '请修改' }],
-    ['adding a section', 'POST', 'sections', { title: '七、财政局自加', level: 1, id: 'finance-added' }],
-    ['removing a section', 'DELETE', 'sections/overview-food', undefined],
-    ['moving a section', 'POST', 'sections/overview-food/move', { index: 0 }],
-    ['retitling a section', 'POST', 'sections/overview-food/retitle', { title: '改过的标题' }],
-    ['restoring an earlier version', 'POST', 'sections/overview-finance/restore', { seq: 1 }],
-    ['reading the audit log', 'GET', 'audit', undefined],
-  ] as const)('%s as the finance bureau is refused with 403 and changes nothing', async (_what, method, path, body) => {
+    ['assigning a section', 'POST', 'sections/overview-food/assign', { department: 'finance' }, 'assign'],
+    ['setting a deadline', 'POST', 'sections/overview-food/deadline', { deadline: '2025-12-31' }, 'deadline'],
+    ['locking a section', 'POST', 'sections/overview-food/lock', undefined, 'lock'],
+    ['unlocking a section', 'POST', 'sections/overview-food/unlock', undefined, 'unlock'],
+    ['approving its own section', 'POST', 'sections/overview-finance/approve', undefined, 'approve'],
+    ['returning a section', 'POST', 'sections/overview-finance/return', { comment: '请修改' }, 'return'],
+    ['adding a section', 'POST', 'sections', { title: '七、财政局自加', level: 1, id: 'finance-added' }, 'add-section'],
+    ['removing a section', 'DELETE', 'sections/overview-food', undefined, 'remove-section'],
+    ['moving a section', 'POST', 'sections/overview-food/move', { index: 0 }, 'move-section'],
+    ['retitling a section', 'POST', 'sections/overview-food/retitle', { title: '改过的标题' }, 'retitle-section'],
+    ['restoring an earlier version', 'POST', 'sections/overview-finance/restore', { seq: 1 }, 'restore'],
+    ['reading the audit log', 'GET', 'audit', undefined, 'audit'],
+  ] as const)('%s as the finance bureau is refused with 403 and changes nothing', async (_what, method, path, body, action) => {
     const before = { workflow: await workflowState(), stored: storedUpdates(), audit: (await api('lead', 'GET', 'audit')).json };
     const answer = await api('finance', method, path, body);
-    expectError(answer, 403, 'forbidden');
+    expectError(answer, 403, 'lead-office-only');
+    expect(answer.json.error.params).toEqual({ action });
     expect({ workflow: await workflowState(), stored: storedUpdates(), audit: (await api('lead', 'GET', 'audit')).json }).toEqual(before);
   });
 
   it('a department submitting another department’s section is refused with 403', async () => {
     const answer = await api('finance', 'POST', 'sections/overview-food/submit');
-    expectError(answer, 403, 'forbidden');
+    expectError(answer, 403, 'not-your-section');
+    expect(answer.json.error.params).toEqual({ section: 'overview-food' });
     expect(answer.json.error.message).toContain('overview-food');
     expect(await sectionEntry('overview-food')).toMatchObject({ department: 'food', state: 'draft' });
   });
@@ -115,8 +117,7 @@ describe('review states', () => {
     expect((await api('env', 'POST', 'sections/env-water/submit')).json).toMatchObject({ id: 'env-water', state: 'submitted' });
 
     const withoutComment = await api('lead', 'POST', 'sections/env-water/return', {});
-    expectError(withoutComment, 400, 'bad_request');
-    expect(withoutComment.json.error.message).toContain('"comment" is required');
+    expectError(withoutComment, 400, 'comment-required');
     expect(await sectionEntry('env-water')).toMatchObject({ state: 'submitted' });
 
     const returned = await api('lead', 'POST', 'sections/env-water/return', { comment: '请补充断面水质数据。' });
@@ -131,7 +132,8 @@ describe('review states', () => {
     expect((await api('lead', 'POST', 'sections/env-water/approve')).json).toMatchObject({ state: 'approved' });
 
     const again = await api('env', 'POST', 'sections/env-water/submit');
-    expectError(again, 409, 'conflict');
+    expectError(again, 409, 'section-already-approved');
+    expect(again.json.error.params).toEqual({ section: 'env-water' });
     expect(await sectionEntry('env-water')).toMatchObject({ title: '（五）水环境质量', department: 'env', state: 'approved', locked: false });
 
     const audit = (await api('lead', 'GET', 'audit')).json as Array<{ sectionId: string; action: string; userName: string }>;
@@ -149,7 +151,7 @@ describe('review states', () => {
     expect((await api('lead', 'POST', 'sections/env-air/lock')).json).toMatchObject({ id: 'env-air', locked: true });
 
     const refused = await api('env', 'POST', 'sections/env-air/submit');
-    expectError(refused, 409, 'conflict');
+    expectError(refused, 409, 'section-locked');
     expect(refused.json.error.message).toContain('locked');
     expect(await sectionEntry('env-air')).toMatchObject({ state: 'draft', locked: true });
 
@@ -389,7 +391,7 @@ describe('comments', () => {
     const replyId = reply.json.id as string;
 
     // A reply must stay in its thread's section.
-    expectError(await api('lead', 'POST', 'comments', { section: 'overview-food', body: '错位的回复', thread: threadId }), 404, 'not_found');
+    expectError(await api('lead', 'POST', 'comments', { section: 'overview-food', body: '错位的回复', thread: threadId }), 404, 'comment-not-found');
 
     const thread = async () => ((await api('env', 'GET', 'comments')).json as Array<Record<string, unknown>>).filter((c) => c.id === threadId || c.threadId === threadId);
     expect(await thread()).toEqual([
@@ -397,7 +399,7 @@ describe('comments', () => {
       expect.objectContaining({ id: replyId, sectionId: 'overview-finance', threadId, kind: 'comment', body: '已核对，数字无误。', resolvedAt: null, userName: '王主任', departmentId: 'lead' }),
     ]);
 
-    for (const commentId of [threadId, replyId]) expectError(await api('env', 'POST', `comments/${commentId}/resolve`), 403, 'forbidden');
+    for (const commentId of [threadId, replyId]) expectError(await api('env', 'POST', `comments/${commentId}/resolve`), 403, 'may-not-resolve');
     expect((await thread()).map((c) => c.resolvedAt)).toEqual([null, null]);
 
     const resolved = await api('finance', 'POST', `comments/${replyId}/resolve`);
@@ -409,31 +411,31 @@ describe('comments', () => {
 
 describe('malformed requests', () => {
   it.each([
-    ['an assignment without a department', 'POST', 'sections/overview-food/assign', { body: {} }, '"department"'],
-    ['an assignment to an unknown department', 'POST', 'sections/overview-food/assign', { body: { department: 'nope' } }, 'unknown department'],
-    ['a deadline not written as YYYY-MM-DD', 'POST', 'sections/overview-food/deadline', { body: { deadline: '31/12/2025' } }, 'YYYY-MM-DD'],
-    ['a deadline on a day that does not exist', 'POST', 'sections/overview-food/deadline', { body: { deadline: '2025-02-30' } }, 'no such date'],
-    ['a return with a blank comment', 'POST', 'sections/overview-food/return', { body: { comment: '   ' } }, '"comment" is required'],
-    ['a move to a negative index', 'POST', 'sections/overview-food/move', { body: { index: -1 } }, '"index"'],
-    ['a move to an index that is not a number', 'POST', 'sections/overview-food/move', { body: { index: 'first' } }, '"index"'],
-    ['an empty title', 'POST', 'sections/overview-food/retitle', { body: { title: '' } }, '"title"'],
-    ['a title over 200 characters', 'POST', 'sections/overview-food/retitle', { body: { title: '长'.repeat(201) } }, '"title"'],
-    ['a restore of version 0', 'POST', 'sections/overview-food/restore', { body: { seq: 0 } }, '"seq"'],
-    ['a restore with the version as a string', 'POST', 'sections/overview-food/restore', { body: { seq: '1' } }, '"seq"'],
-    ['a new section without a title', 'POST', 'sections', { body: { level: 1 } }, '"title"'],
-    ['a new section with an id that is not lower-case', 'POST', 'sections', { body: { title: '新章节', id: 'Bad Id' } }, 'bad section id'],
-    ['a comment with an empty body', 'POST', 'comments', { body: { section: 'overview', body: '' } }, '"body"'],
-    ['a comment without a section', 'POST', 'comments', { body: { body: '意见' } }, '"section"'],
-    ['a body that is not valid JSON', 'POST', 'sections/overview-food/deadline', { raw: '{"deadline":' }, 'not valid JSON'],
-    ['a body sent as text/plain', 'POST', 'sections/overview-food/assign', { raw: '{"department":"finance"}', contentType: 'text/plain' }, 'Content-Type'],
-    ['a JSON array instead of an object', 'POST', 'sections/overview-food/assign', { raw: '["finance"]' }, 'JSON object'],
-    ['a version number that is not a number', 'GET', 'sections/overview-food/versions/latest', {}, 'not a version number'],
-    ['a compare from version 0', 'GET', 'sections/overview-food/compare?from=0', {}, 'not a version number'],
-  ] as const)('%s is answered with 400 and a message, and changes nothing', async (_what, method, path, request, message) => {
+    ['an assignment without a department', 'POST', 'sections/overview-food/assign', { body: {} }, ['department-required', '请指定部门']],
+    ['an assignment to an unknown department', 'POST', 'sections/overview-food/assign', { body: { department: 'nope' } }, ['department-unknown', 'nope']],
+    ['a deadline not written as YYYY-MM-DD', 'POST', 'sections/overview-food/deadline', { body: { deadline: '31/12/2025' } }, ['deadline-format', 'YYYY-MM-DD']],
+    ['a deadline on a day that does not exist', 'POST', 'sections/overview-food/deadline', { body: { deadline: '2025-02-30' } }, ['no-such-date', '2025-02-30']],
+    ['a return with a blank comment', 'POST', 'sections/overview-food/return', { body: { comment: '   ' } }, ['comment-required', '修改意见']],
+    ['a move to a negative index', 'POST', 'sections/overview-food/move', { body: { index: -1 } }, ['invalid-request', '"index"']],
+    ['a move to an index that is not a number', 'POST', 'sections/overview-food/move', { body: { index: 'first' } }, ['invalid-request', '"index"']],
+    ['an empty title', 'POST', 'sections/overview-food/retitle', { body: { title: '' } }, ['title-length', '200']],
+    ['a title over 200 characters', 'POST', 'sections/overview-food/retitle', { body: { title: '长'.repeat(201) } }, ['title-length', '200']],
+    ['a restore of version 0', 'POST', 'sections/overview-food/restore', { body: { seq: 0 } }, ['invalid-request', '"seq"']],
+    ['a restore with the version as a string', 'POST', 'sections/overview-food/restore', { body: { seq: '1' } }, ['invalid-request', '"seq"']],
+    ['a new section without a title', 'POST', 'sections', { body: { level: 1 } }, ['title-length', '200']],
+    ['a new section with an id that is not lower-case', 'POST', 'sections', { body: { title: '新章节', id: 'Bad Id' } }, ['section-id-format', '章节编号']],
+    ['a comment with an empty body', 'POST', 'comments', { body: { section: 'overview', body: '' } }, ['comment-length', '5000']],
+    ['a comment without a section', 'POST', 'comments', { body: { body: '意见' } }, ['invalid-request', '"section"']],
+    ['a body that is not valid JSON', 'POST', 'sections/overview-food/deadline', { raw: '{"deadline":' }, ['invalid-request', 'not valid JSON']],
+    ['a body sent as text/plain', 'POST', 'sections/overview-food/assign', { raw: '{"department":"finance"}', contentType: 'text/plain' }, ['invalid-request', 'Content-Type']],
+    ['a JSON array instead of an object', 'POST', 'sections/overview-food/assign', { raw: '["finance"]' }, ['invalid-request', 'JSON object']],
+    ['a version number that is not a number', 'GET', 'sections/overview-food/versions/latest', {}, ['invalid-request', 'not a version number']],
+    ['a compare from version 0', 'GET', 'sections/overview-food/compare?from=0', {}, ['invalid-request', 'not a version number']],
+  ] as const)('%s is answered with 400 and a message, and changes nothing', async (_what, method, path, request, [code, message]) => {
     const before = { workflow: await workflowState(), stored: storedUpdates() };
     const options = 'raw' in request ? { raw: request.raw, contentType: 'contentType' in request ? request.contentType : undefined } : {};
     const answer = await api('lead', method, path, 'body' in request ? request.body : undefined, options);
-    expectError(answer, 400, 'bad_request');
+    expectError(answer, 400, code);
     expect(answer.json.error.message).toContain(message);
     expect({ workflow: await workflowState(), stored: storedUpdates() }).toEqual(before);
   });

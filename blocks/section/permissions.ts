@@ -36,7 +36,7 @@ export function maySubmit(writer: Writer, access: SectionAccess | undefined): bo
   return writer.role === 'lead' || access?.departmentId === writer.departmentId;
 }
 
-/** Adding, removing, re-attributing sections and placing annex tables: the lead office's alone. */
+/** Running the report — adding, removing, re-attributing sections, placing annex tables, assigning, locking, publishing: the lead office's alone. */
 export function mayChangeStructure(writer: Writer): boolean {
   return writer.role === 'lead';
 }

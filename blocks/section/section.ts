@@ -1,4 +1,5 @@
 import { Node, mergeAttributes } from '@tiptap/core';
+import { contentLimits } from '../content-limits.js';
 import { describeValue } from '../describe-value.js';
 
 export const SECTION_NODE = 'section';
@@ -22,8 +23,8 @@ function validateSectionId(value: unknown): void {
 }
 
 function validateTitle(value: unknown): void {
-  if (typeof value !== 'string' || value.length > 200) {
-    throw new RangeError('section: title must be a string of at most 200 characters');
+  if (typeof value !== 'string' || value.length > contentLimits.maxTitleLength) {
+    throw new RangeError(`section: title must be a string of at most ${contentLimits.maxTitleLength} characters`);
   }
 }
 

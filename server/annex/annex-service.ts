@@ -2,13 +2,15 @@ import * as Y from 'yjs';
 import { parseAnnexTables, readAnnexTables, blankTable, type AnnexTables } from '../../blocks/annex/annex-data.js';
 import { ANNEX_TABLE_NODE } from '../../blocks/annex/annex-table-node.js';
 import { splitTableId, unitTableId, type FormatDefinition } from '../../blocks/annex/definition.js';
-import { findFormat, formatOfYear } from '../../blocks/annex/formats/index.js';
+import { findFormat, formatIds, formatOfYear } from '../../blocks/annex/formats/index.js';
 import { readReport } from '../../blocks/annex/report-reading.js';
 import type { Finding } from '../../blocks/annex/rules/finding.js';
 import { validateReport } from '../../blocks/annex/validate.js';
 import { ANNEX_FIELD, BODY_FIELD } from '../../blocks/contract.js';
 import { findSectionElement, readBodyJSON } from '../../blocks/report-json.js';
-import { badRequest, conflict, forbidden } from '../api/errors.js';
+import { contentLimits } from '../../blocks/content-limits.js';
+import { invalidRequest, refuse } from '../../blocks/errors.js';
+import { requireLead } from '../workflow/lead-office.js';
 import type { RoomRegistry } from '../collab/room-registry.js';
 import type { Room } from '../collab/room.js';
 import { findPreviousReport, findReportOfYear, listUnits, replaceUnits, savePreviousAnnex, type UnitRow } from '../db/annex.js';
@@ -89,18 +91,18 @@ export class AnnexService {
    * the system; `null` removes them. `undefined` (no "tables" sent) is a mistake, not a removal.
    */
   async setPreviousAnnex(actor: UserWithDepartment, report: Report, input: unknown): Promise<void> {
-    if (actor.role !== 'lead') throw forbidden('只有政府办可以录入上年数据（lead office only）');
-    if (input === undefined) throw badRequest('"tables" is required: last year\'s tables, or null to remove the figures entered');
+    requireLead(actor, 'previous-figures');
+    if (input === undefined) throw invalidRequest('"tables" is required: last year\'s tables, or null to remove the figures entered');
     const previousReport = input === null ? undefined : await findPreviousReport(this.deps.db, report);
     if (previousReport) {
       // The rules read last year's report itself; figures typed in beside it would never be used.
-      throw conflict(`上年报告《${previousReport.title}》已在系统中，上年数据取自该报告，无需录入（last year's report is in the system）`);
+      throw refuse('previous-report-in-system', { title: previousReport.title });
     }
     let json: string | null = null;
     if (input !== null) {
       const format = findFormat(formatOfYear(report.year - 1))!;
       const parsed = parseAnnexTables(input, format);
-      if (!parsed.ok) throw badRequest(`上年数据格式有误：${parsed.error}`);
+      if (!parsed.ok) throw refuse('previous-figures-invalid', { detail: parsed.error });
       json = JSON.stringify(parsed.tables);
     }
     await savePreviousAnnex(this.deps.db, report.id, json);
@@ -114,16 +116,16 @@ export class AnnexService {
    * dropped from the list take their tables with them.
    */
   async setUnits(actor: UserWithDepartment, report: Report, input: unknown): Promise<UnitRow[]> {
-    requireLead(actor, '设置汇总单位');
+    requireLead(actor, 'unit-tables');
     const format = formatOf(report);
     const perUnit = format.tables.filter((table) => table.perUnit);
-    if (perUnit.length === 0) throw conflict(`${format.title}没有分单位汇总的附表（this format has no roll-up tables）`);
+    if (perUnit.length === 0) throw refuse('format-without-units', { format: format.title });
     const units = parseUnits(input);
     const previous = await listUnits(this.deps.db, report.id);
     await this.deps.rooms.withRoom(report.id, async (room) => {
       const body = room.document.getXmlFragment(BODY_FIELD);
       for (const unit of units) {
-        if (!findSectionElement(body, unit.sectionId)) throw badRequest(`单位 ${unit.name} 的章节 ${unit.sectionId} 不存在（no such section）`);
+        if (!findSectionElement(body, unit.sectionId)) throw refuse('unit-section-missing', { unit: unit.name, section: unit.sectionId });
       }
       await room.applyAuthorityChange({
         userId: actor.id,
@@ -143,21 +145,21 @@ export class AnnexService {
 
   /** A new year's report from its format's template, 上年结转 filled from last year's report when there is one. */
   async createReport(actor: UserWithDepartment, input: Record<string, unknown>): Promise<{ id: string }> {
-    if (actor.role !== 'lead') throw forbidden('只有政府办可以新建报告（lead office only）');
+    requireLead(actor, 'create-report');
     const year = input.year;
-    if (typeof year !== 'number' || !Number.isInteger(year) || year < 2008 || year > 2100) throw badRequest('"year" must be the report year, e.g. 2026');
+    if (typeof year !== 'number' || !Number.isInteger(year) || year < 2008 || year > 2100) throw invalidRequest('"year" must be the report year, e.g. 2026');
     const title = typeof input.title === 'string' && input.title.trim() !== '' ? input.title.trim() : null;
-    if (!title || title.length > 200) throw badRequest('报告标题须为 1–200 字（"title" must be 1–200 characters）');
-    if (input.format !== undefined && typeof input.format !== 'string') throw badRequest('"format" must be a format id: gov-disclosure-2021, gov-disclosure-2019 or gov-disclosure-legacy');
+    if (!title || title.length > contentLimits.maxTitleLength) throw refuse('title-length', { max: contentLimits.maxTitleLength });
+    if (input.format !== undefined && typeof input.format !== 'string') throw invalidRequest(`"format" must be a format id: ${formatIds()}`);
     const format = findFormat(typeof input.format === 'string' ? input.format : formatOfYear(year));
-    if (!format) throw badRequest(`未知格式：${String(input.format)}（formats: gov-disclosure-2021, gov-disclosure-2019, gov-disclosure-legacy）`);
+    if (!format) throw refuse('format-unknown', { format: String(input.format), formats: formatIds() });
     if (year >= 2021 && format.format !== formatOfYear(year)) {
       // Rule S1 holds every report from 2021 on to the 2021 format: such a report could never be published.
-      throw badRequest(`${year}年度报告须使用 ${formatOfYear(year)} 格式（a ${year} report must use ${formatOfYear(year)}, not ${format.format}）`);
+      throw refuse('format-not-for-year', { year, format: format.format, expected: formatOfYear(year) });
     }
     const districtId = actor.districtId;
     // One report per year: "last year's report" must name exactly one.
-    if (await findReportOfYear(this.deps.db, districtId, year)) throw conflict(`${year}年度报告已存在（a ${year} report already exists）`);
+    if (await findReportOfYear(this.deps.db, districtId, year)) throw refuse('report-exists', { year });
     const previousReport = await findPreviousReport(this.deps.db, { district_id: districtId, year });
     const previous = previousReport ? await this.deps.rooms.read(previousReport.id, (room) => readAnnexTables(room.document, formatOf(previousReport))) : null;
     const id = await insertReport(this.deps.db, {
@@ -174,22 +176,18 @@ export class AnnexService {
   }
 }
 
-export function requireLead(actor: UserWithDepartment, what: string): void {
-  if (actor.role !== 'lead') throw forbidden(`只有政府办可以${what}（lead office only）`);
-}
-
 function parseUnits(input: unknown): UnitRow[] {
-  if (!Array.isArray(input)) throw badRequest('"units" must be a list of { id, name, kind, sectionId }');
+  if (!Array.isArray(input)) throw invalidRequest('"units" must be a list of { id, name, kind, sectionId }');
   const seen = new Set<string>();
   return input.map((entry: unknown, index) => {
     const unit = (typeof entry === 'object' && entry !== null ? entry : {}) as Record<string, unknown>;
     const where = `units[${index}]`;
-    if (typeof unit.id !== 'string' || !UNIT_ID_PATTERN.test(unit.id)) throw badRequest(`${where}.id must match ${UNIT_ID_PATTERN}`);
-    if (seen.has(unit.id)) throw badRequest(`${where}.id "${unit.id}" is listed twice`);
+    if (typeof unit.id !== 'string' || !UNIT_ID_PATTERN.test(unit.id)) throw invalidRequest(`${where}.id must match ${UNIT_ID_PATTERN}`);
+    if (seen.has(unit.id)) throw invalidRequest(`${where}.id "${unit.id}" is listed twice`);
     seen.add(unit.id);
-    if (typeof unit.name !== 'string' || unit.name.trim() === '' || unit.name.length > 60) throw badRequest(`${where}.name must be 1–60 characters`);
-    if (typeof unit.kind !== 'string' || !UNIT_KINDS.includes(unit.kind as UnitKind)) throw badRequest(`${where}.kind must be one of ${UNIT_KINDS.join(', ')}`);
-    if (typeof unit.sectionId !== 'string') throw badRequest(`${where}.sectionId must be a section id`);
+    if (typeof unit.name !== 'string' || unit.name.trim() === '' || unit.name.length > 60) throw invalidRequest(`${where}.name must be 1–60 characters`);
+    if (typeof unit.kind !== 'string' || !UNIT_KINDS.includes(unit.kind as UnitKind)) throw invalidRequest(`${where}.kind must be one of ${UNIT_KINDS.join(', ')}`);
+    if (typeof unit.sectionId !== 'string') throw invalidRequest(`${where}.sectionId must be a section id`);
     return { id: unit.id, name: unit.name.trim(), kind: unit.kind as UnitKind, sectionId: unit.sectionId };
   });
 }

@@ -1,13 +1,14 @@
 import { Hono } from 'hono';
-import { findFormat, reportFormats } from '../../blocks/annex/formats/index.js';
+import { findFormat, formatIds, reportFormats } from '../../blocks/annex/formats/index.js';
 import { parseAnnexTables } from '../../blocks/annex/annex-data.js';
 import { columnsOfRow, splitTableId, type FormatDefinition } from '../../blocks/annex/definition.js';
 import { validateAnnex } from '../../blocks/annex/validate.js';
-import { formatOf, requireLead, UNIT_ID_PATTERN, type AnnexService } from '../annex/annex-service.js';
+import { invalidRequest, refuse } from '../../blocks/errors.js';
+import { formatOf, UNIT_ID_PATTERN, type AnnexService } from '../annex/annex-service.js';
+import { requireLead } from '../workflow/lead-office.js';
 import { requireSession } from '../auth/session-middleware.js';
 import type { Db } from '../db/database.js';
 import type { AppEnv } from './app-env.js';
-import { badRequest, notFound } from './errors.js';
 import { readJsonObject } from './read-json.js';
 import { findVisibleReport } from './report-routes.js';
 
@@ -47,7 +48,7 @@ function describeFormat(format: FormatDefinition) {
 function checkUnitTableIds(tables: Record<string, unknown>, path: string): void {
   for (const tableId of Object.keys(tables)) {
     const { unit } = splitTableId(tableId);
-    if (unit !== null && !UNIT_ID_PATTERN.test(unit)) throw badRequest(`${path}.${tableId}: "${unit}" is not a unit id (unit ids match ${UNIT_ID_PATTERN})`);
+    if (unit !== null && !UNIT_ID_PATTERN.test(unit)) throw invalidRequest(`${path}.${tableId}: "${unit}" is not a unit id (unit ids match ${UNIT_ID_PATTERN})`);
   }
 }
 
@@ -57,30 +58,30 @@ export function createFormatRoutes() {
     .get('/formats', (c) => c.json(reportFormats.map((format) => ({ format: format.format, title: format.title, years: format.years }))))
     .get('/formats/:format', (c) => {
       const format = findFormat(c.req.param('format'));
-      if (!format) throw notFound(`没有这个格式：${c.req.param('format')}（formats: ${reportFormats.map((f) => f.format).join(', ')}）`);
+      if (!format) throw refuse('format-not-found', { format: c.req.param('format'), formats: formatIds() });
       return c.json(describeFormat(format));
     })
     .post('/validate', async (c) => {
       const body = await readJsonObject(c);
-      if (typeof body.format !== 'string') throw badRequest(`"format" is required: one of ${reportFormats.map((f) => f.format).join(', ')}`);
+      if (typeof body.format !== 'string') throw invalidRequest(`"format" is required: one of ${formatIds()}`);
       const format = findFormat(body.format);
-      if (!format) throw badRequest(`unknown format "${body.format}": use one of ${reportFormats.map((f) => f.format).join(', ')}`);
+      if (!format) throw refuse('format-unknown', { format: body.format, formats: formatIds() });
       const tables = parseAnnexTables(body.tables, format);
-      if (!tables.ok) throw badRequest(tables.error);
+      if (!tables.ok) throw invalidRequest(tables.error);
       checkUnitTableIds(tables.tables, 'tables');
       let previous = null;
       if (body.previous !== undefined && body.previous !== null) {
         if (typeof body.previous !== 'object' || Array.isArray(body.previous)) {
-          throw badRequest('"previous" must be last year\'s annex data: an object { "format", "year", "tables" }');
+          throw invalidRequest('"previous" must be last year\'s annex data: an object { "format", "year", "tables" }');
         }
         const previousBody = body.previous as Record<string, unknown>;
         if (previousBody.format !== undefined && typeof previousBody.format !== 'string') {
-          throw badRequest(`previous.format must be one of ${reportFormats.map((f) => f.format).join(', ')}`);
+          throw invalidRequest(`previous.format must be one of ${formatIds()}`);
         }
         const previousFormat = findFormat(typeof previousBody.format === 'string' ? previousBody.format : format.format);
-        if (!previousFormat) throw badRequest(`previous.format "${String(previousBody.format)}" is not a known format`);
+        if (!previousFormat) throw invalidRequest(`previous.format "${String(previousBody.format)}" is not a known format`);
         const parsed = parseAnnexTables(previousBody.tables, previousFormat, 'previous.tables');
-        if (!parsed.ok) throw badRequest(parsed.error);
+        if (!parsed.ok) throw invalidRequest(parsed.error);
         checkUnitTableIds(parsed.tables, 'previous.tables');
         previous = parsed.tables;
       }
@@ -120,7 +121,7 @@ export function createReportAnnexRoutes({ db, annex }: ReportAnnexRoutesDeps) {
     .put('/:id/units', async (c) => {
       const session = requireSession(c);
       const report = await findVisibleReport(db, session, c.req.param('id'));
-      requireLead(session.user, '设置汇总单位');
+      requireLead(session.user, 'unit-tables');
       const body = await readJsonObject(c);
       return c.json({ units: await annex.setUnits(session.user, report, body.units) });
     });

@@ -119,23 +119,23 @@ describe('logging in', () => {
   });
 
   it.each([
-    ['a body that is not JSON', 'username=lead&password=demo', 'application/json'],
-    ['an empty body', '', 'application/json'],
-    ['a body sent without a JSON content type', JSON.stringify({ username: 'lead', password: 'demo' }), 'text/plain'],
-    ['a body sent without any content type', JSON.stringify({ username: 'lead', password: 'demo' }), null],
-    ['a JSON array instead of an object', JSON.stringify(['lead', 'demo']), 'application/json'],
-    ['a JSON null', 'null', 'application/json'],
-    ['an object without any fields', '{}', 'application/json'],
-    ['a login without a password', JSON.stringify({ username: 'lead' }), 'application/json'],
-    ['a login without a username', JSON.stringify({ password: 'demo' }), 'application/json'],
-    ['a username that is not a string', JSON.stringify({ username: 42, password: 'demo' }), 'application/json'],
-    ['an empty username and password', JSON.stringify({ username: '', password: '' }), 'application/json'],
-  ])('%s is answered with 400 and a message, never a 500', async (_what, body, contentType) => {
+    ['a body that is not JSON', 'username=lead&password=demo', 'application/json', 'invalid-request'],
+    ['an empty body', '', 'application/json', 'invalid-request'],
+    ['a body sent without a JSON content type', JSON.stringify({ username: 'lead', password: 'demo' }), 'text/plain', 'invalid-request'],
+    ['a body sent without any content type', JSON.stringify({ username: 'lead', password: 'demo' }), null, 'invalid-request'],
+    ['a JSON array instead of an object', JSON.stringify(['lead', 'demo']), 'application/json', 'invalid-request'],
+    ['a JSON null', 'null', 'application/json', 'invalid-request'],
+    ['an object without any fields', '{}', 'application/json', 'credentials-required'],
+    ['a login without a password', JSON.stringify({ username: 'lead' }), 'application/json', 'credentials-required'],
+    ['a login without a username', JSON.stringify({ password: 'demo' }), 'application/json', 'credentials-required'],
+    ['a username that is not a string', JSON.stringify({ username: 42, password: 'demo' }), 'application/json', 'credentials-required'],
+    ['an empty username and password', JSON.stringify({ username: '', password: '' }), 'application/json', 'credentials-required'],
+  ])('%s is answered with 400 and a message, never a 500', async (_what, body, contentType, code) => {
     const response = await postLogin(body, contentType);
     expect(response.status).toBe(400);
     const json = await response.json();
     expectErrorBody(json);
-    expect(json.error.code).toBe('bad_request');
+    expect(json.error.code).toBe(code);
     expect(response.headers.get('set-cookie')).toBeNull();
   });
 });
@@ -220,7 +220,7 @@ describe('reports and their sections', () => {
     expect(response.status).toBe(404);
     const body = await response.json();
     expectErrorBody(body);
-    expect(body.error.code).toBe('not_found');
+    expect(body.error).toMatchObject({ code: 'report-not-found', params: { report: 'no-such-report' } });
   });
 });
 

@@ -10,7 +10,7 @@ import type { Db } from '../db/database.js';
 import { findUserByUsername } from '../db/users.js';
 import type { ReportEvents } from '../workflow/report-events.js';
 import type { AppEnv } from './app-env.js';
-import { ApiError, badRequest } from './errors.js';
+import { refuse } from '../../blocks/errors.js';
 import { readJsonObject } from './read-json.js';
 
 export interface AuthRoutesDeps {
@@ -31,11 +31,11 @@ export function createAuthRoutes({ db, sessions, rooms, events, cookieSecure }: 
       const body = await readJsonObject(c);
       const { username, password } = body;
       if (typeof username !== 'string' || typeof password !== 'string' || username === '' || password === '') {
-        throw badRequest('请填写用户名和密码（username and password are required strings）');
+        throw refuse('credentials-required', {});
       }
       const user = await findUserByUsername(db, username.trim());
       const valid = await verifyPassword(password, user?.password_hash ?? (await decoyHash));
-      if (!user || !valid) throw new ApiError(401, 'invalid_credentials', '用户名或密码错误（wrong username or password）');
+      if (!user || !valid) throw refuse('wrong-credentials', {});
       const { token, expiresAt } = await sessions.create(user.id);
       setCookie(c, SESSION_COOKIE, token, {
         httpOnly: true,

@@ -1,31 +1,67 @@
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import { ReportError, type ErrorCode } from '../../blocks/errors.js';
 import { ReportUnreadableError } from '../collab/report-store.js';
 import { DatabaseBusyError } from '../db/sqlite-dialect.js';
 
-/** An error meant for the API caller: a status, a stable code and a message a person can act on. */
-export class ApiError extends Error {
-  constructor(
-    readonly status: ContentfulStatusCode,
-    readonly code: string,
-    message: string,
-  ) {
-    super(message);
-    this.name = 'ApiError';
-  }
+/** How each refusal travels over HTTP. */
+const statusOf: Record<ErrorCode, ContentfulStatusCode> = {
+  'login-required': 401,
+  'credentials-required': 400,
+  'wrong-credentials': 401,
+  'too-many-connections': 429,
+  'lead-office-only': 403,
+  'not-your-section': 403,
+  'read-only-user': 403,
+  'may-not-resolve': 403,
+  'report-not-found': 404,
+  'section-not-found': 404,
+  'section-not-in-version': 404,
+  'comment-not-found': 404,
+  'publication-not-found': 404,
+  'format-not-found': 404,
+  'section-locked': 409,
+  'section-already-submitted': 409,
+  'section-already-approved': 409,
+  'section-not-submitted': 409,
+  'section-id-taken': 409,
+  'last-section': 409,
+  'report-exists': 409,
+  'previous-report-in-system': 409,
+  'format-without-units': 409,
+  'only-failed-delivery': 409,
+  'publish-blocked': 409,
+  'warnings-not-acknowledged': 409,
+  'note-required': 400,
+  'pdf-unavailable': 503,
+  'comment-required': 400,
+  'comment-length': 400,
+  'title-length': 400,
+  'deadline-format': 400,
+  'no-such-date': 400,
+  'section-id-format': 400,
+  'department-required': 400,
+  'department-unknown': 400,
+  'format-unknown': 400,
+  'format-not-for-year': 400,
+  'unit-section-missing': 400,
+  'previous-figures-invalid': 400,
+  'invalid-request': 400,
+  'database-busy': 503,
+  'report-unreadable': 503,
+};
+
+/** The HTTP answer to a refusal: its status and `{ error: { code, message, params, ...extra } }`. */
+export function errorResponse(error: ReportError, extra: Record<string, unknown> = {}) {
+  return { status: statusOf[error.code], body: { error: { code: error.code, message: error.message, params: error.params, ...extra } } };
 }
 
-export const unauthorized = (message = '请先登录（login required）') => new ApiError(401, 'unauthorized', message);
-export const notFound = (message: string) => new ApiError(404, 'not_found', message);
-export const badRequest = (message: string) => new ApiError(400, 'bad_request', message);
-export const forbidden = (message: string) => new ApiError(403, 'forbidden', message);
-export const conflict = (message: string) => new ApiError(409, 'conflict', message);
-
 /**
- * Storage trouble is no fault of the caller's, and it passes or the operator mends it: 503 with
- * the domain error's own code and message (`database-busy`: another process holds the database
- * lock; `report-unreadable`: the report's stored data cannot be read and it is quarantined).
+ * Storage trouble is no fault of the caller's, and it passes or the operator mends it: 503
+ * `database-busy` (another process holds the database lock) or `report-unreadable` (the report's
+ * stored data cannot be read and it is quarantined).
  */
-export function storageUnavailable(error: unknown): ApiError | null {
-  if (error instanceof DatabaseBusyError || error instanceof ReportUnreadableError) return new ApiError(503, error.code, error.message);
+export function storageUnavailable(error: unknown): ReportError | null {
+  if (error instanceof DatabaseBusyError) return new ReportError('database-busy', { waited: (error.waitedMs / 1000).toFixed(1) });
+  if (error instanceof ReportUnreadableError) return new ReportError('report-unreadable', { part: `${error.part.kind} ${error.part.seq}` });
   return null;
 }

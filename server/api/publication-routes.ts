@@ -2,13 +2,13 @@ import { Hono } from 'hono';
 import { requireSession } from '../auth/session-middleware.js';
 import type { Db } from '../db/database.js';
 import { findPublication, listPublications } from '../db/publications.js';
-import { requireLead } from '../annex/annex-service.js';
+import { invalidRequest, refuse } from '../../blocks/errors.js';
+import { requireLead } from '../workflow/lead-office.js';
 import { downloadsOf } from '../publish/portal-routes.js';
-import { PdfUnavailable } from '../publish/pdf-printer.js';
-import { CorrectionNoteRequired, PublishRefused, type Publisher, type PublishRequest } from '../publish/publisher.js';
+import { PublishRefused, type Publisher, type PublishRequest } from '../publish/publisher.js';
 import type { WebhookOutbox } from '../publish/webhook-outbox.js';
 import type { AppEnv } from './app-env.js';
-import { ApiError, badRequest, conflict, notFound } from './errors.js';
+import { errorResponse } from './errors.js';
 import { readJsonObject } from './read-json.js';
 import { findVisibleReport } from './report-routes.js';
 
@@ -45,31 +45,19 @@ export function createPublicationRoutes({ db, publisher, outbox }: { db: Db; pub
         const { version, url, seq } = await publisher.publish(session.user, report, request);
         return c.json({ version, url, seq }, 201);
       } catch (error) {
-        if (error instanceof PdfUnavailable) throw new ApiError(503, 'pdf_unavailable', error.message);
-        if (error instanceof CorrectionNoteRequired) throw new ApiError(400, 'note-required', error.message);
         if (!(error instanceof PublishRefused)) throw error;
         const { findings, unapproved } = error.checks;
-        return c.json(
-          {
-            error: {
-              code: error.checks.ready ? 'warnings-not-acknowledged' : 'conflict',
-              message: error.message,
-              findings: findings.filter((f) => f.severity === 'error'),
-              sections: unapproved,
-              unacknowledged: error.unacknowledged,
-            },
-          },
-          409,
-        );
+        const { status, body } = errorResponse(error, { findings: findings.filter((f) => f.severity === 'error'), sections: unapproved, unacknowledged: error.unacknowledged });
+        return c.json(body, status);
       }
     })
     .post('/:id/publications/:publicationId/redeliver', async (c) => {
       const session = requireSession(c);
       const report = await findVisibleReport(db, session, c.req.param('id'));
-      requireLead(session.user, '重新推送');
+      requireLead(session.user, 'redeliver');
       const publication = await findPublication(db, c.req.param('publicationId'));
-      if (!publication || publication.report_id !== report.id) throw notFound(`no publication ${c.req.param('publicationId')} of this report`);
-      if (!(await outbox.retry(publication.id))) throw conflict('只有推送失败的版本可以重新推送（only a failed delivery can be sent again）');
+      if (!publication || publication.report_id !== report.id) throw refuse('publication-not-found', { publication: c.req.param('publicationId') });
+      if (!(await outbox.retry(publication.id))) throw refuse('only-failed-delivery', {});
       return c.json({ ok: true });
     });
 }
@@ -77,9 +65,9 @@ export function createPublicationRoutes({ db, publisher, outbox }: { db: Db; pub
 /** `{ "note", "acknowledge": ["A2", …] }`: the note may be left out for a first version. */
 function readPublishRequest(body: Record<string, unknown>): PublishRequest {
   const { note = '', acknowledge = [] } = body;
-  if (typeof note !== 'string' || note.length > 2000) throw badRequest('"note" must be text of at most 2000 characters');
+  if (typeof note !== 'string' || note.length > 2000) throw invalidRequest('"note" must be text of at most 2000 characters');
   if (!Array.isArray(acknowledge) || acknowledge.length > 100 || !acknowledge.every((rule) => typeof rule === 'string' && rule.length <= 16)) {
-    throw badRequest('"acknowledge" must list the rule ids of the acknowledged warnings, e.g. ["A2"]');
+    throw invalidRequest('"acknowledge" must list the rule ids of the acknowledged warnings, e.g. ["A2"]');
   }
   return { note, acknowledge };
 }

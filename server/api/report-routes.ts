@@ -10,7 +10,7 @@ import { listLastEdits } from '../db/sections.js';
 import { listDepartments } from '../db/users.js';
 import { formatDeadline } from '../workflow/section-workflow.js';
 import type { AppEnv } from './app-env.js';
-import { notFound } from './errors.js';
+import { refuse } from '../../blocks/errors.js';
 
 export interface ReportRoutesDeps {
   db: Db;
@@ -21,7 +21,7 @@ export interface ReportRoutesDeps {
 export async function findVisibleReport(db: Db, session: AuthenticatedSession, reportId: string) {
   const report = await findReport(db, reportId);
   if (!report || report.district_id !== session.user.districtId) {
-    throw notFound(`报告不存在或无权访问：${reportId}（no such report）`);
+    throw refuse('report-not-found', { report: reportId });
   }
   return report;
 }

@@ -17,7 +17,8 @@ import { compareBlocks, readSectionVersion } from '../workflow/section-text.js';
 import { formatDeadline, type SectionWorkflow } from '../workflow/section-workflow.js';
 import type { SectionRow } from '../db/types.js';
 import type { AppEnv } from './app-env.js';
-import { badRequest, forbidden, notFound } from './errors.js';
+import { limits } from '../../blocks/contract.js';
+import { invalidRequest, refuse } from '../../blocks/errors.js';
 import { readJsonObject } from './read-json.js';
 import { findVisibleReport } from './report-routes.js';
 
@@ -42,7 +43,7 @@ async function context(db: Db, c: Context<AppEnv>) {
 
 function parseSeq(value: string | undefined): number {
   const seq = Number(value);
-  if (!Number.isInteger(seq) || seq < 1) throw badRequest(`"${value}" is not a version number (a positive integer from the history)`);
+  if (!Number.isInteger(seq) || seq < 1) throw invalidRequest(`"${value}" is not a version number (a positive integer from the history)`);
   return seq;
 }
 
@@ -122,7 +123,7 @@ export function createSectionRoutes({ db, rooms, store, events, workflow, now }:
           const current = { format, tables: readAnnexTables(room.document, format) };
           return { now: current, after: readSectionVersion(room.document, sectionId, current.tables) };
         });
-        if (!before.content && !after.content) throw notFound(`没有章节 ${sectionId}（no such section）`);
+        if (!before.content && !after.content) throw refuse('section-not-found', { section: sectionId });
         const tables = [...new Set([...before.tableIds, ...after.tableIds])];
         return c.json({ from, before: before.blocks, after: after.blocks, parts: compareBlocks(before.blocks, after.blocks), cells: compareCells(then, now, { only: tables }) });
       } finally {
@@ -132,7 +133,7 @@ export function createSectionRoutes({ db, rooms, store, events, workflow, now }:
 
     .get('/:id/audit', async (c) => {
       const { actor, report } = await context(db, c);
-      if (actor.role !== 'lead') throw forbidden('只有政府办可以查看审计日志（lead office only）');
+      if (actor.role !== 'lead') throw refuse('lead-office-only', { action: 'audit' });
       return c.json((await listAudit(db, report.id)).reverse());
     })
 
@@ -143,22 +144,22 @@ export function createSectionRoutes({ db, rooms, store, events, workflow, now }:
     })
     .post('/:id/comments', async (c) => {
       const { actor, report } = await context(db, c);
-      if (actor.role === 'viewer') throw forbidden('只读用户不能发表意见（read-only user）');
+      if (actor.role === 'viewer') throw refuse('read-only-user', {});
       const body = await readJsonObject(c);
       const text = typeof body.body === 'string' ? body.body.trim() : '';
-      if (text === '' || text.length > 5000) throw badRequest('意见内容须为 1–5000 字（"body" must be 1–5000 characters）');
-      if (typeof body.section !== 'string') throw badRequest('请指定章节（"section" is required）');
+      if (text === '' || text.length > limits.maxCommentLength) throw refuse('comment-length', { max: limits.maxCommentLength });
+      if (typeof body.section !== 'string') throw invalidRequest('"section" is required: the id of the section commented on');
       const sectionId = body.section;
       const exists = await rooms.read(report.id, (room) => readSectionVersion(room.document, sectionId).content !== null);
-      if (!exists) throw notFound(`没有章节 ${sectionId}（no such section）`);
+      if (!exists) throw refuse('section-not-found', { section: sectionId });
       let threadId: string | null = null;
       if (body.thread !== undefined && body.thread !== null) {
         const thread = await findComment(db, report.id, String(body.thread));
-        if (!thread || thread.section_id !== sectionId) throw notFound(`没有这条意见：${String(body.thread)}（no such thread in this section）`);
+        if (!thread || thread.section_id !== sectionId) throw refuse('comment-not-found', { comment: String(body.thread) });
         threadId = thread.thread_id ?? thread.id;
       }
       const anchor = body.anchor === undefined || body.anchor === null ? null : JSON.stringify(body.anchor);
-      if (anchor !== null && anchor.length > 2000) throw badRequest('"anchor" is too large');
+      if (anchor !== null && anchor.length > 2000) throw invalidRequest('"anchor" is too large');
       const quote = typeof body.quote === 'string' ? body.quote.slice(0, 500) : null;
       const id = randomBytes(9).toString('base64url');
       await insertComment(db, { id, reportId: report.id, sectionId, threadId, userId: actor.id, kind: 'comment', body: text, anchor, quote, now: now() });
@@ -168,11 +169,11 @@ export function createSectionRoutes({ db, rooms, store, events, workflow, now }:
     .post('/:id/comments/:commentId/resolve', async (c) => {
       const { actor, report } = await context(db, c);
       const comment = await findComment(db, report.id, c.req.param('commentId'));
-      if (!comment) throw notFound('没有这条意见（no such comment）');
+      if (!comment) throw refuse('comment-not-found', { comment: c.req.param('commentId') });
       const threadId = comment.thread_id ?? comment.id;
       const section = await findSectionRow(db, report.id, comment.section_id);
       const mayResolve = actor.role === 'lead' || comment.user_id === actor.id || (actor.role === 'editor' && section?.department_id === actor.departmentId);
-      if (!mayResolve) throw forbidden('只有政府办、意见作者或章节所属部门可以标记解决（not allowed to resolve）');
+      if (!mayResolve) throw refuse('may-not-resolve', {});
       await resolveThread(db, report.id, threadId, actor.id, now());
       events.publish(report.id, { type: 'comments', sectionId: comment.section_id });
       return c.json({ ok: true });

@@ -1,6 +1,6 @@
 import type { Context, MiddlewareHandler } from 'hono';
 import { getCookie } from 'hono/cookie';
-import { unauthorized } from '../api/errors.js';
+import { refuse } from '../../blocks/errors.js';
 import type { AppEnv } from '../api/app-env.js';
 import { SESSION_COOKIE, type AuthenticatedSession, type SessionStore } from './sessions.js';
 
@@ -14,6 +14,6 @@ export function loadSession(sessions: SessionStore): MiddlewareHandler<AppEnv> {
 
 export function requireSession(c: Context<AppEnv>): AuthenticatedSession {
   const session = c.get('session');
-  if (!session) throw unauthorized();
+  if (!session) throw refuse('login-required', {});
   return session;
 }

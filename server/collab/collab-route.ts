@@ -5,7 +5,8 @@ import type { UpgradeWebSocket, WSContext } from 'hono/ws';
 import type { WebSocket } from 'ws';
 import { CloseCode, limits, truncateCloseReason, type CloseCodeValue } from '../../blocks/contract.js';
 import type { AppEnv } from '../api/app-env.js';
-import { ApiError, storageUnavailable } from '../api/errors.js';
+import { ReportError } from '../../blocks/errors.js';
+import { storageUnavailable } from '../api/errors.js';
 import { findVisibleReport } from '../api/report-routes.js';
 import { atSessionDeadline, sessionEndMessage } from '../auth/session-end.js';
 import { requireSession } from '../auth/session-middleware.js';
@@ -38,12 +39,10 @@ export interface CollabSettings {
 
 const OPEN = 1;
 
-function tooManyConnections(limit: SocketCountLimit, settings: CollabSettings): ApiError {
-  const message =
-    limit === 'socketsPerSession'
-      ? `此浏览器已打开 ${settings.socketsPerSession} 个协作连接，请关闭不用的报告页面（too many connections: at most ${settings.socketsPerSession} per login）`
-      : `您已在各处打开 ${settings.socketsPerUser} 个协作连接，请关闭不用的报告页面（too many connections: at most ${settings.socketsPerUser} per user）`;
-  return new ApiError(429, 'too-many-connections', message);
+function tooManyConnections(limit: SocketCountLimit, settings: CollabSettings): ReportError {
+  return limit === 'socketsPerSession'
+    ? new ReportError('too-many-connections', { limit: settings.socketsPerSession, per: 'login' })
+    : new ReportError('too-many-connections', { limit: settings.socketsPerUser, per: 'user' });
 }
 
 /** The TCP connection a WebSocket upgrade arrived on (Node's server); null for any other request. */

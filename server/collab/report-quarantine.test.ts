@@ -76,7 +76,7 @@ describe('a report with an unreadable row', () => {
   it('answers API reads of it, and of its history, with 503 report-unreadable', async () => {
     const sections = await get(`/api/reports/${damaged}/sections`);
     expect(sections.status).toBe(503);
-    expect(await sections.json()).toEqual({ error: { code: 'report-unreadable', message: expect.stringMatching(/^报告数据损坏，已暂停编辑，请联系管理员（/) } });
+    expect(await sections.json()).toEqual({ error: { code: 'report-unreadable', message: expect.stringMatching(/^报告数据损坏，已暂停编辑，请联系管理员/), params: { part: expect.stringMatching(/^update \d+$/) } } });
 
     const sectionId = (await database.db.selectFrom('sections').select('section_id').where('report_id', '=', damaged).executeTakeFirstOrThrow()).section_id;
     const version = await get(`/api/reports/${damaged}/sections/${sectionId}/versions/${badSeq}`);

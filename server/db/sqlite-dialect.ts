@@ -28,7 +28,10 @@ export const defaultBusyWait: BusyWaitPolicy = { deadlineMs: 10_000, firstPauseM
 export class DatabaseBusyError extends Error {
   readonly code = 'database-busy';
 
-  constructor(waitedMs: number, cause: unknown) {
+  constructor(
+    readonly waitedMs: number,
+    cause: unknown,
+  ) {
     super(`数据库正被其他程序占用，请稍后重试（database busy: locked by another process, waited ${(waitedMs / 1000).toFixed(1)} s）`, { cause });
     this.name = 'DatabaseBusyError';
   }

@@ -1,15 +1,5 @@
 import { chromium, type Browser } from 'playwright-core';
-
-/** The machine's Chromium cannot print: publishing must say so rather than publish without its PDF. */
-export class PdfUnavailable extends Error {
-  constructor(executablePath: string, cause: unknown) {
-    super(
-      `无法生成 PDF：Chromium 不可用（${executablePath}）。请安装 chromium 与 fonts-noto-cjk，或设置 CHROMIUM_PATH。` +
-        ` (cannot make the PDF: ${(cause as Error)?.message ?? String(cause)})`,
-      { cause },
-    );
-  }
-}
+import { refuse } from '../../blocks/errors.js';
 
 /** Debian's Chromium, headless, reaching nothing outside the machine (also how the browser tests launch it). */
 export const CHROMIUM_ARGS = [
@@ -67,7 +57,8 @@ export class PdfPrinter {
       const launching = chromium.launch({ executablePath: this.executablePath, args: CHROMIUM_ARGS }).catch((error: unknown) => {
         // The next publication tries again (the package may have been installed meanwhile).
         this.browser = null;
-        throw new PdfUnavailable(this.executablePath, error);
+        // The machine's Chromium cannot print: publishing must say so rather than publish without its PDF.
+        throw refuse('pdf-unavailable', { detail: `${this.executablePath}: ${(error as Error)?.message ?? String(error)}` });
       });
       this.browser = launching;
       void launching.then((browser) => browser.on('disconnected', () => {

@@ -7,7 +7,9 @@ import type { Finding } from '../../blocks/annex/rules/finding.js';
 import { BODY_FIELD } from '../../blocks/contract.js';
 import { blockTexts, readBodyJSON } from '../../blocks/report-json.js';
 import { readSectionOutline } from '../../blocks/section/outline.js';
-import { findingsOf, formatOf, requireLead, type AnnexContext, type AnnexService } from '../annex/annex-service.js';
+import { findingsOf, formatOf, type AnnexContext, type AnnexService } from '../annex/annex-service.js';
+import { requireLead } from '../workflow/lead-office.js';
+import { refuse, ReportError } from '../../blocks/errors.js';
 import type { RoomRegistry } from '../collab/room-registry.js';
 import { findPreviousReport, listUnits, type UnitRow } from '../db/annex.js';
 import type { Db } from '../db/database.js';
@@ -56,24 +58,14 @@ export interface PublishRequest {
 }
 
 /** Publishing was refused: errors, unapproved sections, or warnings not acknowledged. */
-export class PublishRefused extends Error {
+export class PublishRefused extends ReportError<'publish-blocked' | 'warnings-not-acknowledged'> {
   constructor(
     readonly checks: PublishChecks,
     /** Rule ids of the warnings that were not acknowledged. */
     readonly unacknowledged: readonly string[],
   ) {
-    super(
-      checks.ready
-        ? `请先确认警告 ${unacknowledged.join('、')}（warnings not acknowledged: ${unacknowledged.join(', ')}）`
-        : '报告尚不能发布：仍有错误或未审定的章节（errors or unapproved sections remain）',
-    );
-  }
-}
-
-/** A correction (version 2 on) must say what it corrects. */
-export class CorrectionNoteRequired extends Error {
-  constructor(readonly version: number) {
-    super(`第 ${version} 版是更正，请写明更正说明（a correction needs a note）`);
+    if (checks.ready) super('warnings-not-acknowledged', { rules: unacknowledged.join('、') });
+    else super('publish-blocked', { errors: checks.findings.filter((finding) => finding.severity === 'error').length, sections: checks.unapproved.length });
   }
 }
 
@@ -170,10 +162,10 @@ export class Publisher {
    * one turn of the report's queue, and the version records that moment's sequence number.
    */
   async publish(actor: UserWithDepartment, report: Report, request: PublishRequest): Promise<{ version: number; url: string; id: string; seq: number }> {
-    requireLead(actor, '发布报告');
+    requireLead(actor, 'publish');
     const text = request.note.trim();
     const [context, units, published] = await Promise.all([this.deps.annex.context(report), listUnits(this.deps.db, report.id), latestVersion(this.deps.db, report.id)]);
-    if (published > 0 && text === '') throw new CorrectionNoteRequired(published + 1);
+    if (published > 0 && text === '') throw refuse('note-required', { version: published + 1 });
     const { snapshot, html, seq } = await this.deps.rooms.read(report.id, async (room) => {
       const checks = await this.judge(report, room.document, context);
       const unacknowledged = warningRules(checks.findings).filter((rule) => !request.acknowledge.includes(rule));

@@ -1,10 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import * as Y from 'yjs';
-import { BODY_FIELD } from '../../blocks/contract.js';
+import { contentLimits } from '../../blocks/content-limits.js';
+import { BODY_FIELD, limits } from '../../blocks/contract.js';
 import { findSectionElement } from '../../blocks/report-json.js';
 import { maySubmit } from '../../blocks/section/permissions.js';
 import { SECTION_ID_PATTERN, SECTION_NODE, type SectionLevel } from '../../blocks/section/section.js';
-import { badRequest, conflict, forbidden, notFound } from '../api/errors.js';
+import { invalidRequest, refuse } from '../../blocks/errors.js';
 import type { ReportStore } from '../collab/report-store.js';
 import type { ApprovedTextEdit } from '../collab/room-hooks.js';
 import type { Room } from '../collab/room.js';
@@ -14,6 +15,7 @@ import { insertComment, listAnchoredComments, setCommentAnchor } from '../db/com
 import { appendAudit, deleteSectionRow, findSectionRow, saveSectionRow, type SectionChange } from '../db/sections.js';
 import type { AuditAction, Report, SectionRow } from '../db/types.js';
 import { listDepartments, type UserWithDepartment } from '../db/users.js';
+import { requireLead } from './lead-office.js';
 import type { ReportEvents } from './report-events.js';
 import { SectionPlaces } from './section-places.js';
 
@@ -31,10 +33,6 @@ type Actor = UserWithDepartment;
 const TEXT = 'text';
 const PLACE = 'place';
 
-const leadOnly = (actor: Actor, what: string) => {
-  if (actor.role !== 'lead') throw forbidden(`只有政府办可以${what}（lead office only）`);
-};
-
 /**
  * The lead office's running of a report: who writes which section, review states, locks,
  * deadlines and the report's structure. The database is the only place these live; each change
@@ -45,49 +43,50 @@ export class SectionWorkflow {
   constructor(private readonly deps: SectionWorkflowDeps) {}
 
   async assign(actor: Actor, report: Report, sectionId: string, departmentId: unknown) {
-    leadOnly(actor, '分配章节');
+    requireLead(actor, 'assign');
     const department = await this.requireDepartment(report, departmentId);
     return this.change(actor, report, sectionId, 'assign', { department }, () => ({ department_id: department }));
   }
 
   private async requireDepartment(report: Report, departmentId: unknown): Promise<string> {
-    if (typeof departmentId !== 'string') throw badRequest('请指定部门（"department" must be a department id）');
+    if (typeof departmentId !== 'string') throw refuse('department-required', {});
     const departments = await listDepartments(this.deps.db, report.district_id);
-    if (!departments.some((d) => d.id === departmentId)) throw badRequest(`没有这个部门：${departmentId}（unknown department）`);
+    if (!departments.some((d) => d.id === departmentId)) throw refuse('department-unknown', { department: departmentId });
     return departmentId;
   }
 
   async setDeadline(actor: Actor, report: Report, sectionId: string, deadline: unknown) {
-    leadOnly(actor, '设置截止日期');
+    requireLead(actor, 'deadline');
     const value = parseDeadline(deadline);
     return this.change(actor, report, sectionId, 'deadline', { deadline: deadline ?? null }, () => ({ deadline: value }));
   }
 
   async lock(actor: Actor, report: Report, sectionId: string) {
-    leadOnly(actor, '锁定章节');
+    requireLead(actor, 'lock');
     return this.change(actor, report, sectionId, 'lock', {}, () => ({ locked: 1 }));
   }
 
   async unlock(actor: Actor, report: Report, sectionId: string) {
-    leadOnly(actor, '解锁章节');
+    requireLead(actor, 'unlock');
     return this.change(actor, report, sectionId, 'unlock', {}, () => ({ locked: 0 }));
   }
 
   async submit(actor: Actor, report: Report, sectionId: string) {
     return this.change(actor, report, sectionId, 'submit', {}, (row) => {
       if (!maySubmit({ role: actor.role, departmentId: actor.departmentId }, { departmentId: row.department_id, locked: row.locked === 1 })) {
-        throw forbidden(`章节 ${sectionId} 不由您负责，不能提交（not yours to submit）`);
+        throw refuse('not-your-section', { section: sectionId });
       }
-      if (row.locked === 1) throw conflict(`章节 ${sectionId} 已锁定（locked）`);
-      if (row.state === 'submitted' || row.state === 'approved') throw conflict(`章节 ${sectionId} 已${row.state === 'submitted' ? '提交' : '审核通过'}（already ${row.state}）`);
+      if (row.locked === 1) throw refuse('section-locked', { section: sectionId });
+      if (row.state === 'submitted') throw refuse('section-already-submitted', { section: sectionId });
+      if (row.state === 'approved') throw refuse('section-already-approved', { section: sectionId });
       return { state: 'submitted' };
     });
   }
 
   async approve(actor: Actor, report: Report, sectionId: string) {
-    leadOnly(actor, '审核通过章节');
+    requireLead(actor, 'approve');
     return this.change(actor, report, sectionId, 'approve', {}, (row) => {
-      if (row.state === 'approved') throw conflict(`章节 ${sectionId} 已审核通过（already approved）`);
+      if (row.state === 'approved') throw refuse('section-already-approved', { section: sectionId });
       return { state: 'approved' };
     });
   }
@@ -109,11 +108,11 @@ export class SectionWorkflow {
 
   /** Sends a section back to its department with the lead office's comment, kept in the section's comment threads. */
   async returnSection(actor: Actor, report: Report, sectionId: string, comment: unknown) {
-    leadOnly(actor, '退回章节');
-    if (typeof comment !== 'string' || comment.trim() === '') throw badRequest('退回时请写明修改意见（"comment" is required）');
-    if (comment.length > 5000) throw badRequest('意见不能超过 5000 字（comment too long）');
+    requireLead(actor, 'return');
+    if (typeof comment !== 'string' || comment.trim() === '') throw refuse('comment-required', {});
+    if (comment.length > limits.maxCommentLength) throw refuse('comment-length', { max: limits.maxCommentLength });
     const row = await this.change(actor, report, sectionId, 'return', { comment: comment.trim() }, (current) => {
-      if (current.state !== 'submitted' && current.state !== 'approved') throw conflict(`章节 ${sectionId} 尚未提交，无需退回（not submitted）`);
+      if (current.state !== 'submitted' && current.state !== 'approved') throw refuse('section-not-submitted', { section: sectionId });
       return { state: 'returned' };
     }, async (db) => {
       await insertComment(db, {
@@ -135,14 +134,14 @@ export class SectionWorkflow {
 
   /** Puts a section back as it was right after update `seq`, as a new, logged change by the lead office. */
   async restore(actor: Actor, report: Report, sectionId: string, seq: unknown) {
-    leadOnly(actor, '恢复历史版本');
-    if (typeof seq !== 'number' || !Number.isInteger(seq) || seq < 1) throw badRequest('"seq" must be a positive integer (a version from the history)');
+    requireLead(actor, 'restore');
+    if (typeof seq !== 'number' || !Number.isInteger(seq) || seq < 1) throw invalidRequest('"seq" must be a positive integer (a version from the history)');
     const historic = await this.deps.store.loadAt(report.id, seq);
     try {
       const earlier = findSectionElement(historic.getXmlFragment(BODY_FIELD), sectionId);
-      if (!earlier) throw notFound(`第 ${seq} 版中没有章节 ${sectionId}（no such section in that version）`);
+      if (!earlier) throw refuse('section-not-in-version', { section: sectionId, seq });
       const restoredSeq = await this.changeDocument(actor, report, sectionId, TEXT, (doc, room) => {
-        if (room.sectionRules.get(sectionId)?.locked) throw conflict(`章节 ${sectionId} 已锁定，请先解锁（unlock before restoring）`);
+        if (room.sectionRules.get(sectionId)?.locked) throw refuse('section-locked', { section: sectionId });
         const live = requireSection(doc, sectionId);
         live.delete(0, live.length);
         const children = earlier.toArray().filter((child): child is Y.XmlElement | Y.XmlText => !(child instanceof Y.XmlHook));
@@ -157,18 +156,18 @@ export class SectionWorkflow {
   }
 
   async addSection(actor: Actor, report: Report, input: Record<string, unknown>) {
-    leadOnly(actor, '添加章节');
+    requireLead(actor, 'add-section');
     const title = parseTitle(input.title);
     const level: SectionLevel = input.level === 2 ? 2 : 1;
     const after = input.after === undefined || input.after === null ? null : String(input.after);
     const sectionId = typeof input.id === 'string' ? input.id : `s-${randomBytes(4).toString('hex')}`;
-    if (!SECTION_ID_PATTERN.test(sectionId)) throw badRequest(`章节编号须匹配 ${SECTION_ID_PATTERN}（bad section id）`);
+    if (!SECTION_ID_PATTERN.test(sectionId)) throw refuse('section-id-format', { pattern: String(SECTION_ID_PATTERN) });
     const departmentId = input.department === undefined || input.department === null ? null : await this.requireDepartment(report, input.department);
     await this.changeDocument(actor, report, sectionId, PLACE, (doc) => {
       const body = doc.getXmlFragment(BODY_FIELD);
-      if (findSectionElement(body, sectionId)) throw conflict(`章节编号 ${sectionId} 已存在（section id in use）`);
+      if (findSectionElement(body, sectionId)) throw refuse('section-id-taken', { section: sectionId });
       const index = after === null ? body.length : indexOfSection(body, after) + 1;
-      if (index === 0) throw notFound(`没有章节 ${after}（no such section to insert after）`);
+      if (index === 0) throw refuse('section-not-found', { section: after! });
       const section = new Y.XmlElement(SECTION_NODE);
       section.setAttribute('sectionId', sectionId);
       section.setAttribute('title', title);
@@ -180,13 +179,13 @@ export class SectionWorkflow {
   }
 
   async removeSection(actor: Actor, report: Report, sectionId: string) {
-    leadOnly(actor, '删除章节');
+    requireLead(actor, 'remove-section');
     await this.changeDocument(actor, report, sectionId, PLACE, (doc, room) => {
-      if (room.sectionRules.get(sectionId)?.locked) throw conflict(`章节 ${sectionId} 已锁定，请先解锁（unlock before removing）`);
+      if (room.sectionRules.get(sectionId)?.locked) throw refuse('section-locked', { section: sectionId });
       const body = doc.getXmlFragment(BODY_FIELD);
       const index = indexOfSection(body, sectionId);
-      if (index < 0) throw notFound(`没有章节 ${sectionId}（no such section）`);
-      if (body.length === 1) throw conflict('报告至少要有一个章节（a report keeps at least one section）');
+      if (index < 0) throw refuse('section-not-found', { section: sectionId });
+      if (body.length === 1) throw refuse('last-section', {});
       body.delete(index, 1);
     });
     await this.deps.rooms.read(report.id, async (room) => {
@@ -206,8 +205,8 @@ export class SectionWorkflow {
    * what their users typed into the old place before they saw the move (client/editor/section-moves).
    */
   async moveSection(actor: Actor, report: Report, sectionId: string, index: unknown) {
-    leadOnly(actor, '调整章节顺序');
-    if (typeof index !== 'number' || !Number.isInteger(index) || index < 0) throw badRequest('"index" must be a position in the report (0 = first)');
+    requireLead(actor, 'move-section');
+    if (typeof index !== 'number' || !Number.isInteger(index) || index < 0) throw invalidRequest('"index" must be a position in the report (0 = first)');
     let moved: { places: SectionPlaces; copy: Y.XmlElement } | null = null;
     await this.changeDocument(
       actor,
@@ -217,7 +216,7 @@ export class SectionWorkflow {
       (doc) => {
         const body = doc.getXmlFragment(BODY_FIELD);
         const from = indexOfSection(body, sectionId);
-        if (from < 0) throw notFound(`没有章节 ${sectionId}（no such section）`);
+        if (from < 0) throw refuse('section-not-found', { section: sectionId });
         const to = Math.min(index, body.length - 1);
         if (to === from) return;
         const original = body.get(from) as Y.XmlElement;
@@ -249,7 +248,7 @@ export class SectionWorkflow {
   }
 
   async retitleSection(actor: Actor, report: Report, sectionId: string, title: unknown) {
-    leadOnly(actor, '修改章节标题');
+    requireLead(actor, 'retitle-section');
     const value = parseTitle(title);
     await this.changeDocument(actor, report, sectionId, TEXT, (doc) => requireSection(doc, sectionId).setAttribute('title', value));
     return this.change(actor, report, sectionId, 'retitle-section', { title: value }, () => ({}));
@@ -283,7 +282,7 @@ export class SectionWorkflow {
     alongside?: (db: Db) => Promise<void>,
   ): Promise<SectionRow> {
     const row = await this.deps.rooms.read(report.id, async (room: Room) => {
-      if (!findSectionElement(room.document.getXmlFragment(BODY_FIELD), sectionId)) throw notFound(`没有章节 ${sectionId}（no such section）`);
+      if (!findSectionElement(room.document.getXmlFragment(BODY_FIELD), sectionId)) throw refuse('section-not-found', { section: sectionId });
       const current = (await findSectionRow(this.deps.db, report.id, sectionId)) ?? {
         report_id: report.id,
         section_id: sectionId,
@@ -309,7 +308,7 @@ export class SectionWorkflow {
 
 function requireSection(doc: Y.Doc, sectionId: string): Y.XmlElement {
   const element = findSectionElement(doc.getXmlFragment(BODY_FIELD), sectionId);
-  if (!element) throw notFound(`没有章节 ${sectionId}（no such section）`);
+  if (!element) throw refuse('section-not-found', { section: sectionId });
   return element;
 }
 
@@ -332,7 +331,7 @@ function carryAnchor(anchor: unknown, places: SectionPlaces, copy: Y.XmlElement)
 }
 
 function parseTitle(title: unknown): string {
-  if (typeof title !== 'string' || title.trim() === '' || title.length > 200) throw badRequest('章节标题须为 1–200 字（"title" must be 1–200 characters）');
+  if (typeof title !== 'string' || title.trim() === '' || title.length > contentLimits.maxTitleLength) throw refuse('title-length', { max: contentLimits.maxTitleLength });
   return title.trim();
 }
 
@@ -340,10 +339,10 @@ function parseTitle(title: unknown): string {
 function parseDeadline(deadline: unknown): number | null {
   if (deadline === null || deadline === undefined) return null;
   const match = typeof deadline === 'string' ? /^(\d{4})-(\d{2})-(\d{2})$/.exec(deadline) : null;
-  if (!match) throw badRequest('截止日期格式应为 YYYY-MM-DD（"deadline" must be YYYY-MM-DD or null）');
+  if (!match) throw refuse('deadline-format', {});
   const [, y, m, d] = match.map(Number) as [number, number, number, number];
   const endOfDay = Date.UTC(y, m - 1, d, 23, 59, 59, 999) - 8 * 3600_000;
-  if (new Date(endOfDay + 8 * 3600_000).getUTCDate() !== d) throw badRequest(`没有这一天：${deadline}（no such date）`);
+  if (new Date(endOfDay + 8 * 3600_000).getUTCDate() !== d) throw refuse('no-such-date', { date: String(deadline) });
   return endOfDay;
 }
 

@@ -172,4 +172,22 @@ describe('errors in the user’s language', () => {
       await lead.context.close();
     }
   });
+
+  it('a refusal from the server is written from its code and parameters in the language the user chose', async () => {
+    const lead = await loginInNewContext(browser, server.url, `/reports/${reportId}`, 'lead');
+    try {
+      await openDashboard(lead.page);
+      // The lock reaches the server for a section that is not there (as if removed meanwhile).
+      await lead.page.route('**/api/reports/*/sections/overview-env/lock', (route) => route.continue({ url: route.request().url().replace('overview-env', 'no-such-section') }));
+      await lead.page.getByTestId('lock-overview-env').click();
+      await expect.poll(() => lead.page.getByTestId('notice').textContent()).toContain('没有章节 no-such-section');
+      expect(await lead.page.getByTestId('notice').textContent()).not.toContain('No section');
+      await lead.page.getByRole('button', { name: 'English' }).click();
+      await lead.page.getByTestId('lock-overview-env').click();
+      await expect.poll(() => lead.page.getByTestId('notice').textContent()).toContain('No section no-such-section');
+      expect(await lead.page.getByTestId('notice').textContent()).not.toContain('没有章节');
+    } finally {
+      await lead.context.close();
+    }
+  });
 });

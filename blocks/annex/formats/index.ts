@@ -6,6 +6,9 @@ import { govDisclosureLegacy } from './gov-disclosure-legacy.js';
 
 export const reportFormats: readonly FormatDefinition[] = [govDisclosure2021, govDisclosure2019, govDisclosureLegacy];
 
+/** The format ids, listed for a person who named an unknown one. */
+export const formatIds = (): string => reportFormats.map((format) => format.format).join(', ');
+
 export function findFormat(format: string): FormatDefinition | null {
   return reportFormats.find((candidate) => candidate.format === format) ?? null;
 }

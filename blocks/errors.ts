@@ -1,0 +1,157 @@
+/**
+ * Every refusal the product explains to a person: a stable code, the parameters that make it
+ * specific, and how it reads in each language. The server answers `{ error: { code, message,
+ * params } }` (the message in Chinese with the English after it, for scripts and logs); the
+ * browser shows `describeError(code, params, language)` in the language the user chose.
+ */
+
+export type Language = 'zh' | 'en';
+
+type Texts<P> = { zh: (params: P) => string; en: (params: P) => string };
+type NoParams = Record<never, never>;
+const texts = <P extends Record<string, string | number>>(zh: (params: P) => string, en: (params: P) => string): Texts<P> => ({ zh, en });
+const plain = (zh: string, en: string): Texts<NoParams> => ({ zh: () => zh, en: () => en });
+
+/** What only the lead office may do, named as the refusal says it. */
+const leadActions = {
+  assign: ['分配章节', 'assign sections'],
+  deadline: ['设置截止日期', 'set deadlines'],
+  lock: ['锁定章节', 'lock sections'],
+  unlock: ['解锁章节', 'unlock sections'],
+  approve: ['审核通过章节', 'approve sections'],
+  return: ['退回章节', 'return sections'],
+  restore: ['恢复历史版本', 'restore earlier versions'],
+  'add-section': ['添加章节', 'add sections'],
+  'remove-section': ['删除章节', 'remove sections'],
+  'move-section': ['调整章节顺序', 'reorder sections'],
+  'retitle-section': ['修改章节标题', 'rename sections'],
+  audit: ['查看审计日志', 'read the audit log'],
+  'previous-figures': ['录入上年数据', 'enter last year’s figures'],
+  'create-report': ['新建报告', 'create reports'],
+  'unit-tables': ['设置分单位汇总表', 'set up the unit tables'],
+  publish: ['发布报告', 'publish'],
+  redeliver: ['重新推送', 'send a publication again'],
+} as const satisfies Record<string, readonly [string, string]>;
+
+export type LeadAction = keyof typeof leadActions;
+
+export const errorTexts = {
+  // Signing in and connections
+  'login-required': plain('请先登录', 'Please log in first'),
+  'credentials-required': plain('请填写用户名和密码', 'Username and password are required'),
+  'wrong-credentials': plain('用户名或密码错误', 'Wrong username or password'),
+  'too-many-connections': texts<{ limit: number; per: 'login' | 'user' }>(
+    ({ limit, per }) => (per === 'login' ? `此浏览器已打开 ${limit} 个协作连接，请关闭不用的报告页面` : `您已在各处打开 ${limit} 个协作连接，请关闭不用的报告页面`),
+    ({ limit, per }) => `Too many open reports: at most ${limit} connections per ${per}; close the report pages you are not using`,
+  ),
+
+  // Who may do what
+  'lead-office-only': texts<{ action: LeadAction }>(
+    ({ action }) => `只有政府办可以${leadActions[action][0]}`,
+    ({ action }) => `Only the lead office may ${leadActions[action][1]}`,
+  ),
+  'not-your-section': texts<{ section: string }>(({ section }) => `章节 ${section} 不由您负责，不能提交`, ({ section }) => `Section ${section} is not yours to submit`),
+  'read-only-user': plain('只读用户不能发表意见', 'Read-only users cannot comment'),
+  'may-not-resolve': plain('只有政府办、意见作者或章节所属部门可以标记解决', 'Only the lead office, the author or the section’s department may resolve this'),
+
+  // What is not there
+  'report-not-found': texts<{ report: string }>(({ report }) => `报告不存在或无权访问：${report}`, ({ report }) => `No such report, or not yours to see: ${report}`),
+  'section-not-found': texts<{ section: string }>(({ section }) => `没有章节 ${section}`, ({ section }) => `No section ${section}`),
+  'section-not-in-version': texts<{ section: string; seq: number }>(
+    ({ section, seq }) => `第 ${seq} 版中没有章节 ${section}`,
+    ({ section, seq }) => `Version ${seq} has no section ${section}`,
+  ),
+  'comment-not-found': texts<{ comment: string }>(({ comment }) => `没有这条意见：${comment}`, ({ comment }) => `No such comment in this section: ${comment}`),
+  'publication-not-found': texts<{ publication: string }>(({ publication }) => `本报告没有这个版本：${publication}`, ({ publication }) => `This report has no publication ${publication}`),
+  'format-not-found': texts<{ format: string; formats: string }>(({ format, formats }) => `没有这个格式：${format}，可用的格式：${formats}`, ({ format, formats }) => `No format ${format} (formats: ${formats})`),
+
+  // The workflow's states
+  'section-locked': texts<{ section: string }>(({ section }) => `章节 ${section} 已锁定，请先解锁`, ({ section }) => `Section ${section} is locked: unlock it first`),
+  'section-already-submitted': texts<{ section: string }>(({ section }) => `章节 ${section} 已提交`, ({ section }) => `Section ${section} is already submitted`),
+  'section-already-approved': texts<{ section: string }>(({ section }) => `章节 ${section} 已审核通过`, ({ section }) => `Section ${section} is already approved`),
+  'section-not-submitted': texts<{ section: string }>(({ section }) => `章节 ${section} 尚未提交，无需退回`, ({ section }) => `Section ${section} has not been submitted: nothing to return`),
+  'section-id-taken': texts<{ section: string }>(({ section }) => `章节编号 ${section} 已存在`, ({ section }) => `Section id ${section} is in use`),
+  'last-section': plain('报告至少要有一个章节', 'A report keeps at least one section'),
+  'report-exists': texts<{ year: number }>(({ year }) => `${year}年度报告已存在`, ({ year }) => `A ${year} report already exists`),
+  'previous-report-in-system': texts<{ title: string }>(
+    ({ title }) => `上年报告《${title}》已在系统中，上年数据取自该报告，无需录入`,
+    ({ title }) => `Last year's report (${title}) is in the system: its figures are used, nothing to enter`,
+  ),
+  'format-without-units': texts<{ format: string }>(({ format }) => `${format}没有分单位汇总的附表`, ({ format }) => `${format} has no roll-up tables`),
+  'only-failed-delivery': plain('只有推送失败的版本可以重新推送', 'Only a failed delivery can be sent again'),
+
+  // Publishing
+  'publish-blocked': texts<{ errors: number; sections: number }>(
+    ({ errors, sections }) => `尚不能发布：${errors} 项错误，${sections} 个章节未审定`,
+    ({ errors, sections }) => `Cannot publish yet: ${errors} errors, ${sections} sections not approved`,
+  ),
+  'warnings-not-acknowledged': texts<{ rules: string }>(({ rules }) => `请确认以下提醒后再发布：${rules}`, ({ rules }) => `Acknowledge these warnings before publishing: ${rules}`),
+  'note-required': texts<{ version: number }>(({ version }) => `第 ${version} 版是更正，请写明更正说明`, ({ version }) => `Version ${version} is a correction: it needs a note`),
+  'pdf-unavailable': texts<{ detail: string }>(
+    ({ detail }) => `无法生成 PDF：Chromium 不可用，请安装 chromium 与 fonts-noto-cjk，或设置 CHROMIUM_PATH。${detail}`,
+    ({ detail }) => `Cannot make the PDF: Chromium is unavailable; install chromium and fonts-noto-cjk or set CHROMIUM_PATH (${detail})`,
+  ),
+
+  // What a person typed
+  'comment-required': plain('退回时请写明修改意见', 'Say what to change when returning a section'),
+  'comment-length': texts<{ max: number }>(({ max }) => `意见内容须为 1–${max} 字`, ({ max }) => `A comment is 1–${max} characters`),
+  'title-length': texts<{ max: number }>(({ max }) => `标题须为 1–${max} 字`, ({ max }) => `A title is 1–${max} characters`),
+  'deadline-format': plain('截止日期格式应为 YYYY-MM-DD', 'A deadline is written YYYY-MM-DD'),
+  'no-such-date': texts<{ date: string }>(({ date }) => `没有这一天：${date}`, ({ date }) => `No such date: ${date}`),
+  'section-id-format': texts<{ pattern: string }>(({ pattern }) => `章节编号须匹配 ${pattern}`, ({ pattern }) => `A section id matches ${pattern}`),
+  'department-required': plain('请指定部门', 'Name a department'),
+  'department-unknown': texts<{ department: string }>(({ department }) => `没有这个部门：${department}`, ({ department }) => `No department ${department}`),
+  'format-unknown': texts<{ format: string; formats: string }>(({ format, formats }) => `未知格式：${format}，可用的格式：${formats}`, ({ format, formats }) => `Unknown format ${format} (formats: ${formats})`),
+  'format-not-for-year': texts<{ year: number; format: string; expected: string }>(
+    ({ year, expected }) => `${year}年度报告须使用 ${expected} 格式`,
+    ({ year, format, expected }) => `A ${year} report uses ${expected}, not ${format}`,
+  ),
+  'unit-section-missing': texts<{ unit: string; section: string }>(({ unit, section }) => `单位 ${unit} 的章节 ${section} 不存在`, ({ unit, section }) => `Unit ${unit}: no section ${section}`),
+  'previous-figures-invalid': texts<{ detail: string }>(({ detail }) => `上年数据格式有误：${detail}`, ({ detail }) => `Last year's figures are malformed: ${detail}`),
+
+  // A request no page of the product sends: the detail is for whoever wrote the script
+  'invalid-request': texts<{ detail: string }>(({ detail }) => `请求有误：${detail}`, ({ detail }) => `Invalid request: ${detail}`),
+
+  // Storage trouble, no fault of the caller's
+  'database-busy': texts<{ waited: string }>(
+    ({ waited }) => `数据库正被其他程序占用，已等待 ${waited} 秒，请稍后重试`,
+    ({ waited }) => `The database is locked by another process; try again shortly (waited ${waited} s)`,
+  ),
+  'report-unreadable': texts<{ part: string }>(
+    ({ part }) => `报告数据损坏，已暂停编辑，请联系管理员：${part}`,
+    ({ part }) => `Report data unreadable: ${part}`,
+  ),
+} satisfies Record<string, Texts<never>>;
+
+export type ErrorCode = keyof typeof errorTexts;
+export type ErrorParams<C extends ErrorCode> = Parameters<(typeof errorTexts)[C]['zh']>[0];
+
+export function isErrorCode(code: string): code is ErrorCode {
+  return Object.hasOwn(errorTexts, code);
+}
+
+export function describeError<C extends ErrorCode>(code: C, params: ErrorParams<C>, language: Language): string {
+  return (errorTexts[code][language] as (params: ErrorParams<C>) => string)(params);
+}
+
+/**
+ * A refusal of the product's own rules, thrown by domain code and routes alike; how it travels
+ * (an HTTP status, a close reason) is for the layer that answers to decide.
+ */
+export class ReportError<C extends ErrorCode = ErrorCode> extends Error {
+  constructor(
+    readonly code: C,
+    readonly params: ErrorParams<C>,
+  ) {
+    super(`${describeError(code, params, 'zh')}（${describeError(code, params, 'en')}）`);
+    this.name = 'ReportError';
+  }
+}
+
+/** Shorthand: `throw refuse('section-locked', { section })`. */
+export function refuse<C extends ErrorCode>(code: C, params: ErrorParams<C>): ReportError<C> {
+  return new ReportError(code, params);
+}
+
+/** A request no page of the product sends (a script's mistake): the detail says what is wrong with it. */
+export const invalidRequest = (detail: string) => new ReportError('invalid-request', { detail });
