@@ -103,7 +103,19 @@ export class AnnexState implements AnnexViewModel {
     // Linked figures show live values, so the text is read again whenever numbers change.
     const reading = readReport(this.bodyJSON, this.format, tables);
     const findings = validateReport({ format: this.format, year: this.context.year, tables, reading, previous: this.context.previous, units: this.context.units });
+    // Most updates are someone typing text: the numbers and findings come out as they were, and
+    // telling every table and figure would re-render every cell of the report on every keystroke.
+    if (sameData(tables, this.snapshot.tables) && sameData(findings, this.snapshot.findings)) return;
     this.snapshot = { tables, findings, byCell: indexByCell(findings) };
     for (const listener of this.listeners) listener();
   }
+}
+
+/** Whether two values made of plain objects, arrays and primitives (tables, findings) hold the same data. */
+function sameData(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null || Array.isArray(a) !== Array.isArray(b)) return false;
+  const keysOfA = Object.keys(a);
+  if (keysOfA.length !== Object.keys(b).length) return false;
+  return keysOfA.every((key) => Object.hasOwn(b, key) && sameData((a as Record<string, unknown>)[key], (b as Record<string, unknown>)[key]));
 }

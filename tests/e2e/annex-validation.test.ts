@@ -2,7 +2,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { ANNEX_FIELD } from '../../blocks/contract.js';
-import { connectClient, firstReportId, getJson, login, waitForDoc } from '../support/clients.js';
+import { connectClient, firstReportId, getJson, login, sectionText, waitForDoc } from '../support/clients.js';
 import { launchChromium, loginInNewContext, placeCaret } from '../support/browser.js';
 import { startServer, type ServerProcess } from '../support/server-process.js';
 
@@ -174,6 +174,33 @@ describe('annex tables are checked live for everyone', () => {
       await waitForDoc(watcher.doc, () => storedNow() === original, 'the original value');
     } finally {
       watcher.destroy();
+      await finance.context.close();
+    }
+  });
+
+  it('someone typing text elsewhere leaves the tables alone: no cell of any table is redrawn for a keystroke', async () => {
+    const finance = await loginInNewContext(browser, server.url, `/reports/${reportId}`, 'finance');
+    const typist = connectClient(server.wsUrl, reportId, await login(server.url, 'env'));
+    try {
+      await cellInput(finance.page, 'B/new:natural').waitFor();
+      await typist.synced;
+      // Every change React or the editor makes to any table's inputs is counted.
+      await finance.page.evaluate(() => {
+        const counts = { inputs: 0 };
+        (window as unknown as { tableMutations: typeof counts }).tableMutations = counts;
+        new MutationObserver((records) => {
+          counts.inputs += records.filter((record) => record.target instanceof HTMLInputElement && record.target.dataset.cell).length;
+        }).observe(document.body, { subtree: true, attributes: true, childList: true, characterData: true });
+      });
+      const typed = '环境质量持续改善';
+      for (const character of typed) {
+        const text = sectionText(typist.body, 'overview-env');
+        text.insert(text.length, character);
+      }
+      await expect.poll(() => finance.page.locator('[data-section-id="overview-env"]').textContent()).toContain(typed);
+      expect(await finance.page.evaluate(() => (window as unknown as { tableMutations: { inputs: number } }).tableMutations.inputs)).toBe(0);
+    } finally {
+      typist.destroy();
       await finance.context.close();
     }
   });
