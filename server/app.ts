@@ -7,6 +7,7 @@ import { createFormatRoutes, createReportAnnexRoutes } from './api/annex-routes.
 import { createPublicationRoutes } from './api/publication-routes.js';
 import { createAuthRoutes } from './api/auth-routes.js';
 import { ReportError } from '../blocks/errors.js';
+import { ReportDigests } from './read/report-digests.js';
 import { errorResponse, storageUnavailable } from './api/errors.js';
 import { createReportRoutes } from './api/report-routes.js';
 import { createSectionRoutes } from './api/section-routes.js';
@@ -59,7 +60,8 @@ export function createApp(deps: AppDeps) {
   const now = deps.sessions.clock;
   const workflow = new SectionWorkflow({ ...deps, events, now });
   deps.rooms.hooks.onApprovedTextEdited((edit) => workflow.revokeApprovals(edit));
-  const annex = new AnnexService({ ...deps, events, now });
+  const digests = new ReportDigests(deps);
+  const annex = new AnnexService({ ...deps, digests, events, now });
   app.route('/api', createFormatRoutes());
   app.route('/api/reports', createReportRoutes(deps));
   app.route('/api/reports', createReportAnnexRoutes({ ...deps, annex }));
@@ -73,9 +75,9 @@ export function createApp(deps: AppDeps) {
     onStatus: (publicationId) => void findPublication(deps.db, publicationId).then((publication) => publication && events.publish(publication.report_id, { type: 'publications' })),
   });
   outbox.start();
-  const publisher = new Publisher({ ...deps, annex, printer, outbox, events, now });
+  const publisher = new Publisher({ ...deps, annex, digests, printer, outbox, events, now });
   app.route('/api/reports', createPublicationRoutes({ ...deps, publisher, outbox }));
-  app.route('/api/reports', createSectionRoutes({ ...deps, events, workflow, now }));
+  app.route('/api/reports', createSectionRoutes({ ...deps, digests, events, workflow, now }));
   app.all('/api/*', (c) => c.json({ error: { code: 'not_found', message: `no such API: ${c.req.method} ${c.req.path}` } }, 404));
   app.route('/collab', createCollabRoute({ ...deps, upgradeWebSocket, now, settings: deps.collab }));
   app.route('/', createPortalRoutes(deps));
@@ -100,6 +102,7 @@ export function createApp(deps: AppDeps) {
   const close = async () => {
     await outbox.stop();
     await printer.close();
+    await digests.close();
   };
   return { app, injectWebSocket, close };
 }

@@ -8,9 +8,9 @@ import { ms, sleep, summarise, type RecordFigure } from './stats.js';
 /**
  * Reading a report nobody has open must not stall everyone's typing elsewhere: 10 clients type in
  * this year's report while the API reads another report of about 1 MB (findings, which need the
- * whole document). The first read loads that report on the event loop every report shares; later
- * ones find it still loaded (`ROOM_KEEP_IDLE_SECONDS`). The same typing without reads is the
- * comparison.
+ * whole document). A report nobody has open is replayed and digested on a worker thread, never
+ * on the event loop every open report shares; later reads find its digest while its log does not
+ * move. The same typing without reads is the comparison.
  */
 export async function benchIdleRead(record: RecordFigure, { seconds, updates }: { seconds: number; updates: number }): Promise<void> {
   // The long history grows this year's report and copies it, log and all, as a second report; the
@@ -54,5 +54,5 @@ export async function benchIdleRead(record: RecordFigure, { seconds, updates }: 
   record('idle read: keystroke latency N=10, no reads (p50 / p99 / max)', latency(quiet));
   record('idle read: the same, findings of an idle 1 MB report each second', latency(reading), 'p99 not far above the quiet run');
   const warm = summarise(reads.slice(1));
-  record('idle read: findings request, first (loads the report) / later p50', `${ms(reads[0] ?? NaN)} / ${ms(warm.p50)}`);
+  record('idle read: findings request, first (starts the worker, replays the report there) / later p50', `${ms(reads[0] ?? NaN)} / ${ms(warm.p50)}`);
 }

@@ -3,33 +3,33 @@ import { parseAnnexTables, readAnnexTables, blankTable, type AnnexTables } from 
 import { ANNEX_TABLE_NODE } from '../../blocks/annex/annex-table-node.js';
 import { splitTableId, unitTableId, type FormatDefinition } from '../../blocks/annex/definition.js';
 import { findFormat, formatIds, formatOfYear } from '../../blocks/annex/formats/index.js';
-import { readReport } from '../../blocks/annex/report-reading.js';
 import type { Finding } from '../../blocks/annex/rules/finding.js';
-import { validateReport } from '../../blocks/annex/validate.js';
 import { ANNEX_FIELD, BODY_FIELD } from '../../blocks/contract.js';
-import { findSectionElement, readBodyJSON } from '../../blocks/report-json.js';
+import { findSectionElement } from '../../blocks/report-json.js';
 import { contentLimits } from '../../blocks/content-limits.js';
 import { invalidRequest, refuse } from '../../blocks/errors.js';
 import { requireLead } from '../workflow/lead-office.js';
 import type { RoomRegistry } from '../collab/room-registry.js';
-import type { Room } from '../collab/room.js';
 import { findPreviousReport, findReportOfYear, listUnits, replaceUnits, savePreviousAnnex, type UnitRow } from '../db/annex.js';
 import type { Db } from '../db/database.js';
 import { appendAudit } from '../db/sections.js';
 import type { Report, UnitKind } from '../db/types.js';
 import type { UserWithDepartment } from '../db/users.js';
 import type { ReportEvents } from '../workflow/report-events.js';
+import { findingsOfDigest, type RulesContext } from '../read/report-digest.js';
+import type { ReportDigests } from '../read/report-digests.js';
 import { insertReport, templateSections, templateTables } from './report-template.js';
 
 export interface AnnexServiceDeps {
   db: Db;
   rooms: RoomRegistry;
+  digests: ReportDigests;
   events: ReportEvents;
   now: () => number;
 }
 
 /** What the rules need beyond the report's own document: last year's figures and the roll-up's units. */
-export interface AnnexContext {
+export interface AnnexContext extends RulesContext {
   previous: AnnexTables | null;
   /** Where last year's figures come from: a report in the system, or figures entered by hand. */
   previousSource: { reportId: string; title: string } | 'entered' | null;
@@ -50,20 +50,17 @@ export function formatOf(report: Pick<Report, 'format' | 'id'>): FormatDefinitio
  * step and the API rely on, last year's figures, roll-up units, and new reports from a format.
  */
 export class AnnexService {
-  /** The findings last computed for each open room, and the moment of the report they are of. */
-  private readonly lastFindings = new WeakMap<Room, { seq: number; contextKey: string; findings: Finding[] }>();
-
   constructor(private readonly deps: AnnexServiceDeps) {}
 
   tables(report: Report): Promise<AnnexTables> {
-    return this.deps.rooms.read(report.id, (room) => readAnnexTables(room.document, formatOf(report)));
+    return this.deps.digests.tables(report);
   }
 
   async context(report: Report): Promise<AnnexContext> {
     const units = await listUnits(this.deps.db, report.id);
     const previousReport = await findPreviousReport(this.deps.db, report);
     if (previousReport) {
-      const previous = await this.deps.rooms.read(previousReport.id, (room) => readAnnexTables(room.document, formatOf(previousReport)));
+      const previous = await this.deps.digests.tables(previousReport);
       return { previous, previousSource: { reportId: previousReport.id, title: previousReport.title }, units };
     }
     if (report.previous_annex) return { previous: JSON.parse(report.previous_annex) as AnnexTables, previousSource: 'entered', units };
@@ -72,18 +69,8 @@ export class AnnexService {
 
   /** Every rule over the report as it stands now — the same code the browser runs as people type. */
   async findings(report: Report): Promise<Finding[]> {
-    const context = await this.context(report);
-    const contextKey = JSON.stringify(context);
-    return this.deps.rooms.read(report.id, (room) => {
-      // Reading the whole document takes tens of milliseconds of the event loop every report
-      // shares: a report that has not changed since (same room, same logged update, same context)
-      // is not read again.
-      const known = this.lastFindings.get(room);
-      if (known && known.seq === room.seq && known.contextKey === contextKey) return known.findings;
-      const findings = findingsOf(report, room.document, context);
-      this.lastFindings.set(room, { seq: room.seq, contextKey, findings });
-      return findings;
-    });
+    const [context, digest] = await Promise.all([this.context(report), this.deps.digests.of(report)]);
+    return findingsOfDigest(digest, formatOf(report), report.year, context);
   }
 
   /**
@@ -237,9 +224,3 @@ function removeStrayUnitNodes(body: Y.XmlFragment, wanted: ReadonlyMap<string, s
   }
 }
 
-/** Every rule over `doc`, a document of `report`, in the rules' `context`. */
-export function findingsOf(report: Report, doc: Y.Doc, context: AnnexContext): Finding[] {
-  const format = formatOf(report);
-  const tables = readAnnexTables(doc, format);
-  return validateReport({ format, year: report.year, tables, reading: readReport(readBodyJSON(doc), format, tables), previous: context.previous, units: context.units });
-}

@@ -1,11 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import { Hono, type Context } from 'hono';
 import { streamSSE } from 'hono/streaming';
-import { readAnnexTables } from '../../blocks/annex/annex-data.js';
 import { formatOf } from '../annex/annex-service.js';
 import { atSessionDeadline, sessionEndMessage, type SessionEnd } from '../auth/session-end.js';
 import { requireSession } from '../auth/session-middleware.js';
-import type { ReportStore } from '../collab/report-store.js';
+import type { ReportDigests } from '../read/report-digests.js';
 import type { RoomRegistry } from '../collab/room-registry.js';
 import type { Db } from '../db/database.js';
 import { findComment, insertComment, listComments, resolveThread } from '../db/comments.js';
@@ -25,7 +24,7 @@ import { findVisibleReport } from './report-routes.js';
 export interface SectionRoutesDeps {
   db: Db;
   rooms: RoomRegistry;
-  store: ReportStore;
+  digests: ReportDigests;
   events: ReportEvents;
   workflow: SectionWorkflow;
   now: () => number;
@@ -57,7 +56,7 @@ function describeSectionRow(row: SectionRow) {
 }
 
 /** The lead office's workflow, comments, history and the live event stream of a report. */
-export function createSectionRoutes({ db, rooms, store, events, workflow, now }: SectionRoutesDeps) {
+export function createSectionRoutes({ db, rooms, digests, events, workflow, now }: SectionRoutesDeps) {
   const action = (run: (ctx: Awaited<ReturnType<typeof context>>, body: Record<string, unknown>) => Promise<unknown>, withBody = false) =>
     async (c: Context<AppEnv>) => {
       const ctx = await context(db, c);
@@ -102,33 +101,20 @@ export function createSectionRoutes({ db, rooms, store, events, workflow, now }:
     .get('/:id/sections/:sectionId/versions/:seq', async (c) => {
       const { report, sectionId } = await context(db, c);
       const seq = parseSeq(c.req.param('seq'));
-      const doc = await store.loadAt(report.id, seq);
-      try {
-        return c.json({ seq, ...readSectionVersion(doc, sectionId) });
-      } finally {
-        doc.destroy();
-      }
+      const { version } = await digests.sectionAt(report, sectionId, seq);
+      return c.json({ seq, ...version });
     })
     .get('/:id/sections/:sectionId/compare', async (c) => {
       const { report, sectionId } = await context(db, c);
       const from = parseSeq(c.req.query('from'));
-      const earlier = await store.loadAt(report.id, from);
-      try {
-        // Linked figures read as the values they showed then and show now; the tables the section
-        // holds are compared cell by cell.
-        const format = formatOf(report);
-        const then = { format, tables: readAnnexTables(earlier, format) };
-        const before = readSectionVersion(earlier, sectionId, then.tables);
-        const { now, after } = await rooms.read(report.id, (room) => {
-          const current = { format, tables: readAnnexTables(room.document, format) };
-          return { now: current, after: readSectionVersion(room.document, sectionId, current.tables) };
-        });
-        if (!before.content && !after.content) throw refuse('section-not-found', { section: sectionId });
-        const tables = [...new Set([...before.tableIds, ...after.tableIds])];
-        return c.json({ from, before: before.blocks, after: after.blocks, parts: compareBlocks(before.blocks, after.blocks), cells: compareCells(then, now, { only: tables }) });
-      } finally {
-        earlier.destroy();
-      }
+      // Linked figures read as the values they showed then and show now; the tables the section
+      // holds are compared cell by cell.
+      const format = formatOf(report);
+      const [then, now] = await Promise.all([digests.sectionAt(report, sectionId, from), digests.sectionAt(report, sectionId, 'now')]);
+      const [before, after] = [then.version, now.version];
+      if (!before.content && !after.content) throw refuse('section-not-found', { section: sectionId });
+      const tables = [...new Set([...before.tableIds, ...after.tableIds])];
+      return c.json({ from, before: before.blocks, after: after.blocks, parts: compareBlocks(before.blocks, after.blocks), cells: compareCells({ format, tables: then.tables }, { format, tables: now.tables }, { only: tables }) });
     })
 
     .get('/:id/audit', async (c) => {

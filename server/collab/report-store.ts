@@ -4,7 +4,7 @@ import { readClientOwners, recordClientOwners } from '../db/client-ids.js';
 import type { Db } from '../db/database.js';
 import { findReport, listSectionRows } from '../db/reports.js';
 import type { StoredPartKind } from '../db/types.js';
-import { appendUpdate, readReportHistoryTail, readReportHistoryUpTo, readSkipMark, writeSnapshot, type LoggedUpdate } from '../db/update-log.js';
+import { appendUpdate, readLastSeq, readReportHistoryTail, readReportHistoryUpTo, readSkipMark, writeSnapshot, type LoggedUpdate } from '../db/update-log.js';
 import type { SectionRule } from './section-guard.js';
 
 export interface LoadedReport {
@@ -111,32 +111,54 @@ export class ReportStore {
 
   /** Loads the report to edit it; fails with `ReportUnreadableError` while it is quarantined. */
   async load(reportId: string): Promise<LoadedReport> {
-    // Read before the history: a skip recorded while the history is read moves the mark past this.
-    const skipMark = await readSkipMark(this.db, reportId);
-    const quarantined = this.unreadable.get(reportId);
-    if (quarantined && quarantined.until > this.now() && quarantined.skipMark === skipMark) throw quarantined.error;
-    this.unreadable.delete(reportId);
-    const [tail, rows, report, clientOwners] = await Promise.all([
-      readReportHistoryTail(this.db, reportId),
+    const [{ tail, replayed }, rows, report, clientOwners] = await Promise.all([
+      this.readHistory(reportId),
       listSectionRows(this.db, reportId),
       findReport(this.db, reportId),
       readClientOwners(this.db, reportId),
     ]);
     const rules = new Map(rows.map((row) => [row.section_id, { departmentId: row.department_id, locked: row.locked === 1, approved: row.state === 'approved' }]));
-    let doc: Y.Doc;
-    try {
-      doc = replayReport(reportId, tail.snapshot, tail.updates);
-    } catch (error) {
-      if (error instanceof ReportUnreadableError) this.unreadable.set(reportId, { error, until: this.now() + UNREADABLE_QUARANTINE_MS, skipMark });
-      throw error;
-    }
+    const doc = replayed(() => replayReport(reportId, tail.snapshot, tail.updates));
     return { doc, lastSeq: tail.lastSeq, updatesSinceSnapshot: tail.updates.length, rules, format: report?.format ?? null, clientOwners };
+  }
+
+  /**
+   * The stored history a report is rebuilt from (its last snapshot and the updates after it);
+   * fails with `ReportUnreadableError` while the report is quarantined. `replayed` runs the replay
+   * — here or on another thread — and quarantines the report if the replay finds it unreadable.
+   */
+  async readHistory(reportId: string) {
+    // Read before the history: a skip recorded while the history is read moves the mark past this.
+    const skipMark = await readSkipMark(this.db, reportId);
+    const quarantined = this.unreadable.get(reportId);
+    if (quarantined && quarantined.until > this.now() && quarantined.skipMark === skipMark) throw quarantined.error;
+    this.unreadable.delete(reportId);
+    const tail = await readReportHistoryTail(this.db, reportId);
+    const replayed = <T>(replay: () => T): T => {
+      try {
+        return replay();
+      } catch (error) {
+        if (error instanceof ReportUnreadableError) this.unreadable.set(reportId, { error, until: this.now() + UNREADABLE_QUARANTINE_MS, skipMark });
+        throw error;
+      }
+    };
+    return { tail, replayed };
+  }
+
+  /** The sequence number of the report's last logged update (0: none). */
+  lastSeq(reportId: string): Promise<number> {
+    return readLastSeq(this.db, reportId);
   }
 
   /** The report as it was right after update `seq`: a detached document for reading history. */
   async loadAt(reportId: string, seq: number): Promise<Y.Doc> {
-    const history = await readReportHistoryUpTo(this.db, reportId, seq);
+    const history = await this.readHistoryUpTo(reportId, seq);
     return replayReport(reportId, history.snapshot, history.updates);
+  }
+
+  /** What the report as it was right after update `seq` is rebuilt from. */
+  readHistoryUpTo(reportId: string, seq: number) {
+    return readReportHistoryUpTo(this.db, reportId, seq);
   }
 
   /**

@@ -6,9 +6,8 @@ import { Room, type RoomOptions } from './room.js';
 export interface RegistryOptions extends RoomOptions {
   /**
    * How long a room nobody holds stays loaded. Loading a long report replays its history on the
-   * event loop every report shares (a 1 MB report: 80–200 ms); a report just read or just left is
-   * likely read again soon (the dashboard, the pre-flight, a reload), and should not stall
-   * everyone's typing again.
+   * event loop every report shares (a 1 MB report: 80–200 ms); a report just left is likely opened
+   * again soon (a reload, a quick return), and should not stall everyone's typing again.
    */
   keepIdleMs?: number;
 }
@@ -113,6 +112,11 @@ export class RoomRegistry {
 
   private detach(room: Room): void {
     if (this.rooms.get(room.reportId) === room) this.rooms.delete(room.reportId);
+  }
+
+  /** Like `read`, if the report's room is open (or opening); null if nobody has the report open. */
+  readIfOpen<T>(reportId: string, task: (room: Room) => T | Promise<T>): Promise<T> | null {
+    return this.rooms.has(reportId) ? this.read(reportId, task) : null;
   }
 
   /** Runs `use` with the report's room loaded, opening the room for the duration. */

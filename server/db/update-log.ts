@@ -37,13 +37,17 @@ export async function readReportHistoryTail(db: Db, reportId: string) {
     .where(isNotSkipped('update', 'update_log'))
     .orderBy('seq')
     .execute();
-  // Skipped rows count here: the next update's seq must follow every row the log holds.
+  return { snapshot: snapshot ?? null, updates, lastSeq: await readLastSeq(db, reportId) };
+}
+
+/** The last sequence number the report's log holds. Skipped rows count: the next update's seq must follow every row. */
+export async function readLastSeq(db: Db, reportId: string): Promise<number> {
   const last = await db
     .selectFrom('update_log')
     .select((eb) => eb.fn.max('seq').as('seq'))
     .where('report_id', '=', reportId)
     .executeTakeFirst();
-  return { snapshot: snapshot ?? null, updates, lastSeq: Number(last?.seq ?? 0) };
+  return Number(last?.seq ?? 0);
 }
 
 export async function appendUpdate(

@@ -1,13 +1,12 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type * as Y from 'yjs';
-import { figureText, type FigureAttrs } from '../../blocks/annex/annex-figure-node.js';
 import { readAnnexTables, type AnnexTables } from '../../blocks/annex/annex-data.js';
 import type { FormatDefinition } from '../../blocks/annex/definition.js';
 import type { Finding } from '../../blocks/annex/rules/finding.js';
-import { BODY_FIELD } from '../../blocks/contract.js';
-import { blockTexts, readBodyJSON } from '../../blocks/report-json.js';
-import { readSectionOutline } from '../../blocks/section/outline.js';
-import { findingsOf, formatOf, type AnnexContext, type AnnexService } from '../annex/annex-service.js';
+import { readBodyJSON } from '../../blocks/report-json.js';
+import { formatOf, type AnnexContext, type AnnexService } from '../annex/annex-service.js';
+import { digestReport, findingsOfDigest, sectionTexts, type ReportDigest } from '../read/report-digest.js';
+import type { ReportDigests } from '../read/report-digests.js';
 import { requireLead } from '../workflow/lead-office.js';
 import { refuse, ReportError } from '../../blocks/errors.js';
 import type { RoomRegistry } from '../collab/room-registry.js';
@@ -28,6 +27,7 @@ import type { WebhookOutbox } from './webhook-outbox.js';
 export interface PublisherDeps {
   db: Db;
   rooms: RoomRegistry;
+  digests: ReportDigests;
   annex: AnnexService;
   printer: PdfPrinter;
   outbox: WebhookOutbox;
@@ -80,18 +80,9 @@ function warningRules(findings: readonly Finding[]): string[] {
   return [...new Set(findings.filter((finding) => finding.severity === 'warning').map((finding) => finding.rule))];
 }
 
-/** Each top-level section's text, with linked figures read as their values (what readers see). */
-function readSectionTexts(doc: Y.Doc, tables: AnnexTables): SectionText[] {
-  const body = readBodyJSON(doc);
-  const figure = (node: { attrs?: Record<string, unknown> }) => figureText(node.attrs as Partial<FigureAttrs>, tables) || '—';
-  return (body.content ?? [])
-    .filter((node) => node.type === 'section')
-    .map((node) => ({ id: String(node.attrs?.sectionId ?? ''), title: String(node.attrs?.title ?? ''), blocks: blockTexts(node, figure) }));
-}
-
 function readSnapshot(doc: Y.Doc, format: FormatDefinition): ReportSnapshot {
   const tables = readAnnexTables(doc, format);
-  return { format, tables, sections: readSectionTexts(doc, tables) };
+  return { format, tables, sections: sectionTexts(readBodyJSON(doc), tables) };
 }
 
 /**
@@ -109,17 +100,16 @@ export class Publisher {
 
   /** Whether the report may be published now: all publishing itself needs to know. */
   async checks(report: Report): Promise<PublishChecks> {
-    const context = await this.deps.annex.context(report);
-    return this.deps.rooms.read(report.id, (room) => this.judge(report, room.document, context));
+    const [context, digest] = await Promise.all([this.deps.annex.context(report), this.deps.digests.of(report)]);
+    return this.judge(report, digest, context);
   }
 
-  /** The checks of `doc`; run in the report's queue, so the section states are those of the same moment. */
-  private async judge(report: Report, doc: Y.Doc, context: AnnexContext): Promise<PublishChecks> {
-    const findings = findingsOf(report, doc, context);
+  /** The checks of the report at the digest's moment. */
+  private async judge(report: Report, digest: ReportDigest, context: AnnexContext): Promise<PublishChecks> {
+    const findings = findingsOfDigest(digest, formatOf(report), report.year, context);
     const rows = await listSectionRows(this.deps.db, report.id);
-    const outline = readSectionOutline(doc.getXmlFragment(BODY_FIELD));
     const rowOf = new Map(rows.map((row) => [row.section_id, row]));
-    const sections = outline.map((entry) => ({ entry, row: rowOf.get(entry.sectionId) }));
+    const sections = digest.outline.map((entry) => ({ entry, row: rowOf.get(entry.sectionId) }));
     const unapproved = sections
       .map(({ entry, row }) => ({ id: entry.sectionId, title: entry.title, state: row?.state ?? 'draft' }))
       .filter((section) => section.state !== 'approved');
@@ -135,11 +125,11 @@ export class Publisher {
 
   private async changes(report: Report): Promise<Preflight['changes']> {
     const format = formatOf(report);
-    const [current, previousReport, lastPublication] = await Promise.all([
-      this.deps.rooms.read(report.id, (room) => readSnapshot(room.document, format)),
-      findPreviousReport(this.deps.db, report),
-      findLatestPublication(this.deps.db, report.id),
-    ]);
+    const snapshotOf = async (of: Report): Promise<ReportSnapshot> => {
+      const { tables, sections } = await this.deps.digests.of(of);
+      return { format: formatOf(of), tables, sections };
+    };
+    const [current, previousReport, lastPublication] = await Promise.all([snapshotOf(report), findPreviousReport(this.deps.db, report), findLatestPublication(this.deps.db, report.id)]);
     const sinceLastVersion = lastPublication
       ? compareReports(
           { format, sections: JSON.parse(lastPublication.sections) as SectionText[], tables: (JSON.parse(lastPublication.annex) as { tables: AnnexTables }).tables },
@@ -148,7 +138,7 @@ export class Publisher {
         )
       : null;
     const sinceLastYear = previousReport
-      ? compareReports(await this.deps.rooms.read(previousReport.id, (room) => readSnapshot(room.document, formatOf(previousReport))), current, {
+      ? compareReports(await snapshotOf(previousReport), current, {
           kind: 'year',
           year: previousReport.year,
           title: previousReport.title,
@@ -167,7 +157,7 @@ export class Publisher {
     const [context, units, published] = await Promise.all([this.deps.annex.context(report), listUnits(this.deps.db, report.id), latestVersion(this.deps.db, report.id)]);
     if (published > 0 && text === '') throw refuse('note-required', { version: published + 1 });
     const { snapshot, html, seq } = await this.deps.rooms.read(report.id, async (room) => {
-      const checks = await this.judge(report, room.document, context);
+      const checks = await this.judge(report, digestReport(room.document, formatOf(report), room.seq), context);
       const unacknowledged = warningRules(checks.findings).filter((rule) => !request.acknowledge.includes(rule));
       if (!checks.ready || unacknowledged.length > 0) throw new PublishRefused(checks, unacknowledged);
       return { ...renderMoment(report, room.document, units), seq: room.seq };

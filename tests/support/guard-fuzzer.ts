@@ -5,6 +5,7 @@ import fc from 'fast-check';
 import * as awarenessProtocol from 'y-protocols/awareness';
 import * as Y from 'yjs';
 import { CloseCode, type CloseCodeValue } from '../../blocks/contract.js';
+import { ReportDigests } from '../../server/read/report-digests.js';
 import { AnnexService } from '../../server/annex/annex-service.js';
 import type { Peer } from '../../server/collab/peer.js';
 import { ReportStore } from '../../server/collab/report-store.js';
@@ -80,7 +81,7 @@ export async function prepareGuardFuzzFixture(): Promise<GuardFuzzFixture> {
     const seedIds = [...(await store.load(report.id)).doc.store.clients.keys()];
     const rooms = new RoomRegistry(store, { compactAfterUpdates: 500, onError: rethrowError });
     const lead = await findUserWithDepartment(db, users.lead.id);
-    await new AnnexService({ db, rooms, events: new ReportEvents(), now: Date.now }).setUnits(lead!, (await findReport(db, report.id))!, [
+    await new AnnexService({ db, rooms, digests: new ReportDigests({ rooms, store }), events: new ReportEvents(), now: Date.now }).setUnits(lead!, (await findReport(db, report.id))!, [
       { id: 'finance', name: '区财政局', kind: 'department', sectionId: FINANCE_TABLE_SECTION },
       { id: 'food', name: '区市场监督管理局', kind: 'department', sectionId: FOOD_SECTION },
     ]);

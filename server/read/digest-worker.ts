@@ -1,0 +1,66 @@
+import { parentPort } from 'node:worker_threads';
+import type * as Y from 'yjs';
+import { readAnnexTables, type AnnexTables } from '../../blocks/annex/annex-data.js';
+import { findFormat } from '../../blocks/annex/formats/index.js';
+import type { FormatDefinition } from '../../blocks/annex/definition.js';
+import type { LoggedUpdate } from '../db/update-log.js';
+import { replayReport, ReportUnreadableError } from '../collab/report-store.js';
+import { readSectionVersion, type SectionVersion } from '../workflow/section-text.js';
+import { digestReport, type ReportDigest } from './report-digest.js';
+
+/** What is asked of a report: its digest, or one section as it stood (with the numbers of then). */
+export type ReadQuestion = { kind: 'digest' } | { kind: 'section'; sectionId: string };
+
+/** A report's stored history, sent from the main thread to be replayed here, and the question. */
+export interface ReadRequest {
+  id: number;
+  reportId: string;
+  format: string;
+  /** The logged update the history ends with. */
+  seq: number;
+  snapshot: LoggedUpdate | null;
+  updates: LoggedUpdate[];
+  question: ReadQuestion;
+}
+
+export interface SectionThen {
+  version: SectionVersion;
+  tables: AnnexTables;
+}
+
+export type ReadAnswer =
+  | { id: number; digest: ReportDigest }
+  | { id: number; section: SectionThen }
+  | { id: number; unreadable: { kind: 'snapshot' | 'update'; seq: number; cause: string } }
+  | { id: number; failed: string };
+
+/**
+ * Replays report histories and answers reads of them, off the event loop that carries everyone's
+ * keystrokes: a 1 MB report takes tens of milliseconds to rebuild, which there would stall every
+ * open report for a read.
+ */
+parentPort!.on('message', (request: ReadRequest) => {
+  parentPort!.postMessage(answer(request));
+});
+
+function answer({ id, reportId, format, seq, snapshot, updates, question }: ReadRequest): ReadAnswer {
+  const definition = findFormat(format);
+  if (!definition) return { id, failed: `report ${reportId} has unknown format ${format}` };
+  try {
+    const doc = replayReport(reportId, snapshot, updates);
+    try {
+      return { id, ...answerFrom(doc, definition, seq, question) };
+    } finally {
+      doc.destroy();
+    }
+  } catch (error) {
+    if (error instanceof ReportUnreadableError) return { id, unreadable: { ...error.part, cause: String((error.cause as Error)?.message ?? error.cause) } };
+    return { id, failed: error instanceof Error ? (error.stack ?? error.message) : String(error) };
+  }
+}
+
+function answerFrom(doc: Y.Doc, format: FormatDefinition, seq: number, question: ReadQuestion): { digest: ReportDigest } | { section: SectionThen } {
+  if (question.kind === 'digest') return { digest: digestReport(doc, format, seq) };
+  const tables = readAnnexTables(doc, format);
+  return { section: { version: readSectionVersion(doc, question.sectionId, tables), tables } };
+}

@@ -1,0 +1,51 @@
+import type * as Y from 'yjs';
+import { readAnnexTables, type AnnexTables } from '../../blocks/annex/annex-data.js';
+import { figureText, type FigureAttrs } from '../../blocks/annex/annex-figure-node.js';
+import type { FormatDefinition } from '../../blocks/annex/definition.js';
+import { readReport, type ReportReading } from '../../blocks/annex/report-reading.js';
+import type { Finding } from '../../blocks/annex/rules/finding.js';
+import type { ContributingUnit } from '../../blocks/annex/rules/roll-up.js';
+import { validateReport } from '../../blocks/annex/validate.js';
+import { blockTexts, readBodyJSON, type NodeJSON } from '../../blocks/report-json.js';
+import { readSectionOutline, type SectionOutlineEntry } from '../../blocks/section/outline.js';
+import { BODY_FIELD } from '../../blocks/contract.js';
+import type { SectionText } from '../publish/report-changes.js';
+
+/**
+ * Everything the API reads from a report's document at one moment, as plain data: its numbers,
+ * what the rules read in its text, each section's text and its outline. Made once per logged
+ * update, on the thread that holds the document; it crosses to other threads as it is.
+ */
+export interface ReportDigest {
+  /** The logged update the digest was made from. */
+  seq: number;
+  tables: AnnexTables;
+  reading: ReportReading;
+  sections: SectionText[];
+  outline: SectionOutlineEntry[];
+}
+
+export function digestReport(doc: Y.Doc, format: FormatDefinition, seq: number): ReportDigest {
+  const tables = readAnnexTables(doc, format);
+  const body = readBodyJSON(doc);
+  return { seq, tables, reading: readReport(body, format, tables), sections: sectionTexts(body, tables), outline: readSectionOutline(doc.getXmlFragment(BODY_FIELD)) };
+}
+
+/** Each top-level section's text, with linked figures read as their values (what readers see). */
+export function sectionTexts(body: NodeJSON, tables: AnnexTables): SectionText[] {
+  const figure = (node: { attrs?: Record<string, unknown> }) => figureText(node.attrs as Partial<FigureAttrs>, tables) || '—';
+  return (body.content ?? [])
+    .filter((node) => node.type === 'section')
+    .map((node) => ({ id: String(node.attrs?.sectionId ?? ''), title: String(node.attrs?.title ?? ''), blocks: blockTexts(node, figure) }));
+}
+
+/** What the rules need besides the report: last year's numbers and the units rolled up. */
+export interface RulesContext {
+  previous: AnnexTables | null;
+  units: readonly ContributingUnit[];
+}
+
+/** Every rule over the digested report — the same code the browser runs as people type. */
+export function findingsOfDigest(digest: ReportDigest, format: FormatDefinition, year: number, context: RulesContext): Finding[] {
+  return validateReport({ format, year, tables: digest.tables, reading: digest.reading, previous: context.previous, units: context.units });
+}
