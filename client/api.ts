@@ -1,5 +1,6 @@
 import type { AnnexTables } from '../blocks/annex/annex-data.js';
 import type { Finding } from '../blocks/annex/rules/finding.js';
+import type { Role, Writer } from '../blocks/section/permissions.js';
 import { localizeApiError } from './i18n.js';
 
 /** An error the server explained: its status, stable code and a message for the user. */
@@ -34,7 +35,7 @@ async function request<T>(method: string, url: string, body?: unknown): Promise<
   return payload as T;
 }
 
-export type Role = 'lead' | 'editor' | 'viewer';
+export type { Role };
 
 export interface Me {
   username: string;
@@ -44,6 +45,11 @@ export interface Me {
   departmentNameEn: string;
   color: string;
   role: Role;
+}
+
+/** The signed-in user as the permission rules of blocks/section/permissions see them. */
+export function writerOf(me: Me): Writer {
+  return { role: me.role, departmentId: me.department };
 }
 
 export interface ReportSummary {

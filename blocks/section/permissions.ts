@@ -40,3 +40,14 @@ export function maySubmit(writer: Writer, access: SectionAccess | undefined): bo
 export function mayChangeStructure(writer: Writer): boolean {
   return writer.role === 'lead';
 }
+
+/** Commenting and answering comments: everyone who takes part in writing (a viewer only reads). */
+export function mayComment(writer: Writer): boolean {
+  return writer.role !== 'viewer';
+}
+
+/** Marking a comment thread resolved: the lead office, the thread's author, or the section's department. */
+export function mayResolveThread(writer: Writer, thread: { byWriter: boolean; access: SectionAccess | undefined }): boolean {
+  if (writer.role === 'lead' || thread.byWriter) return true;
+  return writer.role === 'editor' && thread.access?.departmentId === writer.departmentId;
+}

@@ -14,7 +14,7 @@ import { reportExtensions } from '../../blocks/extensions.js';
 import { mayChangeStructure } from '../../blocks/section/permissions.js';
 import { Section } from '../../blocks/section/section.js';
 import { SectionView } from '../../blocks/section/view.js';
-import type { Me } from '../api.js';
+import { writerOf, type Me } from '../api.js';
 import { FigurePicker } from '../annex/figure-picker.js';
 import type { CollabConnection } from '../collab/collab-session.js';
 import { ContentLimits, type ReachableLimit } from './content-limits.js';
@@ -84,7 +84,7 @@ export function ReportEditor({ connection, me, canEdit, accessLost, onBlocked, o
         CollaborationCaret.configure({ provider, user: { name: me.name, color: me.color } }),
         SectionPermissions.configure({
           canEdit: (sectionId) => latest.current.canEdit(sectionId),
-          canMoveTables: () => mayChangeStructure({ role: me.role, departmentId: me.department }),
+          canMoveTables: () => mayChangeStructure(writerOf(me)),
           onBlocked: (sectionId) => latest.current.onBlocked(sectionId),
         }),
         ContentLimits.configure({ onRefused: (limit) => latest.current.onLimit(limit) }),

@@ -8,7 +8,7 @@ import { AnnexSettings } from '../annex/annex-settings.js';
 import { FindingsPanel } from '../annex/findings-panel.js';
 import { useAnnex } from '../annex/use-annex.js';
 import { FindingsBadge } from '../annex/findings-badge.js';
-import { api, type CommentInfo, type Department, type Me, type ReportSummary, type SectionInfo } from '../api.js';
+import { api, writerOf, type CommentInfo, type Department, type Me, type ReportSummary, type SectionInfo } from '../api.js';
 import { CollabSession, type CollabConnection, type ConnectionStatus, type SessionNotice } from '../collab/collab-session.js';
 import { useReportEvents } from '../collab/use-report-events.js';
 import type { ReachableLimit } from '../editor/content-limits.js';
@@ -100,7 +100,7 @@ export function ReportPage({ reportId, me, onSessionEnded }: { reportId: string;
     },
   );
 
-  const writer = useMemo(() => ({ role: me.role, departmentId: me.department }), [me]);
+  const writer = useMemo(() => writerOf(me), [me]);
   const editableIds = useMemo(
     () => new Set(sections.filter((s) => sectionEditRefusal(writer, { departmentId: s.department, locked: s.locked }) === null).map((s) => s.id)),
     [sections, writer],

@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import { maySubmit } from '../../blocks/section/permissions.js';
-import { api, type Department, type Me, type SectionAction, type SectionInfo } from '../api.js';
+import { api, writerOf, type Department, type Me, type SectionAction, type SectionInfo } from '../api.js';
 import { useI18n } from '../i18n.js';
 
 interface DashboardProps {
@@ -106,7 +106,7 @@ export function Dashboard({ reportId, me, sections, departments, onOpenSection, 
               </td>
               <td className="muted">{s.lastEditedBy ? `${s.lastEditedBy} · ${formatTime(s.lastEditedAt, language)}` : '—'}</td>
               <td className="dashboard-actions">
-                {!isLead && (s.state === 'draft' || s.state === 'returned') && !s.locked && maySubmit({ role: me.role, departmentId: me.department }, { departmentId: s.department, locked: s.locked }) && (
+                {!isLead && (s.state === 'draft' || s.state === 'returned') && !s.locked && maySubmit(writerOf(me), { departmentId: s.department, locked: s.locked }) && (
                   <button type="button" data-testid={`submit-${s.id}`} disabled={busy} onClick={() => void act(s.id, 'submit')}>{t('submit')}</button>
                 )}
                 {isLead && (

@@ -1,7 +1,8 @@
 import type { Editor } from '@tiptap/core';
 import { useEffect, useState } from 'react';
-import { api, type CommentInfo, type Me, type SectionComparison, type SectionHistory, type SectionInfo } from '../api.js';
+import { api, writerOf, type CommentInfo, type Me, type SectionComparison, type SectionHistory, type SectionInfo } from '../api.js';
 import { anchorOfSelection, revealAnchor } from '../editor/comment-anchor.js';
+import { mayComment } from '../../blocks/section/permissions.js';
 import { useI18n } from '../i18n.js';
 import { ChangedCells } from '../publish/change-list.js';
 
@@ -57,7 +58,7 @@ function CommentThreads({ reportId, me, section, comments, editor, onError }: Se
 
   return (
     <div className="comment-threads">
-      {me.role !== 'viewer' && (
+      {mayComment(writerOf(me)) && (
         <form
           className="comment-form"
           onSubmit={(event) => {
@@ -102,7 +103,7 @@ function CommentThreads({ reportId, me, section, comments, editor, onError }: Se
               </article>
             ))}
             <div className="thread-actions">
-              {me.role !== 'viewer' && !thread.resolvedAt && (
+              {mayComment(writerOf(me)) && !thread.resolvedAt && (
                 <button type="button" className="link-button" onClick={() => { setReplyTo(thread.id); setReply(''); }}>{t('reply')}</button>
               )}
               {!thread.resolvedAt && (

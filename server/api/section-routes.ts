@@ -5,6 +5,8 @@ import { formatOf } from '../annex/annex-service.js';
 import { atSessionDeadline, sessionEndMessage, type SessionEnd } from '../auth/session-end.js';
 import { requireSession } from '../auth/session-middleware.js';
 import type { ReportDigests } from '../read/report-digests.js';
+import { requireLead } from '../workflow/lead-office.js';
+import { mayComment, mayResolveThread } from '../../blocks/section/permissions.js';
 import type { RoomRegistry } from '../collab/room-registry.js';
 import type { Db } from '../db/database.js';
 import { findComment, insertComment, listComments, resolveThread } from '../db/comments.js';
@@ -119,7 +121,7 @@ export function createSectionRoutes({ db, rooms, digests, events, workflow, now 
 
     .get('/:id/audit', async (c) => {
       const { actor, report } = await context(db, c);
-      if (actor.role !== 'lead') throw refuse('lead-office-only', { action: 'audit' });
+      requireLead(actor, 'audit');
       return c.json((await listAudit(db, report.id)).reverse());
     })
 
@@ -130,7 +132,7 @@ export function createSectionRoutes({ db, rooms, digests, events, workflow, now 
     })
     .post('/:id/comments', async (c) => {
       const { actor, report } = await context(db, c);
-      if (actor.role === 'viewer') throw refuse('read-only-user', {});
+      if (!mayComment(actor)) throw refuse('read-only-user', {});
       const body = await readJsonObject(c);
       const text = typeof body.body === 'string' ? body.body.trim() : '';
       if (text === '' || text.length > limits.maxCommentLength) throw refuse('comment-length', { max: limits.maxCommentLength });
@@ -158,7 +160,7 @@ export function createSectionRoutes({ db, rooms, digests, events, workflow, now 
       if (!comment) throw refuse('comment-not-found', { comment: c.req.param('commentId') });
       const threadId = comment.thread_id ?? comment.id;
       const section = await findSectionRow(db, report.id, comment.section_id);
-      const mayResolve = actor.role === 'lead' || comment.user_id === actor.id || (actor.role === 'editor' && section?.department_id === actor.departmentId);
+      const mayResolve = mayResolveThread(actor, { byWriter: comment.user_id === actor.id, access: section ? { departmentId: section.department_id, locked: section.locked === 1 } : undefined });
       if (!mayResolve) throw refuse('may-not-resolve', {});
       await resolveThread(db, report.id, threadId, actor.id, now());
       events.publish(report.id, { type: 'comments', sectionId: comment.section_id });
