@@ -40,6 +40,10 @@ export const errorTexts = {
   'login-required': plain('请先登录', 'Please log in first'),
   'credentials-required': plain('请填写用户名和密码', 'Username and password are required'),
   'wrong-credentials': plain('用户名或密码错误', 'Wrong username or password'),
+  'too-many-attempts': texts<{ seconds: number }>(
+    ({ seconds }) => `密码错误次数过多，请 ${seconds} 秒后再试`,
+    ({ seconds }) => `Too many wrong passwords: try again in ${seconds} s`,
+  ),
   'too-many-connections': texts<{ limit: number; per: 'login' | 'user' }>(
     ({ limit, per }) => (per === 'login' ? `此浏览器已打开 ${limit} 个协作连接，请关闭不用的报告页面` : `您已在各处打开 ${limit} 个协作连接，请关闭不用的报告页面`),
     ({ limit, per }) => `Too many open reports: at most ${limit} connections per ${per}; close the report pages you are not using`,
@@ -61,6 +65,7 @@ export const errorTexts = {
     ({ section, seq }) => `第 ${seq} 版中没有章节 ${section}`,
     ({ section, seq }) => `Version ${seq} has no section ${section}`,
   ),
+  'version-not-found': texts<{ seq: number }>(({ seq }) => `没有第 ${seq} 版`, ({ seq }) => `There is no version ${seq}`),
   'comment-not-found': texts<{ comment: string }>(({ comment }) => `没有这条意见：${comment}`, ({ comment }) => `No such comment in this section: ${comment}`),
   'publication-not-found': texts<{ publication: string }>(({ publication }) => `本报告没有这个版本：${publication}`, ({ publication }) => `This report has no publication ${publication}`),
   'format-not-found': texts<{ format: string; formats: string }>(({ format, formats }) => `没有这个格式：${format}，可用的格式：${formats}`, ({ format, formats }) => `No format ${format} (formats: ${formats})`),
@@ -108,6 +113,11 @@ export const errorTexts = {
   ),
   'unit-section-missing': texts<{ unit: string; section: string }>(({ unit, section }) => `单位 ${unit} 的章节 ${section} 不存在`, ({ unit, section }) => `Unit ${unit}: no section ${section}`),
   'previous-figures-invalid': texts<{ detail: string }>(({ detail }) => `上年数据格式有误：${detail}`, ({ detail }) => `Last year's figures are malformed: ${detail}`),
+
+  // Requests the server does not take from anyone
+  'foreign-origin': texts<{ origin: string }>(({ origin }) => `拒绝来自其他网站的请求：${origin}`, ({ origin }) => `Refused: the request comes from another site (${origin})`),
+  'body-too-large': texts<{ max: string }>(({ max }) => `请求内容过大，上限为 ${max}`, ({ max }) => `The request body is too large: at most ${max}`),
+  'unsupported-content-type': texts<{ type: string }>(({ type }) => `不接受这种请求格式：${type}`, ({ type }) => `This content type is not accepted: ${type}`),
 
   // A request no page of the product sends: the detail is for whoever wrote the script
   'invalid-request': texts<{ detail: string }>(({ detail }) => `请求有误：${detail}`, ({ detail }) => `Invalid request: ${detail}`),

@@ -8,6 +8,8 @@ import { createPublicationRoutes } from './api/publication-routes.js';
 import { createAuthRoutes } from './api/auth-routes.js';
 import { ReportError } from '../blocks/errors.js';
 import { ReportDigests } from './read/report-digests.js';
+import { LoginThrottle, type LoginThrottleRules } from './auth/login-throttle.js';
+import { bodySizeLimit, defaultWebSecurity, sameOriginOnly, securityHeaders, type WebSecurity } from './api/request-guard.js';
 import { errorResponse, storageUnavailable } from './api/errors.js';
 import { createReportRoutes } from './api/report-routes.js';
 import { createSectionRoutes } from './api/section-routes.js';
@@ -39,6 +41,10 @@ export interface AppDeps {
   /** The Chromium that prints publications to PDF. */
   chromiumPath: string;
   webhook: WebhookConfig | null;
+  /** Proxy trust and extra allowed origins; by default neither. */
+  web?: WebSecurity;
+  /** Login throttling; the defaults by default. */
+  throttle?: LoginThrottleRules;
   onError(error: unknown, context: string): void;
 }
 
@@ -53,10 +59,14 @@ export function createApp(deps: AppDeps) {
   // by the socket layer itself before they are buffered whole.
   wss.options.maxPayload = limits.maxMessageBytes * 2;
 
+  const web = deps.web ?? defaultWebSecurity;
+  app.use('*', securityHeaders());
+  app.use('/api/*', sameOriginOnly(web), bodySizeLimit());
+  app.use('/collab/*', sameOriginOnly(web));
   app.use('/api/*', loadSession(deps.sessions));
   app.use('/collab/*', loadSession(deps.sessions));
   const events = new ReportEvents();
-  app.route('/api', createAuthRoutes({ ...deps, events }));
+  app.route('/api', createAuthRoutes({ ...deps, events, throttle: new LoginThrottle(deps.throttle), trustProxy: web.trustProxy }));
   const now = deps.sessions.clock;
   const workflow = new SectionWorkflow({ ...deps, events, now });
   deps.rooms.hooks.onApprovedTextEdited((edit) => workflow.revokeApprovals(edit));
@@ -86,6 +96,8 @@ export function createApp(deps: AppDeps) {
   app.onError((error, c) => {
     if (error instanceof ReportError) {
       const { status, body } = errorResponse(error);
+      const { seconds } = error.params as { seconds?: number };
+      if (seconds !== undefined) c.header('Retry-After', String(seconds));
       return c.json(body, status);
     }
     if (error instanceof HTTPException) return c.json({ error: { code: 'http_error', message: error.message } }, error.status);

@@ -3,6 +3,7 @@ import { socketQuotas } from '../blocks/contract.js';
 import type { CollabSettings } from './collab/collab-route.js';
 import { KEEP_IDLE_MS } from './collab/room-registry.js';
 import type { WebhookConfig } from './publish/webhook-outbox.js';
+import type { WebSecurity } from './api/request-guard.js';
 
 export interface ServerConfig {
   host: string;
@@ -25,6 +26,8 @@ export interface ServerConfig {
   chromiumPath: string;
   /** The external portal each publication is pushed to; null: none. */
   webhook: WebhookConfig | null;
+  /** Behind a reverse proxy (TRUST_PROXY), and origins allowed besides the server's own host (ALLOWED_ORIGINS). */
+  web: WebSecurity;
 }
 
 function readInteger(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number, max: number): number {
@@ -63,6 +66,10 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     dataDir: path.resolve(cwd, env.DATA_DIR || './data'),
     sessionTtlMs: readInteger(env, 'SESSION_TTL_SECONDS', 12 * 3600, 1, 30 * 24 * 3600) * 1000,
     cookieSecure: env.COOKIE_SECURE === '1' || env.COOKIE_SECURE === 'true',
+    web: {
+      trustProxy: env.TRUST_PROXY === '1' || env.TRUST_PROXY === 'true',
+      allowedOrigins: (env.ALLOWED_ORIGINS ?? '').split(',').map((origin) => origin.trim()).filter((origin) => origin !== ''),
+    },
     sqliteSynchronous: synchronous,
     compactAfterUpdates: readInteger(env, 'COMPACT_AFTER_UPDATES', 500, 1, 1_000_000),
     roomKeepIdleMs: readInteger(env, 'ROOM_KEEP_IDLE_SECONDS', KEEP_IDLE_MS / 1000, 0, 24 * 3600) * 1000,

@@ -36,6 +36,7 @@ const { app, injectWebSocket, close } = createApp({
   collab: config.collab,
   chromiumPath: config.chromiumPath,
   webhook: config.webhook,
+  web: config.web,
   onError: logError,
 });
 

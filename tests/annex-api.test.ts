@@ -369,7 +369,7 @@ describe('POST /api/validate checks annex data anyone sends', () => {
   it.each([
     ['a body that is not JSON', { raw: '{"format": "gov-disclosure-2021", "tables": ' }, 'not valid JSON', 'invalid-request'],
     ['an empty body', { raw: '' }, 'not valid JSON', 'invalid-request'],
-    ['JSON sent as text/plain', { raw: '{"format":"gov-disclosure-2021","tables":{}}', contentType: 'text/plain' }, 'Content-Type', 'invalid-request'],
+    ['JSON sent as XML', { raw: '{"format":"gov-disclosure-2021","tables":{}}', contentType: 'application/xml' }, 'Content-Type', 'invalid-request'],
     ['a JSON list instead of an object', { raw: '[]' }, 'JSON object', 'invalid-request'],
     ['no format', { body: { tables: {} } }, '"format" is required', 'invalid-request'],
     ['a format that is not a string', { body: { format: 2021, tables: {} } }, '"format" is required', 'invalid-request'],
@@ -551,7 +551,7 @@ describe('last year’s figures entered by hand (PUT /api/reports/:id/previous-a
     ['a number written as a string', { body: { tables: { B: { forward: { natural: '4' } } } } }, 'tables.B.forward.natural must be a number or null', 'previous-figures-invalid'],
     ['no "tables" at all', { body: {} }, '"tables" is required', 'invalid-request'],
     ['a body that is not JSON', { raw: '{"tables":' }, 'not valid JSON', 'invalid-request'],
-    ['a body sent as text/plain', { raw: '{"tables":null}', contentType: 'text/plain' }, 'Content-Type', 'invalid-request'],
+    ['a body sent as XML', { raw: '{"tables":null}', contentType: 'application/xml' }, 'Content-Type', 'invalid-request'],
   ] as const)('%s is answered 400 and the entered figures stay', async (_what, request, message, code) => {
     const before = await annexOf(lastYearId);
     expectError(await call('PUT', path(), { as: 'lead', ...request }), 400, code, message);

@@ -97,7 +97,7 @@ describe('publishing the report to the portal', () => {
 
   it('publishes version 1 at an unguessable address that anyone can read without logging in', async () => {
     const published = await call('POST', `${reportPath()}/publications`, { as: 'lead', body: { note: '首次发布', acknowledge: await acknowledgeable() } });
-    expect(published.status).toBe(201);
+    expect(published.status, JSON.stringify(published.json)).toBe(201);
     expect(published.json).toEqual({ version: 1, url: expect.stringMatching(/^\/portal\/[A-Za-z0-9_-]{16}$/), seq: expect.any(Number) });
 
     const page = await call('GET', published.json.url);

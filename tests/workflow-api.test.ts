@@ -377,6 +377,28 @@ describe('history, versions and restore', () => {
     expect(sectionHistory.changes[0]).toMatchObject({ fromSeq: restoredSeq, toSeq: restoredSeq, userName: '王主任', departmentId: 'lead' });
     expect(sectionHistory.audit[0]).toMatchObject({ action: 'restore', detail: { seq: fromSeq, restoredAs: restoredSeq } });
   });
+
+  it('a version the report never had is a 404 for reading, comparing and restoring, and a restore of it changes nothing', async () => {
+    const beyond = storedUpdates() + 1000;
+    for (const [method, path, body] of [
+      ['GET', `sections/overview-env/versions/${beyond}`, undefined],
+      ['GET', `sections/overview-env/compare?from=${beyond}`, undefined],
+      ['POST', 'sections/overview-env/restore', { seq: beyond }],
+    ] as const) {
+      const before = { workflow: await workflowState(), stored: storedUpdates() };
+      const answer = await api('lead', method, path, body);
+      expectError(answer, 404, 'version-not-found');
+      expect(answer.json.error.params).toEqual({ seq: beyond });
+      expect({ workflow: await workflowState(), stored: storedUpdates() }).toEqual(before);
+    }
+  });
+
+  it('a version from before a section existed is a 404 that says so', async () => {
+    expect((await api('lead', 'POST', 'sections', { title: '（七）新增章节', level: 2, after: 'overview-env', id: 'env-late' })).status).toBe(200);
+    const answer = await api('lead', 'GET', 'sections/env-late/versions/1');
+    expectError(answer, 404, 'section-not-in-version');
+    expect(answer.json.error.params).toEqual({ section: 'env-late', seq: 1 });
+  });
 });
 
 describe('comments', () => {
@@ -427,7 +449,7 @@ describe('malformed requests', () => {
     ['a comment with an empty body', 'POST', 'comments', { body: { section: 'overview', body: '' } }, ['comment-length', '5000']],
     ['a comment without a section', 'POST', 'comments', { body: { body: '意见' } }, ['invalid-request', '"section"']],
     ['a body that is not valid JSON', 'POST', 'sections/overview-food/deadline', { raw: '{"deadline":' }, ['invalid-request', 'not valid JSON']],
-    ['a body sent as text/plain', 'POST', 'sections/overview-food/assign', { raw: '{"department":"finance"}', contentType: 'text/plain' }, ['invalid-request', 'Content-Type']],
+    ['a body sent as XML', 'POST', 'sections/overview-food/assign', { raw: '{"department":"finance"}', contentType: 'application/xml' }, ['invalid-request', 'Content-Type']],
     ['a JSON array instead of an object', 'POST', 'sections/overview-food/assign', { raw: '["finance"]' }, ['invalid-request', 'JSON object']],
     ['a version number that is not a number', 'GET', 'sections/overview-food/versions/latest', {}, ['invalid-request', 'not a version number']],
     ['a compare from version 0', 'GET', 'sections/overview-food/compare?from=0', {}, ['invalid-request', 'not a version number']],

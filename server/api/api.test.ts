@@ -45,7 +45,8 @@ interface ErrorBody {
 function postLogin(body: string, contentType: string | null = 'application/json') {
   const headers: Record<string, string> = {};
   if (contentType) headers['content-type'] = contentType;
-  return app.request('/api/login', { method: 'POST', headers, body });
+  // As bytes: a string body would be labelled text/plain by the request itself.
+  return app.request('/api/login', { method: 'POST', headers, body: new TextEncoder().encode(body) });
 }
 
 /** Logs in and returns the `cookie` request header value (`name=value`) to send back. */
@@ -121,7 +122,7 @@ describe('logging in', () => {
   it.each([
     ['a body that is not JSON', 'username=lead&password=demo', 'application/json', 'invalid-request'],
     ['an empty body', '', 'application/json', 'invalid-request'],
-    ['a body sent without a JSON content type', JSON.stringify({ username: 'lead', password: 'demo' }), 'text/plain', 'invalid-request'],
+    ['a body sent without a JSON content type', JSON.stringify({ username: 'lead', password: 'demo' }), 'application/xml', 'invalid-request'],
     ['a body sent without any content type', JSON.stringify({ username: 'lead', password: 'demo' }), null, 'invalid-request'],
     ['a JSON array instead of an object', JSON.stringify(['lead', 'demo']), 'application/json', 'invalid-request'],
     ['a JSON null', 'null', 'application/json', 'invalid-request'],

@@ -9,7 +9,8 @@ import type { RoomRegistry } from '../collab/room-registry.js';
 import type { Db } from '../db/database.js';
 import { findUserByUsername } from '../db/users.js';
 import type { ReportEvents } from '../workflow/report-events.js';
-import type { AppEnv } from './app-env.js';
+import { clientAddress, type AppEnv } from './app-env.js';
+import type { LoginThrottle } from '../auth/login-throttle.js';
 import { refuse } from '../../blocks/errors.js';
 import { readJsonObject } from './read-json.js';
 
@@ -20,12 +21,14 @@ export interface AuthRoutesDeps {
   /** Its event streams end at logout, as its sockets do. */
   events: ReportEvents;
   cookieSecure: boolean;
+  throttle: LoginThrottle;
+  trustProxy: boolean;
 }
 
 /** Compared against when the username is unknown, so timing does not reveal which usernames exist. */
 const decoyHash = hashPassword('decoy-password-never-matches');
 
-export function createAuthRoutes({ db, sessions, rooms, events, cookieSecure }: AuthRoutesDeps) {
+export function createAuthRoutes({ db, sessions, rooms, events, cookieSecure, throttle, trustProxy }: AuthRoutesDeps) {
   return new Hono<AppEnv>()
     .post('/login', async (c) => {
       const body = await readJsonObject(c);
@@ -33,9 +36,17 @@ export function createAuthRoutes({ db, sessions, rooms, events, cookieSecure }: 
       if (typeof username !== 'string' || typeof password !== 'string' || username === '' || password === '') {
         throw refuse('credentials-required', {});
       }
+      // Refused before hashing: a guesser past the limit costs the server nothing.
+      const address = clientAddress(c, trustProxy);
+      const wait = throttle.waitSeconds(username, address);
+      if (wait > 0) throw refuse('too-many-attempts', { seconds: wait });
       const user = await findUserByUsername(db, username.trim());
       const valid = await verifyPassword(password, user?.password_hash ?? (await decoyHash));
-      if (!user || !valid) throw refuse('wrong-credentials', {});
+      if (!user || !valid) {
+        throttle.failed(username, address);
+        throw refuse('wrong-credentials', {});
+      }
+      throttle.succeeded(username);
       const { token, expiresAt } = await sessions.create(user.id);
       setCookie(c, SESSION_COOKIE, token, {
         httpOnly: true,

@@ -104,6 +104,7 @@ export function createSectionRoutes({ db, rooms, digests, events, workflow, now 
       const { report, sectionId } = await context(db, c);
       const seq = parseSeq(c.req.param('seq'));
       const { version } = await digests.sectionAt(report, sectionId, seq);
+      if (!version.content) throw refuse('section-not-in-version', { section: sectionId, seq });
       return c.json({ seq, ...version });
     })
     .get('/:id/sections/:sectionId/compare', async (c) => {

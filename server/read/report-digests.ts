@@ -3,6 +3,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { readAnnexTables, type AnnexTables } from '../../blocks/annex/annex-data.js';
 import type { FormatDefinition } from '../../blocks/annex/definition.js';
+import { refuse } from '../../blocks/errors.js';
 import { formatOf } from '../annex/annex-service.js';
 import { ReportUnreadableError, type ReportStore } from '../collab/report-store.js';
 import type { RoomRegistry } from '../collab/room-registry.js';
@@ -94,6 +95,7 @@ export class ReportDigests {
       const answer = await this.ask({ reportId: report.id, format: format.format, seq: tail.lastSeq, snapshot: tail.snapshot, updates: tail.updates, question: { kind: 'section', sectionId } });
       return replayed(() => answered(report.id, answer, 'section'));
     }
+    if (seq > (await this.deps.store.lastSeq(report.id))) throw refuse('version-not-found', { seq });
     const history = await this.deps.store.readHistoryUpTo(report.id, seq);
     return answered(report.id, await this.ask({ reportId: report.id, format: format.format, seq, ...history, question: { kind: 'section', sectionId } }), 'section');
   }

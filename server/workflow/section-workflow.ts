@@ -136,6 +136,7 @@ export class SectionWorkflow {
   async restore(actor: Actor, report: Report, sectionId: string, seq: unknown) {
     requireLead(actor, 'restore');
     if (typeof seq !== 'number' || !Number.isInteger(seq) || seq < 1) throw invalidRequest('"seq" must be a positive integer (a version from the history)');
+    if (seq > (await this.deps.store.lastSeq(report.id))) throw refuse('version-not-found', { seq });
     const historic = await this.deps.store.loadAt(report.id, seq);
     try {
       const earlier = findSectionElement(historic.getXmlFragment(BODY_FIELD), sectionId);
