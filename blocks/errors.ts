@@ -49,6 +49,17 @@ export const errorTexts = {
     ({ limit, per }) => `Too many open reports: at most ${limit} connections per ${per}; close the report pages you are not using`,
   ),
 
+  'weak-password': texts<{ reason: 'too-short' | 'one-kind' | 'is-username'; min: number }>(
+    ({ reason, min }) => (reason === 'too-short' ? `密码至少 ${min} 个字符` : reason === 'one-kind' ? '密码须含字母、数字、符号中的至少两类' : '密码不能包含用户名'),
+    ({ reason, min }) => (reason === 'too-short' ? `A password has at least ${min} characters` : reason === 'one-kind' ? 'A password mixes at least two of letters, digits and symbols' : 'A password may not contain the username'),
+  ),
+  'account-deactivated': plain('此账号已停用，请联系管理员', 'This account is deactivated: ask an administrator'),
+  'username-taken': texts<{ username: string }>(({ username }) => `用户名 ${username} 已被使用`, ({ username }) => `The username ${username} is taken`),
+  'user-not-found': texts<{ username: string }>(({ username }) => `没有用户 ${username}`, ({ username }) => `No user ${username}`),
+  'department-name-taken': texts<{ name: string }>(({ name }) => `部门 ${name} 已存在`, ({ name }) => `A department named ${name} exists`),
+  'already-initialised': texts<{ district: string }>(({ district }) => `已经初始化：${district}`, ({ district }) => `Already set up: ${district}`),
+  'not-initialised': plain('尚未初始化，请先运行 npm run admin -- init', 'Not set up yet: run npm run admin -- init first'),
+
   // Who may do what
   'lead-office-only': texts<{ action: LeadAction }>(
     ({ action }) => `只有政府办可以${leadActions[action][0]}`,

@@ -116,5 +116,5 @@ export function createApp(deps: AppDeps) {
     await printer.close();
     await digests.close();
   };
-  return { app, injectWebSocket, close };
+  return { app, injectWebSocket, close, events };
 }

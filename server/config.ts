@@ -11,6 +11,8 @@ export interface ServerConfig {
   dataDir: string;
   /** How long a login lasts. */
   sessionTtlMs: number;
+  /** How often expired sessions are deleted and what is open under an ended session is closed. */
+  sessionSweepMs: number;
   /** Send the session cookie only over HTTPS (set behind a TLS-terminating proxy). */
   cookieSecure: boolean;
   /** 'full' also survives power loss at some cost per update; 'normal' survives a killed process. */
@@ -65,6 +67,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     port: readInteger(env, 'PORT', 8080, 0, 65535),
     dataDir: path.resolve(cwd, env.DATA_DIR || './data'),
     sessionTtlMs: readInteger(env, 'SESSION_TTL_SECONDS', 12 * 3600, 1, 30 * 24 * 3600) * 1000,
+    sessionSweepMs: readInteger(env, 'SESSION_SWEEP_SECONDS', 10, 1, 3600) * 1000,
     cookieSecure: env.COOKIE_SECURE === '1' || env.COOKIE_SECURE === 'true',
     web: {
       trustProxy: env.TRUST_PROXY === '1' || env.TRUST_PROXY === 'true',

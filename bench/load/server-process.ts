@@ -28,8 +28,8 @@ const OUTPUT_KEPT = 64 * 1024;
  * `listening on http://127.0.0.1:<port>`. The pid is the server itself (tsx runs in-process as
  * an import hook), so /proc figures read from it are the server's.
  */
-export async function startServerProcess(script: string, env: Record<string, string>, nodeArgs: string[] = []): Promise<ServerProcess> {
-  const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', script], {
+export async function startServerProcess(script: string, env: Record<string, string>, nodeArgs: string[] = [], scriptArgs: string[] = []): Promise<ServerProcess> {
+  const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', script, ...scriptArgs], {
     cwd: REPO_ROOT,
     env: { ...process.env, HOST: '127.0.0.1', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -118,6 +118,7 @@ export function startReportServer(options: { dataDir: string; port?: number; nod
       COLLAB_SOCKETS_PER_USER: '10000',
     },
     options.nodeArgs,
+    ['--demo'],
   );
 }
 

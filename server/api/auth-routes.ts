@@ -47,6 +47,8 @@ export function createAuthRoutes({ db, sessions, rooms, events, cookieSecure, th
         throw refuse('wrong-credentials', {});
       }
       throttle.succeeded(username);
+      // Said only to someone who knows the password: it reveals nothing to a guesser.
+      if (user.deactivated_at !== null) throw refuse('account-deactivated', {});
       const { token, expiresAt } = await sessions.create(user.id);
       setCookie(c, SESSION_COOKIE, token, {
         httpOnly: true,

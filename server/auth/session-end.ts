@@ -1,10 +1,11 @@
 /** Why a session, and everything opened under it, ended. */
-export type SessionEnd = 'logged-out' | 'expired';
+export type SessionEnd = 'logged-out' | 'expired' | 'revoked';
 
 /** What the user is told when a socket or an event stream ends with its session. */
 export const sessionEndMessage: Record<SessionEnd, string> = {
   'logged-out': '已退出登录（logged out）',
   expired: '登录已过期，请重新登录（session expired）',
+  revoked: '登录已被管理员结束，请重新登录（session ended by an administrator）',
 };
 
 /** setTimeout's longest delay (about 24.8 days); a longer one fires at once instead. */

@@ -179,6 +179,11 @@ export class RoomRegistry {
   }
 
   /** Peers whose session just ended (logout, expiry). */
+  /** The sessions that have a collaboration socket open. */
+  openSessionIds(): Set<string> {
+    return new Set([...this.sockets.keys()].map((peer) => peer.sessionId));
+  }
+
   peersOfSession(sessionId: string): Peer[] {
     return [...this.sockets.keys()].filter((peer) => peer.sessionId === sessionId);
   }

@@ -251,6 +251,21 @@ const migrations: Record<string, Migration> = {
       await db.schema.alterTable('publications').addColumn('seq', 'integer').execute();
     },
   },
+  '2026-12-01-0004-accounts': {
+    async up(db: Kysely<any>) {
+      // A deactivated user keeps their name on everything they wrote, but can no longer log in.
+      await db.schema.alterTable('users').addColumn('deactivated_at', 'integer').execute();
+      // What administrators did to departments and users (the command line: no user).
+      await db.schema
+        .createTable('admin_log')
+        .addColumn('id', 'integer', (c) => c.primaryKey().autoIncrement())
+        .addColumn('user_id', 'integer', (c) => c.references('users.id'))
+        .addColumn('action', 'text', (c) => c.notNull())
+        .addColumn('detail', 'text', (c) => c.notNull().defaultTo('{}'))
+        .addColumn('created_at', 'integer', (c) => c.notNull())
+        .execute();
+    },
+  },
 };
 
 export const migrationProvider: MigrationProvider = {

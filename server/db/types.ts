@@ -29,6 +29,17 @@ export interface UserTable {
   department_id: string;
   role: Role;
   created_at: ColumnType<number, number, never>;
+  /** When the user was deactivated; null while they may log in. */
+  deactivated_at: number | null;
+}
+
+export interface AdminLogTable {
+  id: Generated<number>;
+  /** Who did it; null: the operator at the command line. */
+  user_id: number | null;
+  action: string;
+  detail: string;
+  created_at: number;
 }
 
 export interface SessionTable {
@@ -225,6 +236,7 @@ export interface Database {
   webhook_deliveries: WebhookDeliveryTable;
   client_ids: ClientIdTable;
   skipped_rows: SkippedRowTable;
+  admin_log: AdminLogTable;
 }
 
 export type User = Selectable<UserTable>;

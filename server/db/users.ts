@@ -9,7 +9,7 @@ export async function createUser(db: Db, user: NewUser) {
   return db.insertInto('users').values(user).returningAll().executeTakeFirstOrThrow();
 }
 
-/** A user with the department they belong to, as every request needs them. */
+/** An active user with the department they belong to, as every request needs them; a deactivated user is no one. */
 export async function findUserWithDepartment(db: Db, userId: number) {
   return db
     .selectFrom('users')
@@ -26,6 +26,7 @@ export async function findUserWithDepartment(db: Db, userId: number) {
       'departments.district_id as districtId',
     ])
     .where('users.id', '=', userId)
+    .where('users.deactivated_at', 'is', null)
     .executeTakeFirst();
 }
 

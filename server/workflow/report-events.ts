@@ -36,6 +36,11 @@ export class ReportEvents {
   }
 
   /** Ends every stream opened under the session (at logout: the client may never ask again). */
+  /** The sessions that have an event stream open. */
+  openSessionIds(): Set<string> {
+    return new Set(this.bySession.keys());
+  }
+
   endSession(sessionId: string, why: SessionEnd): void {
     for (const stream of [...(this.bySession.get(sessionId) ?? [])]) stream.end(why);
   }

@@ -20,12 +20,13 @@ export function makeDataDir(): string {
 }
 
 /**
- * Starts the real server (`server/main.ts`, as `npm start` does) on a free loopback port and
- * resolves once it listens. Restarting on the same data directory reopens the same database.
+ * Starts the real server (`server/main.ts`, as `npm start` does: the demo, unless `demo` is false)
+ * on a free loopback port and resolves once it listens. Restarting on the same data directory
+ * reopens the same database. `command` runs something else that prints the same line (the built server).
  */
-export async function startServer(options: { dataDir?: string; env?: Record<string, string> } = {}): Promise<ServerProcess> {
+export async function startServer(options: { dataDir?: string; env?: Record<string, string>; command?: string[] } = {}): Promise<ServerProcess> {
   const dataDir = options.dataDir ?? makeDataDir();
-  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
+  const child: ChildProcess = spawn(process.execPath, options.command ?? ['--import', 'tsx', 'server/main.ts', '--demo'], {
     cwd: path.resolve(import.meta.dirname, '../..'),
     env: { ...process.env, HOST: '127.0.0.1', PORT: '0', DATA_DIR: dataDir, CLIENT_DIR: inject('clientDir'), ...options.env },
     stdio: ['ignore', 'pipe', 'pipe'],
