@@ -130,6 +130,8 @@ export const errorTexts = {
   'body-too-large': texts<{ max: string }>(({ max }) => `请求内容过大，上限为 ${max}`, ({ max }) => `The request body is too large: at most ${max}`),
   'unsupported-content-type': texts<{ type: string }>(({ type }) => `不接受这种请求格式：${type}`, ({ type }) => `This content type is not accepted: ${type}`),
 
+  'metrics-forbidden': plain('指标仅对本机或持有令牌者开放', 'Metrics are open to this machine, or with METRICS_TOKEN'),
+
   // A request no page of the product sends: the detail is for whoever wrote the script
   'invalid-request': texts<{ detail: string }>(({ detail }) => `请求有误：${detail}`, ({ detail }) => `Invalid request: ${detail}`),
 

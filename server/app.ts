@@ -8,6 +8,9 @@ import { createPublicationRoutes } from './api/publication-routes.js';
 import { createAuthRoutes } from './api/auth-routes.js';
 import { ReportError } from '../blocks/errors.js';
 import { ReportDigests } from './read/report-digests.js';
+import { Metrics } from './ops/metrics.js';
+import { createOpsRoutes } from './ops/ops-routes.js';
+import { countPendingDeliveries } from './db/publications.js';
 import { LoginThrottle, type LoginThrottleRules } from './auth/login-throttle.js';
 import { bodySizeLimit, defaultWebSecurity, sameOriginOnly, securityHeaders, type WebSecurity } from './api/request-guard.js';
 import { errorResponse, storageUnavailable } from './api/errors.js';
@@ -45,6 +48,10 @@ export interface AppDeps {
   web?: WebSecurity;
   /** Login throttling; the defaults by default. */
   throttle?: LoginThrottleRules;
+  /** Opens `/metrics` to other machines with this bearer token; loopback only without it. */
+  metricsToken?: string | null;
+  /** False once the server is shutting down (`/readyz`); always ready by default. */
+  ready?: () => boolean;
   onError(error: unknown, context: string): void;
 }
 
@@ -60,13 +67,20 @@ export function createApp(deps: AppDeps) {
   wss.options.maxPayload = limits.maxMessageBytes * 2;
 
   const web = deps.web ?? defaultWebSecurity;
+  const metrics = new Metrics({
+    openRooms: () => deps.rooms.openRooms,
+    openSockets: () => deps.rooms.openSockets,
+    webhookBacklog: () => countPendingDeliveries(deps.db),
+  });
+  deps.rooms.hooks.observe(metrics.roomObserver);
   app.use('*', securityHeaders());
+  app.route('/', createOpsRoutes({ db: deps.db, metrics, metricsToken: deps.metricsToken ?? null, ready: deps.ready ?? (() => true), trustProxy: web.trustProxy }));
   app.use('/api/*', sameOriginOnly(web), bodySizeLimit());
   app.use('/collab/*', sameOriginOnly(web));
   app.use('/api/*', loadSession(deps.sessions));
   app.use('/collab/*', loadSession(deps.sessions));
   const events = new ReportEvents();
-  app.route('/api', createAuthRoutes({ ...deps, events, throttle: new LoginThrottle(deps.throttle), trustProxy: web.trustProxy }));
+  app.route('/api', createAuthRoutes({ ...deps, events, throttle: new LoginThrottle(deps.throttle), trustProxy: web.trustProxy, onLogin: (result) => metrics.logins.inc({ result }) }));
   const now = deps.sessions.clock;
   const workflow = new SectionWorkflow({ ...deps, events, now });
   deps.rooms.hooks.onApprovedTextEdited((edit) => workflow.revokeApprovals(edit));
@@ -85,7 +99,7 @@ export function createApp(deps: AppDeps) {
     onStatus: (publicationId) => void findPublication(deps.db, publicationId).then((publication) => publication && events.publish(publication.report_id, { type: 'publications' })),
   });
   outbox.start();
-  const publisher = new Publisher({ ...deps, annex, digests, printer, outbox, events, now });
+  const publisher = new Publisher({ ...deps, annex, digests, printer, outbox, events, now, onPublished: () => metrics.publications.inc() });
   app.route('/api/reports', createPublicationRoutes({ ...deps, publisher, outbox }));
   app.route('/api/reports', createSectionRoutes({ ...deps, digests, events, workflow, now }));
   app.all('/api/*', (c) => c.json({ error: { code: 'not_found', message: `no such API: ${c.req.method} ${c.req.path}` } }, 404));

@@ -30,6 +30,8 @@ export interface ServerConfig {
   webhook: WebhookConfig | null;
   /** Behind a reverse proxy (TRUST_PROXY), and origins allowed besides the server's own host (ALLOWED_ORIGINS). */
   web: WebSecurity;
+  /** Opens /metrics to other machines with `Authorization: Bearer <token>` (METRICS_TOKEN); loopback only without it. */
+  metricsToken: string | null;
 }
 
 function readInteger(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number, max: number): number {
@@ -69,6 +71,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     sessionTtlMs: readInteger(env, 'SESSION_TTL_SECONDS', 12 * 3600, 1, 30 * 24 * 3600) * 1000,
     sessionSweepMs: readInteger(env, 'SESSION_SWEEP_SECONDS', 10, 1, 3600) * 1000,
     cookieSecure: env.COOKIE_SECURE === '1' || env.COOKIE_SECURE === 'true',
+    metricsToken: env.METRICS_TOKEN ? env.METRICS_TOKEN : null,
     web: {
       trustProxy: env.TRUST_PROXY === '1' || env.TRUST_PROXY === 'true',
       allowedOrigins: (env.ALLOWED_ORIGINS ?? '').split(',').map((origin) => origin.trim()).filter((origin) => origin !== ''),

@@ -8,15 +8,15 @@ import { readConfig } from './config.js';
 import { openDatabase } from './db/database.js';
 import { SessionSweep } from './auth/session-sweep.js';
 import { DEMO_PASSWORD, demoUsers, seedDemoIfEmpty } from './demo/seed-demo.js';
-
-function logError(error: unknown, context: string) {
-  console.error(`[error] ${context}:`, error);
-}
+import { createLog } from './ops/log.js';
 
 // `npm start` runs the demo (`--demo`): on an empty DATA_DIR it creates the demo district and its
 // logins. Without it (`npm run serve`) nothing is created: the operator sets up with `npm run admin`.
 const demo = process.argv.includes('--demo');
 const config = readConfig();
+// One line per event: JSON for an operator's tools, text in the demo (LOG_FORMAT overrides).
+const log = createLog(process.env.LOG_FORMAT === 'json' || process.env.LOG_FORMAT === 'text' ? process.env.LOG_FORMAT : demo ? 'text' : 'json');
+const logError = (error: unknown, context: string) => log.error('error', error, { context });
 const database = await openDatabase(path.join(config.dataDir, 'reports.sqlite'), { synchronous: config.sqliteSynchronous });
 const { seeded } = demo ? await seedDemoIfEmpty(database.db) : { seeded: false };
 const initialised = (await database.db.selectFrom('districts').select('id').executeTakeFirst()) !== undefined;
@@ -27,8 +27,13 @@ const rooms = new RoomRegistry(store, {
   compactAfterUpdates: config.compactAfterUpdates,
   keepIdleMs: config.roomKeepIdleMs,
   onError: logError,
-  onLoaded: (reportId, load) => console.log(`[room] report ${reportId} loaded in ${load.ms.toFixed(1)} ms (${load.updatesReplayed} updates replayed after its snapshot)`),
 });
+rooms.hooks.observe({
+  loaded: ({ reportId, ms, updatesReplayed }) => log.info('room-loaded', { report: reportId, ms: Math.round(ms * 10) / 10, updatesReplayed }),
+  expelled: ({ reportId, userId, code, kind, reason }) => log.warn('socket-closed', { report: reportId, user: userId, code, kind, reason }),
+  compacted: ({ reportId, seq, ms }) => log.info('compacted', { report: reportId, seq, ms: Math.round(ms * 10) / 10 }),
+});
+let stopping = false;
 const { app, injectWebSocket, close, events } = createApp({
   db: database.db,
   sessions,
@@ -40,6 +45,8 @@ const { app, injectWebSocket, close, events } = createApp({
   chromiumPath: config.chromiumPath,
   webhook: config.webhook,
   web: config.web,
+  metricsToken: config.metricsToken,
+  ready: () => !stopping,
   onError: logError,
 });
 
@@ -48,23 +55,31 @@ await sweep.sweep();
 sweep.start();
 
 const server = serve({ fetch: app.fetch, hostname: config.host, port: config.port }, (info) => {
-  console.log(`报告编辑器已启动 · report editor listening on http://${config.host}:${info.port}`);
-  console.log(`data: ${config.dataDir}${seeded ? ' (demo district created)' : ''}`);
-  if (demo) console.log(`demo logins (password "${DEMO_PASSWORD}"): ${demoUsers.map((u) => u.username).join(', ')}`);
-  else if (!initialised) console.log('尚未初始化 · not set up yet: npm run admin -- init --district <name> --username <u>');
+  log.info(`报告编辑器已启动 · report editor listening on http://${config.host}:${info.port}`, { data: config.dataDir, demoCreated: seeded });
+  if (demo) log.info(`demo logins (password "${DEMO_PASSWORD}"): ${demoUsers.map((u) => u.username).join(', ')}`);
+  else if (!initialised) log.warn('尚未初始化 · not set up yet: npm run admin -- init --district <name> --username <u>');
 });
 injectWebSocket(server);
 
-let stopping = false;
+/** Longest a graceful stop may take before the process exits anyway. */
+const STOP_DEADLINE_MS = 20_000;
+
 async function stop(signal: string) {
   if (stopping) return;
   stopping = true;
-  console.log(`${signal}: closing sockets and the database`);
+  log.info('stopping', { signal, deadlineMs: STOP_DEADLINE_MS });
+  // Whatever hangs (a stuck printer, a database lock), the process is gone by the deadline: every
+  // update was logged before anyone saw it, so nothing accepted is lost by exiting.
+  setTimeout(() => {
+    log.warn('stop deadline passed: exiting', { signal });
+    process.exit(1);
+  }, STOP_DEADLINE_MS).unref();
   server.close();
   sweep.stop();
   await rooms.closeAll();
   await close();
   await database.close();
+  log.info('stopped', { signal });
   process.exit(0);
 }
 process.on('SIGTERM', () => void stop('SIGTERM'));

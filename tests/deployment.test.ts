@@ -47,7 +47,9 @@ beforeAll(async () => {
   // Inside the project, so the built files find its node_modules; never in dist/, which is the user's.
   fs.mkdirSync(path.join(REPO, 'node_modules/.cache'), { recursive: true });
   buildDir = fs.mkdtempSync(path.join(REPO, 'node_modules/.cache/server-build-'));
-  await run(process.execPath, [path.join(REPO, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.build.json', '--outDir', buildDir], { cwd: REPO });
+  await run(process.execPath, [path.join(REPO, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.build.json', '--outDir', buildDir], { cwd: REPO }).catch((error: { stdout?: string }) => {
+    throw new Error(`npm run build's server build failed:\n${error.stdout ?? String(error)}`);
+  });
   dataDir = makeDataDir();
   server = await serveBuilt(dataDir);
 }, 180_000);
@@ -60,6 +62,11 @@ afterAll(async () => {
 describe('a production install', () => {
   it('starts with no demo data and no known password, and says how to set it up', async () => {
     await expect.poll(() => server.output()).toContain('npm run admin -- init');
+    // Its log is one JSON object per line, for an operator's tools.
+    const lines = server.output().trim().split('\n').filter((line) => line.startsWith('{'));
+    expect(lines.map((line) => JSON.parse(line) as { level: string; event: string })).toEqual(
+      expect.arrayContaining([expect.objectContaining({ level: 'info', event: expect.stringContaining('listening on http://127.0.0.1:') })]),
+    );
     expect(await loginStatus('lead', 'demo')).toMatchObject({ status: 401, code: 'wrong-credentials' });
     expect(fs.readdirSync(buildDir)).toEqual(expect.arrayContaining(['server', 'blocks']));
   });

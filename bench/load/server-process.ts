@@ -12,7 +12,7 @@ export interface ServerProcess {
   readonly wsBase: string;
   /** When the process printed its "listening" line (wallNow()). */
   readonly listeningAt: number;
-  /** Report ids of the `[room] report … loaded` lines printed so far, in order. */
+  /** Report ids of the `room-loaded report=…` lines printed so far, in order. */
   roomLoads(): string[];
   /** The tail of what the process printed, for failure messages. */
   output(): string;
@@ -63,7 +63,7 @@ export async function startServerProcess(script: string, env: Record<string, str
           clearTimeout(timer);
           resolve({ port: Number(listen[1]), at });
         }
-        const load = /\[room\] report (\S+) loaded/.exec(line);
+        const load = /room-loaded report=(\S+)/.exec(line);
         if (load) loads.push(load[1]!);
       }
     });

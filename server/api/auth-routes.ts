@@ -23,12 +23,14 @@ export interface AuthRoutesDeps {
   cookieSecure: boolean;
   throttle: LoginThrottle;
   trustProxy: boolean;
+  /** Each login's outcome, for counting. */
+  onLogin?(result: 'ok' | 'wrong' | 'throttled' | 'deactivated'): void;
 }
 
 /** Compared against when the username is unknown, so timing does not reveal which usernames exist. */
 const decoyHash = hashPassword('decoy-password-never-matches');
 
-export function createAuthRoutes({ db, sessions, rooms, events, cookieSecure, throttle, trustProxy }: AuthRoutesDeps) {
+export function createAuthRoutes({ db, sessions, rooms, events, cookieSecure, throttle, trustProxy, onLogin }: AuthRoutesDeps) {
   return new Hono<AppEnv>()
     .post('/login', async (c) => {
       const body = await readJsonObject(c);
@@ -39,16 +41,24 @@ export function createAuthRoutes({ db, sessions, rooms, events, cookieSecure, th
       // Refused before hashing: a guesser past the limit costs the server nothing.
       const address = clientAddress(c, trustProxy);
       const wait = throttle.waitSeconds(username, address);
-      if (wait > 0) throw refuse('too-many-attempts', { seconds: wait });
+      if (wait > 0) {
+        onLogin?.('throttled');
+        throw refuse('too-many-attempts', { seconds: wait });
+      }
       const user = await findUserByUsername(db, username.trim());
       const valid = await verifyPassword(password, user?.password_hash ?? (await decoyHash));
       if (!user || !valid) {
         throttle.failed(username, address);
+        onLogin?.('wrong');
         throw refuse('wrong-credentials', {});
       }
       throttle.succeeded(username);
       // Said only to someone who knows the password: it reveals nothing to a guesser.
-      if (user.deactivated_at !== null) throw refuse('account-deactivated', {});
+      if (user.deactivated_at !== null) {
+        onLogin?.('deactivated');
+        throw refuse('account-deactivated', {});
+      }
+      onLogin?.('ok');
       const { token, expiresAt } = await sessions.create(user.id);
       setCookie(c, SESSION_COOKIE, token, {
         httpOnly: true,

@@ -11,6 +11,7 @@ const statusOf: Record<ErrorCode, ContentfulStatusCode> = {
   'too-many-attempts': 429,
   'too-many-connections': 429,
   'foreign-origin': 403,
+  'metrics-forbidden': 403,
   'body-too-large': 413,
   'unsupported-content-type': 415,
   'version-not-found': 404,

@@ -24,7 +24,7 @@ beforeAll(async () => {
     throw error;
   };
   rooms = new RoomRegistry(store, { compactAfterUpdates: 500, onError });
-  ({ app } = createDemoApp(demo, { store, rooms, onError }));
+  ({ app } = createDemoApp(demo, { store, rooms, onError, metricsToken: 'operator-token' }));
   leadCookie = await login('lead', 'demo');
   reportId = demo.reportIds[0]!;
 });
@@ -180,5 +180,18 @@ describe('the login throttle', () => {
     for (const username of ['a', 'b', 'c']) throttle.failed(username, '10.0.0.9');
     expect(throttle.waitSeconds('d', '10.0.0.9')).toBe(60);
     expect(throttle.waitSeconds('d', '10.0.0.10')).toBe(0);
+  });
+});
+
+describe('metrics', () => {
+  it('are not answered to another machine without the operator’s token', async () => {
+    // In-process requests come from no loopback address: as another machine would.
+    const refused = await send('/metrics');
+    expect(refused.status).toBe(403);
+    expect(((await refused.json()) as { error: { code: string } }).error.code).toBe('metrics-forbidden');
+    expect((await send('/metrics', { headers: { authorization: 'Bearer wrong' } })).status).toBe(403);
+    const allowed = await send('/metrics', { headers: { authorization: 'Bearer operator-token' } });
+    expect(allowed.status).toBe(200);
+    expect(await allowed.text()).toContain('report_sockets_open');
   });
 });

@@ -33,7 +33,8 @@ beforeAll(async () => {
   database = demo.database;
   store = new ReportStore(database.db, () => Date.now() + clockOffset);
   const onError = (error: unknown, context: string) => serverErrors.push({ error, context });
-  rooms = new RoomRegistry(store, { compactAfterUpdates: 500, onError, onLoaded: (reportId) => loads.push(reportId) });
+  rooms = new RoomRegistry(store, { compactAfterUpdates: 500, onError });
+  rooms.hooks.observe({ loaded: ({ reportId }) => loads.push(reportId) });
   ({ app } = createDemoApp(demo, { store, rooms, onError }));
   const login = await app.request('/api/login', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'lead', password: 'demo' }) });
   leadCookie = login.headers.get('set-cookie')!.split(';')[0]!;

@@ -179,6 +179,15 @@ export class RoomRegistry {
   }
 
   /** Peers whose session just ended (logout, expiry). */
+  /** Reports loaded now (open, opening, or kept a while after everyone left). */
+  get openRooms(): number {
+    return this.rooms.size;
+  }
+
+  get openSockets(): number {
+    return this.sockets.size;
+  }
+
   /** The sessions that have a collaboration socket open. */
   openSessionIds(): Set<string> {
     return new Set([...this.sockets.keys()].map((peer) => peer.sessionId));

@@ -10,7 +10,7 @@ import { SECTION_NODE } from '../../blocks/section/section.js';
 import { decodeAwarenessUpdate, encodeStampedAwarenessUpdate } from './awareness-identity.js';
 import { ClientIdOwners } from './client-id-owners.js';
 import { PresenceBudget } from './presence-budget.js';
-import type { RoomHooks } from './room-hooks.js';
+import type { ExpelKind, RoomHooks } from './room-hooks.js';
 import type { Peer } from './peer.js';
 import type { ReportStore } from './report-store.js';
 import { findBodyViolations, findSchemaViolations } from './schema-repair.js';
@@ -28,8 +28,6 @@ export interface RoomOptions {
   onBroken?(room: Room): void;
   /** Moments of the room that other parts of the server act on. */
   hooks?: RoomHooks;
-  /** The report was loaded from storage (how long it took, how much log was replayed): for the operator's log. */
-  onLoaded?(reportId: string, load: { ms: number; updatesReplayed: number }): void;
 }
 
 /** Origin of the changes the server makes itself (repairs, restores, structure). */
@@ -104,7 +102,7 @@ export class Room {
     this.peers.set(peer, { clientID: null, waiting: null });
     void this.enqueue(() => {
       if (this.broken) {
-        this.expel(peer, CloseCode.ServerError, '报告暂时无法编辑，请稍后重新连接（report is reloading）');
+        this.expel(peer, CloseCode.ServerError, '报告暂时无法编辑，请稍后重新连接（report is reloading）', 'reloading');
         return;
       }
       peer.send(encodeSyncStep1(Y.encodeStateVector(this.document)));
@@ -122,7 +120,7 @@ export class Room {
     } catch (error) {
       // Still in order: whatever the peer sent before the bad frame is handled first.
       void this.enqueue(() => {
-        if (this.peers.has(peer)) this.expel(peer, CloseCode.MalformedMessage, `malformed message: ${(error as Error).message}`);
+        if (this.peers.has(peer)) this.expel(peer, CloseCode.MalformedMessage, `malformed message: ${(error as Error).message}`, 'malformed');
       });
       return;
     }
@@ -142,10 +140,10 @@ export class Room {
       await this.handle(peer, message);
     } catch (error) {
       if (error instanceof MalformedMessageError) {
-        this.expel(peer, CloseCode.MalformedMessage, `malformed message: ${error.message}`);
+        this.expel(peer, CloseCode.MalformedMessage, `malformed message: ${error.message}`, 'malformed');
       } else {
         this.options.onError(error, `report ${this.reportId}`);
-        this.expel(peer, CloseCode.ServerError, '服务器未能保存此修改，请重新连接（the server could not store this edit）');
+        this.expel(peer, CloseCode.ServerError, '服务器未能保存此修改，请重新连接（the server could not store this edit）', 'store-failed');
       }
     }
   }
@@ -164,7 +162,9 @@ export class Room {
    * queue itself goes on.
    */
   enqueue(task: () => void | Promise<void>): Promise<void> {
+    const queued = performance.now();
     const run = this.tail.then(async () => {
+      this.options.hooks?.tell('queueWaited', { reportId: this.reportId, ms: performance.now() - queued });
       if (!this.closed) await task();
     });
     this.tail = run.catch(() => undefined);
@@ -209,7 +209,7 @@ export class Room {
     const format = loaded.format === null ? null : findFormat(loaded.format);
     this.annexCellAllowed = format ? annexCellChecker(format) : undefined;
     this.doc.on('update', this.broadcastUpdate);
-    this.options.onLoaded?.(this.reportId, { ms: performance.now() - started, updatesReplayed: loaded.updatesSinceSnapshot });
+    this.options.hooks?.tell('loaded', { reportId: this.reportId, ms: performance.now() - started, updatesReplayed: loaded.updatesSinceSnapshot });
   }
 
   /** The sequence number of the last logged change: the moment of the report the document shows. */
@@ -294,33 +294,34 @@ export class Room {
     if (!inspection.ok) {
       const reason = `refused update (${inspection.refusal.code}): ${inspection.refusal.message}`;
       if (inspection.refusal.code === 'missing-dependency' && this.wait(peer, update, reason)) return;
-      this.expel(peer, inspection.refusal.code === 'malformed' ? CloseCode.MalformedMessage : CloseCode.Forbidden, reason);
+      const malformed = inspection.refusal.code === 'malformed';
+      this.expel(peer, malformed ? CloseCode.MalformedMessage : CloseCode.Forbidden, reason, malformed ? 'malformed' : 'unresolvable');
       return;
     }
     if (!inspection.addsContent) return;
     if (this.broken) {
-      this.expel(peer, CloseCode.ServerError, '报告暂时无法编辑，请稍后重新连接（report is reloading）');
+      this.expel(peer, CloseCode.ServerError, '报告暂时无法编辑，请稍后重新连接（report is reloading）', 'reloading');
       return;
     }
     const scope = resolveUpdateScope(doc, inspection.decoded, this.annexCellAllowed);
     if (scope.invalid.length > 0) {
-      this.expel(peer, CloseCode.Forbidden, `内容不符合规则（invalid content）: ${scope.invalid[0]}`);
+      this.expel(peer, CloseCode.Forbidden, `内容不符合规则（invalid content）: ${scope.invalid[0]}`, 'invalid-content');
       return;
     }
     const verdict = judgeEdit(scope, peer.editor, this.rules, (tableId) => this.sectionOfTable(tableId));
     if (!verdict.allowed) {
-      this.expel(peer, CloseCode.Forbidden, verdict.reason);
+      this.expel(peer, CloseCode.Forbidden, verdict.reason, 'not-permitted');
       return;
     }
     const writers = writerIdsOf(doc, inspection.decoded);
     const foreign = this.clientIds.foreignId(writers, peer.userId);
     if (foreign !== null) {
-      this.expel(peer, CloseCode.Forbidden, `客户端标识 ${foreign} 属于其他用户（client id ${foreign} belongs to another user）`);
+      this.expel(peer, CloseCode.Forbidden, `客户端标识 ${foreign} 属于其他用户（client id ${foreign} belongs to another user）`, 'foreign-client-id');
       return;
     }
     const tooLong = this.sectionSizes.overLimit(doc, scope.growth);
     if (tooLong) {
-      this.expel(peer, CloseCode.Forbidden, `maxSectionLength: 章节 ${tooLong.sectionId} 将超过 ${contentLimits.maxSectionLength} 字（section too long）`);
+      this.expel(peer, CloseCode.Forbidden, `maxSectionLength: 章节 ${tooLong.sectionId} 将超过 ${contentLimits.maxSectionLength} 字（section too long）`, 'section-too-long');
       return;
     }
     const clocksBefore = new Map(inspection.decoded.structs.map((s) => [s.id.client, Y.getState(doc.store, s.id.client)]));
@@ -382,7 +383,7 @@ export class Room {
     if (!state.waiting) {
       const timer = setTimeout(() => {
         void this.enqueue(() => {
-          if (this.peers.get(peer)?.waiting?.timer === timer) this.expel(peer, CloseCode.Forbidden, reason);
+          if (this.peers.get(peer)?.waiting?.timer === timer) this.expel(peer, CloseCode.Forbidden, reason, 'missing-dependency');
         });
       }, WAIT_MS);
       timer.unref();
@@ -451,6 +452,7 @@ export class Room {
   private async commit(update: Uint8Array, change: CommittedChange): Promise<number> {
     const seq = this.lastSeq + 1;
     const claims = change.writers.map(({ clientIDs, owner }) => ({ clientIDs: this.clientIds.unrecorded(clientIDs), owner }));
+    const started = performance.now();
     try {
       await this.store.append(this.reportId, seq, update, change.userId, new Set(change.sectionIds), claims);
     } catch (error) {
@@ -462,6 +464,7 @@ export class Room {
     this.updatesSinceSnapshot++;
     const frame = encodeSyncUpdate(update);
     for (const peer of this.peers.keys()) if (peer !== change.origin) peer.send(frame);
+    this.options.hooks?.tell('committed', { reportId: this.reportId, seq, appendMs: performance.now() - started, userId: change.userId });
     if (this.updatesSinceSnapshot >= this.options.compactAfterUpdates) await this.compact();
     return seq;
   }
@@ -474,7 +477,7 @@ export class Room {
   private breakOff(): void {
     this.broken = true;
     this.options.onBroken?.(this);
-    for (const peer of [...this.peers.keys()]) this.expel(peer, CloseCode.ServerError, '服务器未能保存此修改，请重新连接（the server could not store this edit）');
+    for (const peer of [...this.peers.keys()]) this.expel(peer, CloseCode.ServerError, '服务器未能保存此修改，请重新连接（the server could not store this edit）', 'store-failed');
   }
 
   /**
@@ -503,14 +506,17 @@ export class Room {
     awarenessProtocol.applyAwarenessUpdate(this.awareness, encodeStampedAwarenessUpdate(shown, peer.identity), peer);
   }
 
-  private expel(peer: Peer, code: Parameters<Peer['close']>[0], reason: string): void {
+  private expel(peer: Peer, code: Parameters<Peer['close']>[0], reason: string, kind: ExpelKind): void {
     this.leave(peer);
     peer.close(code, reason);
+    this.options.hooks?.tell('expelled', { reportId: this.reportId, userId: peer.userId, code, kind, reason });
   }
 
   private async compact(): Promise<void> {
+    const started = performance.now();
     await this.store.snapshot(this.reportId, this.lastSeq, this.document);
     this.updatesSinceSnapshot = 0;
+    this.options.hooks?.tell('compacted', { reportId: this.reportId, seq: this.lastSeq, ms: performance.now() - started });
   }
 
   private readonly broadcastUpdate = (update: Uint8Array) => {

@@ -51,3 +51,9 @@ export async function listCurrentPublications(db: Db) {
     .orderBy('d.name')
     .execute();
 }
+
+/** Publications still waiting to reach the external portal. */
+export async function countPendingDeliveries(db: Db): Promise<number> {
+  const row = await db.selectFrom('webhook_deliveries').select((eb) => eb.fn.countAll<number>().as('n')).where('status', '=', 'pending').executeTakeFirstOrThrow();
+  return Number(row.n);
+}

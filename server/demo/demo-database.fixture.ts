@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { socketQuotas } from '../../blocks/contract.js';
-import { createApp } from '../app.js';
+import { createApp, type AppDeps } from '../app.js';
 import { SessionStore } from '../auth/sessions.js';
 import type { ReportStore } from '../collab/report-store.js';
 import type { RoomRegistry } from '../collab/room-registry.js';
@@ -36,7 +36,7 @@ export async function openDemoDatabase(name: string): Promise<DemoDatabase> {
 }
 
 /** The app as server/main.ts builds it, spoken to in-process with `app.request(...)`: no port, no browser build. */
-export function createDemoApp(demo: DemoDatabase, parts: { store: ReportStore; rooms: RoomRegistry; onError(error: unknown, context: string): void }) {
+export function createDemoApp(demo: DemoDatabase, parts: { store: ReportStore; rooms: RoomRegistry; onError(error: unknown, context: string): void } & Partial<AppDeps>) {
   return createApp({
     db: demo.database.db,
     sessions: new SessionStore(demo.database.db, 12 * 3600 * 1000),
@@ -46,5 +46,6 @@ export function createDemoApp(demo: DemoDatabase, parts: { store: ReportStore; r
     collab: { maxBufferedBytes: 16 * 1024 * 1024, ...socketQuotas },
     chromiumPath: '/usr/bin/chromium',
     webhook: null,
+    ...parts,
   });
 }

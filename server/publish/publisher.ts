@@ -33,6 +33,8 @@ export interface PublisherDeps {
   outbox: WebhookOutbox;
   events: ReportEvents;
   now: () => number;
+  /** A version was published (for counting). */
+  onPublished?(): void;
 }
 
 /**
@@ -187,6 +189,7 @@ export class Publisher {
     });
     this.deps.outbox.wake();
     this.deps.events.publish(report.id, { type: 'publications' });
+    this.deps.onPublished?.();
     return { version, url: `/portal/${id}`, id, seq };
   }
 }

@@ -26,7 +26,8 @@ beforeAll(async () => {
     throw error;
   };
   // Rooms are freed as soon as nobody holds them: every read below finds the report closed.
-  rooms = new RoomRegistry(store, { compactAfterUpdates: 500, keepIdleMs: 0, onError, onLoaded: (reportId) => loads.push(reportId) });
+  rooms = new RoomRegistry(store, { compactAfterUpdates: 500, keepIdleMs: 0, onError });
+  rooms.hooks.observe({ loaded: ({ reportId }) => loads.push(reportId) });
   built = createDemoApp(demo, { store, rooms, onError });
   const login = await built.app.request('/api/login', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'lead', password: 'demo' }) });
   leadCookie = login.headers.get('set-cookie')!.split(';')[0]!;
