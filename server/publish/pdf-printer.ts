@@ -1,4 +1,4 @@
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { refuse } from '../../blocks/errors.js';
 
 /** Debian's Chromium, headless, reaching nothing outside the machine (also how the browser tests launch it). */
@@ -54,12 +54,16 @@ export class PdfPrinter {
 
   private launch(): Promise<Browser> {
     if (!this.browser) {
-      const launching = chromium.launch({ executablePath: this.executablePath, args: CHROMIUM_ARGS }).catch((error: unknown) => {
-        // The next publication tries again (the package may have been installed meanwhile).
-        this.browser = null;
-        // The machine's Chromium cannot print: publishing must say so rather than publish without its PDF.
-        throw refuse('pdf-unavailable', { detail: `${this.executablePath}: ${(error as Error)?.message ?? String(error)}` });
-      });
+      // The browser driver is loaded with the first print, not at start: a server that has not
+      // published yet does not carry it in memory.
+      const launching = import('playwright-core')
+        .then(({ chromium }) => chromium.launch({ executablePath: this.executablePath, args: CHROMIUM_ARGS }))
+        .catch((error: unknown) => {
+          // The next publication tries again (the package may have been installed meanwhile).
+          this.browser = null;
+          // The machine's Chromium cannot print: publishing must say so rather than publish without its PDF.
+          throw refuse('pdf-unavailable', { detail: `${this.executablePath}: ${(error as Error)?.message ?? String(error)}` });
+        });
       this.browser = launching;
       void launching.then((browser) => browser.on('disconnected', () => {
         if (this.browser === launching) this.browser = null;

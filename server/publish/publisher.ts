@@ -18,7 +18,6 @@ import type { Report } from '../db/types.js';
 import type { UserWithDepartment } from '../db/users.js';
 import type { ReportEvents } from '../workflow/report-events.js';
 import { formatDeadline } from '../workflow/section-workflow.js';
-import { docxFromHtml } from './html-to-docx.js';
 import type { PdfPrinter } from './pdf-printer.js';
 import { ReportRenderer } from './render-html.js';
 import { compareReports, type ReportChanges, type ReportSnapshot, type SectionText } from './report-changes.js';
@@ -165,6 +164,8 @@ export class Publisher {
       return { ...renderMoment(report, room.document, units), seq: room.seq };
     });
     // The documents are made before the transaction: a failed print stores nothing.
+    // The DOCX writer is loaded with the first publication, not at start.
+    const { docxFromHtml } = await import('./html-to-docx.js');
     const [docx, pdf] = await Promise.all([docxFromHtml(html), this.deps.printer.print(html)]);
     const id = randomBytes(12).toString('base64url');
     const version = await this.deps.db.transaction().execute(async (trx) => {
