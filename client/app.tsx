@@ -1,10 +1,13 @@
-import { useCallback, useEffect, useState } from 'react';
+import { lazy, Suspense, useCallback, useEffect, useState } from 'react';
 import { api, type Me } from './api.js';
 import { I18nProvider, useI18n } from './i18n.js';
 import { LoginPage } from './pages/login-page.js';
-import { ReportPage } from './pages/report-page.js';
 import { ReportsPage } from './pages/reports-page.js';
 import { matchRoute, navigate, usePathname } from './router.js';
+
+// The editor (Tiptap, Yjs, the annex tables) is its own download, fetched when a report is opened:
+// the login page and the report list load without it.
+const ReportPage = lazy(() => import('./pages/report-page.js').then((module) => ({ default: module.ReportPage })));
 
 function TopBar({ me, onLogout }: { me: Me | null; onLogout: () => void }) {
   const { t, language, setLanguage } = useI18n();
@@ -67,7 +70,13 @@ function Shell() {
   let page;
   if (me === undefined) page = <p className="muted">{t('loading')}</p>;
   else if (me === null || route.page === 'login') page = <LoginPage onLoggedIn={loggedIn} />;
-  else if (route.page === 'report') page = <ReportPage key={route.reportId} reportId={route.reportId} me={me} onSessionEnded={sessionEnded} />;
+  else if (route.page === 'report') {
+    page = (
+      <Suspense fallback={<p className="muted">{t('loading')}</p>}>
+        <ReportPage key={route.reportId} reportId={route.reportId} me={me} onSessionEnded={sessionEnded} />
+      </Suspense>
+    );
+  }
   else page = <ReportsPage me={me} />;
 
   return (
