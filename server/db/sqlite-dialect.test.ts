@@ -4,7 +4,8 @@ import path from 'node:path';
 import SQLite from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase, type OpenedDatabase } from './database.js';
-import { DatabaseBusyError } from './sqlite-dialect.js';
+import { Kysely, Migrator, type Migration } from 'kysely';
+import { createSqliteDialect, DatabaseBusyError } from './sqlite-dialect.js';
 
 // A real SQLite file, and a second connection to it holding the write lock as another process
 // would (a backup, the operator's report-admin, a stray sqlite3 shell).
@@ -97,5 +98,31 @@ describe('waiting for another process that holds the database lock', () => {
     otherProcess.exec('COMMIT');
     await transaction;
     expect(await districtIds()).toContain('began-late');
+  });
+});
+
+describe('migrations', () => {
+  it('a failed migration leaves the database as it was, the migrations before it in the same start included', async () => {
+    const sqlite = new SQLite(path.join(dataDir, 'migrating.sqlite'));
+    const db = new Kysely<any>({ dialect: createSqliteDialect(sqlite) });
+    try {
+      const migrations: Record<string, Migration> = {
+        '0001-first': { up: (trx) => trx.schema.createTable('first').addColumn('id', 'integer').execute() },
+        '0002-second': {
+          async up(trx) {
+            await trx.schema.createTable('second').addColumn('id', 'integer').execute();
+            throw new Error('the second migration fails halfway');
+          },
+        },
+      };
+      const result = await new Migrator({ db, provider: { getMigrations: async () => migrations } }).migrateToLatest();
+      expect(result.error).toBeInstanceOf(Error);
+      const tables = (sqlite.prepare("select name from sqlite_master where type = 'table'").all() as Array<{ name: string }>).map((row) => row.name);
+      expect(tables).not.toContain('first');
+      expect(tables).not.toContain('second');
+      expect(tables.includes('kysely_migration') ? (sqlite.prepare('select count(*) as n from kysely_migration').get() as { n: number }).n : 0).toBe(0);
+    } finally {
+      await db.destroy();
+    }
   });
 });

@@ -38,7 +38,18 @@ export class DatabaseBusyError extends Error {
 }
 
 /**
- * Kysely's SQLite dialect with one change: waiting for a lock held by another process (a backup,
+ * SQLite changes its schema inside transactions, though Kysely's adapter does not claim it: said
+ * here, the migrator runs a start's migrations in one transaction, and a failed one leaves the
+ * database exactly as it was.
+ */
+class TransactionalSqliteAdapter extends SqliteAdapter {
+  override get supportsTransactionalDdl(): boolean {
+    return true;
+  }
+}
+
+/**
+ * Kysely's SQLite dialect with two changes: schema changes are transactional (above), and waiting for a lock held by another process (a backup,
  * the operator's `report-admin`, a stray `sqlite3` shell) happens here, asynchronously, instead of
  * in SQLite's busy handler. better-sqlite3 is synchronous, so a busy handler's sleep stops the one
  * event loop that carries every report's keystrokes; here a statement that meets SQLITE_BUSY
@@ -46,7 +57,7 @@ export class DatabaseBusyError extends Error {
  */
 export function createSqliteDialect(sqlite: SQLite.Database, policy: BusyWaitPolicy = defaultBusyWait): Dialect {
   return {
-    createAdapter: () => new SqliteAdapter(),
+    createAdapter: () => new TransactionalSqliteAdapter(),
     createDriver: () => new BusyWaitingDriver(sqlite, policy),
     createQueryCompiler: () => new SqliteQueryCompiler(),
     createIntrospector: (db) => new SqliteIntrospector(db),
