@@ -45,6 +45,8 @@ export interface Me {
   departmentNameEn: string;
   color: string;
   role: Role;
+  /** The password was set by an administrator: the user chooses their own before anything else. */
+  mustChangePassword: boolean;
 }
 
 /** The signed-in user as the permission rules of blocks/section/permissions see them. */
@@ -198,6 +200,7 @@ export type SectionAction = 'lock' | 'unlock' | 'submit' | 'approve';
 
 export const api = {
   me: () => request<Me>('GET', '/api/me'),
+  changePassword: (current: string, next: string) => request<{ ok: true }>('POST', '/api/me/password', { current, next }),
   login: (username: string, password: string) => request<Me>('POST', '/api/login', { username, password }),
   logout: () => request<{ ok: true }>('POST', '/api/logout'),
   reports: () => request<ReportSummary[]>('GET', '/api/reports'),

@@ -1,6 +1,7 @@
 import { lazy, Suspense, useCallback, useEffect, useState } from 'react';
 import { api, type Me } from './api.js';
 import { I18nProvider, useI18n } from './i18n.js';
+import { ChoosePasswordPage } from './pages/choose-password-page.js';
 import { LoginPage } from './pages/login-page.js';
 import { ReportsPage } from './pages/reports-page.js';
 import { matchRoute, navigate, usePathname } from './router.js';
@@ -70,6 +71,7 @@ function Shell() {
   let page;
   if (me === undefined) page = <p className="muted">{t('loading')}</p>;
   else if (me === null || route.page === 'login') page = <LoginPage onLoggedIn={loggedIn} />;
+  else if (me.mustChangePassword) page = <ChoosePasswordPage me={me} onChosen={() => setMe({ ...me, mustChangePassword: false })} />;
   else if (route.page === 'report') {
     page = (
       <Suspense fallback={<p className="muted">{t('loading')}</p>}>

@@ -83,8 +83,20 @@ describe('a production install', () => {
     const added = await admin(['add-user', '--username', 'caizheng', '--name', '刘科长', '--department', '示范新区财政局', '--role', 'editor', '--password', 'Liu-Kezhang-2026']);
     expect(added.ok, added.output).toBe(true);
 
-    expect((await loginStatus('admin', adminPassword)).status).toBe(200);
     expect((await loginStatus('caizheng', 'Liu-Kezhang-2026')).status).toBe(200);
+
+    // The administrator's password was generated: it must be replaced before anything else.
+    const cookie = await login(server.url, 'admin', adminPassword);
+    const blocked = await fetch(`${server.url}/api/reports`, { headers: { cookie } });
+    expect(blocked.status).toBe(403);
+    expect(((await blocked.json()) as { error: { code: string } }).error.code).toBe('password-change-required');
+    expect(((await (await fetch(`${server.url}/api/me`, { headers: { cookie } })).json()) as { mustChangePassword: boolean }).mustChangePassword).toBe(true);
+    const change = (body: unknown) => fetch(`${server.url}/api/me/password`, { method: 'POST', headers: { cookie, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    expect(((await (await change({ current: adminPassword, next: 'short1' })).json()) as { error: { code: string } }).error.code).toBe('weak-password');
+    expect(((await (await change({ current: 'not-it-at-all-9', next: 'Zhao-Zhuren-2026' })).json()) as { error: { code: string } }).error.code).toBe('wrong-current-password');
+    expect((await change({ current: adminPassword, next: 'Zhao-Zhuren-2026' })).status).toBe(200);
+    adminPassword = 'Zhao-Zhuren-2026';
+    expect((await fetch(`${server.url}/api/reports`, { headers: { cookie } })).status).toBe(200);
     const users = await admin(['list-users']);
     expect(users.output.trim().split('\n')).toEqual(['admin\t赵主任\tlead\t示范新区人民政府办公室\tactive', 'caizheng\t刘科长\teditor\t示范新区财政局\tactive']);
   });

@@ -1,7 +1,7 @@
 import { randomBytes, randomInt } from 'node:crypto';
 import { refuse } from '../../blocks/errors.js';
 import { passwordPolicy, passwordWeakness } from '../../blocks/password-policy.js';
-import { hashPassword } from '../auth/password.js';
+import { hashPassword, verifyPassword } from '../auth/password.js';
 import type { Db } from '../db/database.js';
 import type { Role } from '../db/types.js';
 
@@ -50,7 +50,7 @@ export class Accounts {
       await trx.insertInto('departments').values({ id: 'lead', district_id: 'district', name: `${district}人民政府办公室`, name_en: 'Government Office', color: DEPARTMENT_COLOURS[0]!, is_lead: 1 }).execute();
       const user = await trx
         .insertInto('users')
-        .values({ username, name: input.name?.trim() || username, password_hash: passwordHash, department_id: 'lead', role: 'lead', created_at: this.now() })
+        .values({ username, name: input.name?.trim() || username, password_hash: passwordHash, department_id: 'lead', role: 'lead', created_at: this.now(), must_change_password: input.password === undefined ? 1 : 0 })
         .returning('id')
         .executeTakeFirstOrThrow();
       await this.log(trx, null, 'init', { district, username, userId: user.id });
@@ -88,7 +88,7 @@ export class Accounts {
     const id = await this.db.transaction().execute(async (trx) => {
       const user = await trx
         .insertInto('users')
-        .values({ username, name, password_hash: passwordHash, department_id: department.id, role: input.role as Role, created_at: this.now() })
+        .values({ username, name, password_hash: passwordHash, department_id: department.id, role: input.role as Role, created_at: this.now(), must_change_password: input.password === undefined ? 1 : 0 })
         .returning('id')
         .executeTakeFirstOrThrow();
       await this.log(trx, actor, 'add-user', { userId: user.id, username, department: department.id, role: input.role });
@@ -97,13 +97,13 @@ export class Accounts {
     return { id, password, generated: input.password === undefined };
   }
 
-  /** A new password; every session of the user ends (a stolen one included). */
+  /** A new password, which its user must replace at their next login; every session of the user ends (a stolen one included). */
   async resetPassword(actor: AdminActor, input: { username: string; password?: string }): Promise<{ userId: number; password: string; generated: boolean }> {
     const user = await this.requireUser(input.username);
     const password = input.password ?? generatePassword();
     const passwordHash = await checkedHash(password, user.username);
     await this.db.transaction().execute(async (trx) => {
-      await trx.updateTable('users').set({ password_hash: passwordHash }).where('id', '=', user.id).execute();
+      await trx.updateTable('users').set({ password_hash: passwordHash, must_change_password: 1 }).where('id', '=', user.id).execute();
       await trx.deleteFrom('sessions').where('user_id', '=', user.id).execute();
       await this.log(trx, actor, 'reset-password', { userId: user.id, username: user.username });
     });
@@ -119,6 +119,23 @@ export class Accounts {
       await this.log(trx, actor, 'deactivate', { userId: user.id, username: user.username });
     });
     return { userId: user.id };
+  }
+
+  /**
+   * A user chooses their own password: the current one must be right and the new one follow the
+   * policy. Their other sessions end; the one they changed it in goes on.
+   */
+  async changeOwnPassword(userId: number, keepSessionId: string, input: { current: unknown; next: unknown }): Promise<void> {
+    const user = await this.db.selectFrom('users').select(['id', 'username', 'password_hash']).where('id', '=', userId).executeTakeFirstOrThrow();
+    if (typeof input.current !== 'string' || typeof input.next !== 'string') throw refuse('invalid-request', { detail: '"current" and "next" must be strings' });
+    if (!(await verifyPassword(input.current, user.password_hash))) throw refuse('wrong-current-password', {});
+    if (input.next === input.current) throw refuse('same-password', {});
+    const passwordHash = await checkedHash(input.next, user.username);
+    await this.db.transaction().execute(async (trx) => {
+      await trx.updateTable('users').set({ password_hash: passwordHash, must_change_password: 0 }).where('id', '=', user.id).execute();
+      await trx.deleteFrom('sessions').where('user_id', '=', user.id).where('id', '!=', keepSessionId).execute();
+      await this.log(trx, { userId: user.id }, 'change-own-password', { userId: user.id });
+    });
   }
 
   async listUsers() {

@@ -10,6 +10,7 @@ import type { Db } from '../db/database.js';
 import { findUserByUsername } from '../db/users.js';
 import type { ReportEvents } from '../workflow/report-events.js';
 import { clientAddress, type AppEnv } from './app-env.js';
+import { Accounts } from '../admin/accounts.js';
 import type { LoginThrottle } from '../auth/login-throttle.js';
 import { refuse } from '../../blocks/errors.js';
 import { readJsonObject } from './read-json.js';
@@ -31,6 +32,7 @@ export interface AuthRoutesDeps {
 const decoyHash = hashPassword('decoy-password-never-matches');
 
 export function createAuthRoutes({ db, sessions, rooms, events, cookieSecure, throttle, trustProxy, onLogin }: AuthRoutesDeps) {
+  const accounts = new Accounts(db, sessions.clock);
   return new Hono<AppEnv>()
     .post('/login', async (c) => {
       const body = await readJsonObject(c);
@@ -67,7 +69,7 @@ export function createAuthRoutes({ db, sessions, rooms, events, cookieSecure, th
         path: '/',
         expires: new Date(expiresAt),
       });
-      return c.json({ username: user.username, name: user.name, department: user.department_id, role: user.role });
+      return c.json({ username: user.username, name: user.name, department: user.department_id, role: user.role, mustChangePassword: user.must_change_password === 1 });
     })
     .post('/logout', async (c) => {
       const sessionId = await sessions.destroy(getCookie(c, SESSION_COOKIE));
@@ -78,9 +80,16 @@ export function createAuthRoutes({ db, sessions, rooms, events, cookieSecure, th
       }
       return c.json({ ok: true });
     })
+    .post('/me/password', async (c) => {
+      const session = requireSession(c, { duringPasswordChange: true });
+      const body = await readJsonObject(c);
+      await accounts.changeOwnPassword(session.user.id, session.id, { current: body.current, next: body.next });
+      return c.json({ ok: true });
+    })
     .get('/me', (c) => {
-      const { user } = requireSession(c);
+      const { user } = requireSession(c, { duringPasswordChange: true });
       return c.json({
+        mustChangePassword: user.mustChangePassword === 1,
         username: user.username,
         name: user.name,
         department: user.departmentId,

@@ -12,8 +12,13 @@ export function loadSession(sessions: SessionStore): MiddlewareHandler<AppEnv> {
   };
 }
 
-export function requireSession(c: Context<AppEnv>): AuthenticatedSession {
+/**
+ * The caller's session, or a 401. A user whose password was set by an administrator may do
+ * nothing but choose their own (`duringPasswordChange`: the routes that lets them do it).
+ */
+export function requireSession(c: Context<AppEnv>, { duringPasswordChange = false } = {}): AuthenticatedSession {
   const session = c.get('session');
   if (!session) throw refuse('login-required', {});
+  if (session.user.mustChangePassword === 1 && !duringPasswordChange) throw refuse('password-change-required', {});
   return session;
 }

@@ -266,6 +266,13 @@ const migrations: Record<string, Migration> = {
         .execute();
     },
   },
+  '2026-12-01-0005-must-change-password': {
+    async up(db: Kysely<any>) {
+      // Set when an administrator resets a password or hands out a generated one: its user chooses
+      // their own before doing anything else.
+      await db.schema.alterTable('users').addColumn('must_change_password', 'integer', (c) => c.notNull().defaultTo(0)).execute();
+    },
+  },
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -31,6 +31,8 @@ export interface UserTable {
   created_at: ColumnType<number, number, never>;
   /** When the user was deactivated; null while they may log in. */
   deactivated_at: number | null;
+  /** 1: the password was set by an administrator; the user must choose their own first. */
+  must_change_password: ColumnType<number, number | undefined, number>;
 }
 
 export interface AdminLogTable {

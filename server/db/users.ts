@@ -24,6 +24,7 @@ export async function findUserWithDepartment(db: Db, userId: number) {
       'departments.name_en as departmentNameEn',
       'departments.color as departmentColor',
       'departments.district_id as districtId',
+      'users.must_change_password as mustChangePassword',
     ])
     .where('users.id', '=', userId)
     .where('users.deactivated_at', 'is', null)

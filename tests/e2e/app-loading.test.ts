@@ -1,3 +1,4 @@
+import SQLite from 'better-sqlite3';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { firstReportId, login } from '../support/clients.js';
@@ -46,6 +47,37 @@ describe('loading the app', () => {
       expect(asset.status).toBe(200);
       expect(asset.headers.get('cache-control')).toBe('public, max-age=31536000, immutable');
       expect((await fetch(`${server.url}/reports/${reportId}`)).headers.get('cache-control')).toBe('no-cache');
+    } finally {
+      await context.close();
+    }
+  });
+
+  it('a user whose password an administrator set chooses their own before anything else, in the page', async () => {
+    // As after `npm run admin -- reset-password --username env --password …`.
+    const file = new SQLite(server.dbFile);
+    try {
+      file.prepare("update users set must_change_password = 1 where username = 'env'").run();
+    } finally {
+      file.close();
+    }
+    const context = await browser.newContext({ locale: 'zh-CN' });
+    const page = await context.newPage();
+    try {
+      await page.goto(`${server.url}/login`);
+      await page.locator('input[name="username"]').fill('env');
+      await page.locator('input[name="password"]').fill('demo');
+      await page.getByRole('button', { name: '登录' }).click();
+      await page.getByRole('heading', { name: '请设置您自己的密码' }).waitFor();
+      await page.locator('input[name="current"]').fill('demo');
+      await page.locator('input[name="next"]').fill('short');
+      await page.locator('input[name="repeated"]').fill('short');
+      await page.getByRole('button', { name: '保存密码' }).click();
+      await expect.poll(() => page.getByRole('alert').textContent()).toContain('密码至少 10 个字符');
+      await page.locator('input[name="next"]').fill('Chen-Gongcheng-2026');
+      await page.locator('input[name="repeated"]').fill('Chen-Gongcheng-2026');
+      await page.getByRole('button', { name: '保存密码' }).click();
+      await page.locator('.report-list a').first().waitFor();
+      expect(await login(server.url, 'env', 'Chen-Gongcheng-2026')).toMatch(/^report_session=/);
     } finally {
       await context.close();
     }
