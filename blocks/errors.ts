@@ -31,6 +31,7 @@ const leadActions = {
   'unit-tables': ['设置分单位汇总表', 'set up the unit tables'],
   publish: ['发布报告', 'publish'],
   redeliver: ['重新推送', 'send a publication again'],
+  accounts: ['管理部门与用户', 'manage departments and users'],
 } as const satisfies Record<string, readonly [string, string]>;
 
 export type LeadAction = keyof typeof leadActions;

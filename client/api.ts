@@ -49,6 +49,12 @@ export interface Me {
   mustChangePassword: boolean;
 }
 
+/** The district's departments and users, as its administrators see them. */
+export interface Accounts {
+  departments: Array<{ id: string; name: string; nameEn: string; color: string; isLead: number }>;
+  users: Array<{ username: string; name: string; role: Role; department: string; deactivatedAt: number | null }>;
+}
+
 /** The signed-in user as the permission rules of blocks/section/permissions see them. */
 export function writerOf(me: Me): Writer {
   return { role: me.role, departmentId: me.department };
@@ -201,6 +207,11 @@ export type SectionAction = 'lock' | 'unlock' | 'submit' | 'approve';
 export const api = {
   me: () => request<Me>('GET', '/api/me'),
   changePassword: (current: string, next: string) => request<{ ok: true }>('POST', '/api/me/password', { current, next }),
+  accounts: () => request<Accounts>('GET', '/api/admin/accounts'),
+  addDepartment: (name: string, nameEn: string) => request<{ id: string }>('POST', '/api/admin/departments', { name, nameEn: nameEn || undefined }),
+  addUser: (user: { username: string; name: string; department: string; role: Role }) => request<{ id: number; password?: string }>('POST', '/api/admin/users', user),
+  resetPassword: (username: string) => request<{ password: string }>('POST', `/api/admin/users/${encodeURIComponent(username)}/reset-password`, {}),
+  deactivate: (username: string) => request<{ ok: true }>('POST', `/api/admin/users/${encodeURIComponent(username)}/deactivate`),
   login: (username: string, password: string) => request<Me>('POST', '/api/login', { username, password }),
   logout: () => request<{ ok: true }>('POST', '/api/logout'),
   reports: () => request<ReportSummary[]>('GET', '/api/reports'),

@@ -1,6 +1,8 @@
 import { lazy, Suspense, useCallback, useEffect, useState } from 'react';
-import { api, type Me } from './api.js';
+import { mayChangeStructure } from '../blocks/section/permissions.js';
+import { api, writerOf, type Me } from './api.js';
 import { I18nProvider, useI18n } from './i18n.js';
+import { AccountsPage } from './pages/accounts-page.js';
 import { ChoosePasswordPage } from './pages/choose-password-page.js';
 import { LoginPage } from './pages/login-page.js';
 import { ReportsPage } from './pages/reports-page.js';
@@ -30,6 +32,18 @@ function TopBar({ me, onLogout }: { me: Me | null; onLogout: () => void }) {
           <span className="presence-dot" style={{ background: me.color }} aria-hidden="true" />
           {me.name} · {language === 'en' ? me.departmentNameEn : me.departmentName}
         </span>
+      )}
+      {me && mayChangeStructure(writerOf(me)) && !me.mustChangePassword && (
+        <a
+          className="link-button"
+          href="/admin"
+          onClick={(event) => {
+            event.preventDefault();
+            navigate('/admin');
+          }}
+        >
+          {t('accountsTitle')}
+        </a>
       )}
       <button type="button" className="link-button" onClick={() => setLanguage(language === 'zh' ? 'en' : 'zh')}>
         {t('switchLanguage')}
@@ -72,6 +86,7 @@ function Shell() {
   if (me === undefined) page = <p className="muted">{t('loading')}</p>;
   else if (me === null || route.page === 'login') page = <LoginPage onLoggedIn={loggedIn} />;
   else if (me.mustChangePassword) page = <ChoosePasswordPage me={me} onChosen={() => setMe({ ...me, mustChangePassword: false })} />;
+  else if (route.page === 'accounts') page = <AccountsPage />;
   else if (route.page === 'report') {
     page = (
       <Suspense fallback={<p className="muted">{t('loading')}</p>}>

@@ -22,11 +22,12 @@ export function usePathname(): string {
   return useSyncExternalStore(subscribe, () => window.location.pathname);
 }
 
-export type Route = { page: 'login' } | { page: 'reports' } | { page: 'report'; reportId: string };
+export type Route = { page: 'login' } | { page: 'reports' } | { page: 'accounts' } | { page: 'report'; reportId: string };
 
 export function matchRoute(pathname: string): Route {
   const report = /^\/reports\/([^/]+)\/?$/.exec(pathname);
   if (report) return { page: 'report', reportId: decodeURIComponent(report[1]!) };
   if (pathname === '/login') return { page: 'login' };
+  if (pathname === '/admin') return { page: 'accounts' };
   return { page: 'reports' };
 }

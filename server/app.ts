@@ -5,6 +5,7 @@ import { limits } from '../blocks/contract.js';
 import type { AppEnv } from './api/app-env.js';
 import { createFormatRoutes, createReportAnnexRoutes } from './api/annex-routes.js';
 import { createPublicationRoutes } from './api/publication-routes.js';
+import { createAdminRoutes } from './api/admin-routes.js';
 import { createAuthRoutes } from './api/auth-routes.js';
 import { ReportError } from '../blocks/errors.js';
 import { ReportDigests } from './read/report-digests.js';
@@ -86,6 +87,7 @@ export function createApp(deps: AppDeps) {
   deps.rooms.hooks.onApprovedTextEdited((edit) => workflow.revokeApprovals(edit));
   const digests = new ReportDigests(deps);
   const annex = new AnnexService({ ...deps, digests, events, now });
+  app.route('/api/admin', createAdminRoutes({ ...deps, events, now }));
   app.route('/api', createFormatRoutes());
   app.route('/api/reports', createReportRoutes(deps));
   app.route('/api/reports', createReportAnnexRoutes({ ...deps, annex }));

@@ -98,27 +98,37 @@ export class Accounts {
   }
 
   /** A new password, which its user must replace at their next login; every session of the user ends (a stolen one included). */
-  async resetPassword(actor: AdminActor, input: { username: string; password?: string }): Promise<{ userId: number; password: string; generated: boolean }> {
+  async resetPassword(actor: AdminActor, input: { username: string; password?: string }): Promise<{ userId: number; password: string; generated: boolean; endedSessions: string[] }> {
     const user = await this.requireUser(input.username);
     const password = input.password ?? generatePassword();
     const passwordHash = await checkedHash(password, user.username);
+    const endedSessions = await this.sessionsOf(user.id);
     await this.db.transaction().execute(async (trx) => {
       await trx.updateTable('users').set({ password_hash: passwordHash, must_change_password: 1 }).where('id', '=', user.id).execute();
       await trx.deleteFrom('sessions').where('user_id', '=', user.id).execute();
       await this.log(trx, actor, 'reset-password', { userId: user.id, username: user.username });
     });
-    return { userId: user.id, password, generated: input.password === undefined };
+    return { userId: user.id, password, generated: input.password === undefined, endedSessions };
   }
 
   /** The user can no longer log in; their sessions end (a running server closes their sockets). */
-  async deactivate(actor: AdminActor, username: string): Promise<{ userId: number }> {
+  async deactivate(actor: AdminActor, username: string): Promise<{ userId: number; endedSessions: string[] }> {
     const user = await this.requireUser(username);
+    const endedSessions = await this.sessionsOf(user.id);
     await this.db.transaction().execute(async (trx) => {
       await trx.updateTable('users').set({ deactivated_at: this.now() }).where('id', '=', user.id).execute();
       await trx.deleteFrom('sessions').where('user_id', '=', user.id).execute();
       await this.log(trx, actor, 'deactivate', { userId: user.id, username: user.username });
     });
-    return { userId: user.id };
+    return { userId: user.id, endedSessions };
+  }
+
+  async listDepartments() {
+    return this.db.selectFrom('departments').select(['id', 'name', 'name_en as nameEn', 'color', 'is_lead as isLead']).orderBy('is_lead', 'desc').orderBy('name').execute();
+  }
+
+  private async sessionsOf(userId: number): Promise<string[]> {
+    return (await this.db.selectFrom('sessions').select('id').where('user_id', '=', userId).execute()).map((row) => row.id);
   }
 
   /**
