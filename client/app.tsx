@@ -1,6 +1,7 @@
 import { lazy, Suspense, useCallback, useEffect, useState } from 'react';
 import { mayChangeStructure } from '../blocks/section/permissions.js';
 import { api, writerOf, type Me } from './api.js';
+import { AppLink } from './app-link.js';
 import { I18nProvider, useI18n } from './i18n.js';
 import { AccountsPage } from './pages/accounts-page.js';
 import { ChoosePasswordPage } from './pages/choose-password-page.js';
@@ -16,16 +17,9 @@ function TopBar({ me, onLogout }: { me: Me | null; onLogout: () => void }) {
   const { t, language, setLanguage } = useI18n();
   return (
     <header className="top-bar">
-      <a
-        className="brand"
-        href="/"
-        onClick={(event) => {
-          event.preventDefault();
-          navigate('/');
-        }}
-      >
+      <AppLink className="brand" href="/">
         {t('appTitle')}
-      </a>
+      </AppLink>
       <span className="spacer" />
       {me && (
         <span className="who" data-testid="current-user">
@@ -34,16 +28,9 @@ function TopBar({ me, onLogout }: { me: Me | null; onLogout: () => void }) {
         </span>
       )}
       {me && mayChangeStructure(writerOf(me)) && !me.mustChangePassword && (
-        <a
-          className="link-button"
-          href="/admin"
-          onClick={(event) => {
-            event.preventDefault();
-            navigate('/admin');
-          }}
-        >
+        <AppLink className="link-button" href="/admin">
           {t('accountsTitle')}
-        </a>
+        </AppLink>
       )}
       <button type="button" className="link-button" onClick={() => setLanguage(language === 'zh' ? 'en' : 'zh')}>
         {t('switchLanguage')}

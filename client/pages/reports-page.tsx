@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'react';
 import { findFormat } from '../../blocks/annex/formats/index.js';
+import { AppLink } from '../app-link.js';
 import { api, type Me, type ReportSummary } from '../api.js';
 import { useI18n } from '../i18n.js';
 import { navigate } from '../router.js';
@@ -50,15 +51,7 @@ export function ReportsPage({ me }: { me: Me }) {
       <ul className="report-list">
         {reports?.map((report) => (
           <li key={report.id}>
-            <a
-              href={`/reports/${encodeURIComponent(report.id)}`}
-              onClick={(event) => {
-                event.preventDefault();
-                navigate(`/reports/${encodeURIComponent(report.id)}`);
-              }}
-            >
-              {report.title}
-            </a>
+            <AppLink href={`/reports/${encodeURIComponent(report.id)}`}>{report.title}</AppLink>
             <span className="muted">
               {t('year')} {report.year} · {t('format')} {findFormat(report.format)?.title ?? report.format}
             </span>
