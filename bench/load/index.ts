@@ -9,6 +9,7 @@ import path from 'node:path';
 import { buildDemoReportUpdate } from '../../server/demo/seed-demo.js';
 import { benchDurability } from './durability.js';
 import { benchFanout } from './fanout.js';
+import { benchIdleMemory } from './idle-memory.js';
 import { benchIdleRead } from './idle-read.js';
 import type { RecordFigure } from './stats.js';
 import { benchStorm } from './storm.js';
@@ -20,6 +21,7 @@ export async function benchLoad(record: RecordFigure, options: { quick?: boolean
     // The baseline relay starts its room from the same demo report our server seeds.
     const seedFile = path.join(seedDir, 'demo-report.update');
     fs.writeFileSync(seedFile, buildDemoReportUpdate());
+    await benchIdleMemory(record, { seedFile });
     await benchFanout(record, { sizes: quick ? [10] : [10, 50, 200], seconds: quick ? 3 : 15, seedFile });
     await benchIdleRead(record, quick ? { seconds: 6, updates: 2_000 } : { seconds: 15, updates: 20_000 });
     await benchDurability(record, quick ? { clients: 10, kills: 1 } : { clients: 50, kills: 5 });

@@ -24,12 +24,16 @@ export interface ServerProcess {
 const OUTPUT_KEPT = 64 * 1024;
 
 /**
- * Starts `script` under tsx as its own process and resolves once it prints
- * `listening on http://127.0.0.1:<port>`. The pid is the server itself (tsx runs in-process as
- * an import hook), so /proc figures read from it are the server's.
+ * Starts `script` as its own process — under tsx, or as built JavaScript by plain node (`tsx:
+ * false`) — and resolves once it prints `listening on http://127.0.0.1:<port>`. The pid is the
+ * server itself (tsx runs in-process as an import hook), so /proc figures read from it are the server's.
  */
-export async function startServerProcess(script: string, env: Record<string, string>, nodeArgs: string[] = [], scriptArgs: string[] = []): Promise<ServerProcess> {
-  const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', script, ...scriptArgs], {
+export async function startServerProcess(
+  script: string,
+  env: Record<string, string>,
+  { nodeArgs = [], scriptArgs = [], tsx = true }: { nodeArgs?: string[]; scriptArgs?: string[]; tsx?: boolean } = {},
+): Promise<ServerProcess> {
+  const child = spawn(process.execPath, [...nodeArgs, ...(tsx ? ['--import', 'tsx'] : []), script, ...scriptArgs], {
     cwd: REPO_ROOT,
     env: { ...process.env, HOST: '127.0.0.1', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -117,8 +121,7 @@ export function startReportServer(options: { dataDir: string; port?: number; nod
       COLLAB_SOCKETS_PER_SESSION: '10000',
       COLLAB_SOCKETS_PER_USER: '10000',
     },
-    options.nodeArgs,
-    ['--demo'],
+    { nodeArgs: options.nodeArgs, scriptArgs: ['--demo'] },
   );
 }
 
