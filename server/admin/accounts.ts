@@ -1,5 +1,5 @@
 import { randomBytes, randomInt } from 'node:crypto';
-import { refuse } from '../../blocks/errors.js';
+import { invalidRequest, refuse } from '../../blocks/errors.js';
 import { passwordPolicy, passwordWeakness } from '../../blocks/password-policy.js';
 import { hashPassword, verifyPassword } from '../auth/password.js';
 import type { Db } from '../db/database.js';
@@ -64,7 +64,7 @@ export class Accounts {
     if (await this.db.selectFrom('departments').select('id').where('name', '=', name).executeTakeFirst()) throw refuse('department-name-taken', { name });
     const count = (await this.db.selectFrom('departments').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n;
     const color = input.color ?? DEPARTMENT_COLOURS[Number(count) % DEPARTMENT_COLOURS.length]!;
-    if (!/^#[0-9a-f]{6}$/i.test(color)) throw refuse('invalid-request', { detail: `"color" must be #rrggbb, got "${color}"` });
+    if (!/^#[0-9a-f]{6}$/i.test(color)) throw invalidRequest(`"color" must be #rrggbb, got "${color}"`);
     const id = `d-${randomBytes(4).toString('hex')}`;
     await this.db.transaction().execute(async (trx) => {
       await trx.insertInto('departments').values({ id, district_id: districtId, name, name_en: input.nameEn?.trim() || name, color, is_lead: 0 }).execute();
@@ -79,7 +79,7 @@ export class Accounts {
   ): Promise<{ id: number; password: string; generated: boolean }> {
     const username = requireUsername(input.username);
     const name = requireText(input.name, 'name', 60);
-    if (!ROLES.includes(input.role as Role)) throw refuse('invalid-request', { detail: `"role" must be one of ${ROLES.join(', ')}` });
+    if (!ROLES.includes(input.role as Role)) throw invalidRequest(`"role" must be one of ${ROLES.join(', ')}`);
     const department = await this.db.selectFrom('departments').select('id').where((eb) => eb.or([eb('name', '=', input.department.trim()), eb('id', '=', input.department.trim())])).executeTakeFirst();
     if (!department) throw refuse('department-unknown', { department: input.department });
     if (await this.db.selectFrom('users').select('id').where('username', '=', username).executeTakeFirst()) throw refuse('username-taken', { username });
@@ -137,7 +137,7 @@ export class Accounts {
    */
   async changeOwnPassword(userId: number, keepSessionId: string, input: { current: unknown; next: unknown }): Promise<void> {
     const user = await this.db.selectFrom('users').select(['id', 'username', 'password_hash']).where('id', '=', userId).executeTakeFirstOrThrow();
-    if (typeof input.current !== 'string' || typeof input.next !== 'string') throw refuse('invalid-request', { detail: '"current" and "next" must be strings' });
+    if (typeof input.current !== 'string' || typeof input.next !== 'string') throw invalidRequest('"current" and "next" must be strings');
     if (!(await verifyPassword(input.current, user.password_hash))) throw refuse('wrong-current-password', {});
     if (input.next === input.current) throw refuse('same-password', {});
     const passwordHash = await checkedHash(input.next, user.username);
@@ -177,13 +177,13 @@ export class Accounts {
 }
 
 function requireText(value: unknown, field: string, max: number): string {
-  if (typeof value !== 'string' || value.trim() === '' || value.trim().length > max) throw refuse('invalid-request', { detail: `"${field}" must be 1–${max} characters` });
+  if (typeof value !== 'string' || value.trim() === '' || value.trim().length > max) throw invalidRequest(`"${field}" must be 1–${max} characters`);
   return value.trim();
 }
 
 function requireUsername(value: unknown): string {
   if (typeof value !== 'string' || !/^[a-z0-9][a-z0-9._-]{1,31}$/.test(value.trim())) {
-    throw refuse('invalid-request', { detail: '"username" must be 2–32 lower-case letters, digits, ".", "_" or "-"' });
+    throw invalidRequest('"username" must be 2–32 lower-case letters, digits, ".", "_" or "-"');
   }
   return value.trim();
 }

@@ -1,7 +1,6 @@
 import { Hono } from 'hono';
-import { CloseCode } from '../../blocks/contract.js';
 import { Accounts } from '../admin/accounts.js';
-import { sessionEndMessage } from '../auth/session-end.js';
+import { closeSession } from '../auth/session-end.js';
 import { requireSession } from '../auth/session-middleware.js';
 import type { RoomRegistry } from '../collab/room-registry.js';
 import type { Db } from '../db/database.js';
@@ -26,10 +25,7 @@ const text = (value: unknown) => (typeof value === 'string' ? value : undefined)
 export function createAdminRoutes({ db, rooms, events, now }: AdminRoutesDeps) {
   const accounts = new Accounts(db, now);
   const endSessions = (sessionIds: readonly string[]) => {
-    for (const sessionId of sessionIds) {
-      for (const peer of rooms.peersOfSession(sessionId)) peer.close(CloseCode.SessionExpired, sessionEndMessage.revoked);
-      events.endSession(sessionId, 'revoked');
-    }
+    for (const sessionId of sessionIds) closeSession({ rooms, events }, sessionId, 'revoked');
   };
   const administrator = (c: Parameters<typeof requireSession>[0]) => {
     const { user } = requireSession(c);

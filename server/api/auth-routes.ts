@@ -1,8 +1,7 @@
 import { Hono } from 'hono';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
-import { CloseCode } from '../../blocks/contract.js';
 import { hashPassword, verifyPassword } from '../auth/password.js';
-import { sessionEndMessage } from '../auth/session-end.js';
+import { closeSession } from '../auth/session-end.js';
 import { requireSession } from '../auth/session-middleware.js';
 import { SESSION_COOKIE, type SessionStore } from '../auth/sessions.js';
 import type { RoomRegistry } from '../collab/room-registry.js';
@@ -74,10 +73,7 @@ export function createAuthRoutes({ db, sessions, rooms, events, cookieSecure, th
     .post('/logout', async (c) => {
       const sessionId = await sessions.destroy(getCookie(c, SESSION_COOKIE));
       deleteCookie(c, SESSION_COOKIE, { path: '/' });
-      if (sessionId) {
-        for (const peer of rooms.peersOfSession(sessionId)) peer.close(CloseCode.SessionExpired, sessionEndMessage['logged-out']);
-        events.endSession(sessionId, 'logged-out');
-      }
+      if (sessionId) closeSession({ rooms, events }, sessionId, 'logged-out');
       return c.json({ ok: true });
     })
     .post('/me/password', async (c) => {

@@ -1,3 +1,6 @@
+import { CloseCode } from '../../blocks/contract.js';
+import type { RoomRegistry } from '../collab/room-registry.js';
+import type { ReportEvents } from '../workflow/report-events.js';
 /** Why a session, and everything opened under it, ended. */
 export type SessionEnd = 'logged-out' | 'expired' | 'revoked';
 
@@ -26,4 +29,16 @@ export function atSessionDeadline(expiresAt: number, now: () => number, end: () 
   };
   arm();
   return () => clearTimeout(timer);
+}
+
+/** What a session has open on this server: its collaboration sockets and its event streams. */
+export interface SessionHolders {
+  rooms: Pick<RoomRegistry, 'peersOfSession'>;
+  events: Pick<ReportEvents, 'endSession'>;
+}
+
+/** Ends everything open under a session that has ended: its sockets close with 4401 and its event streams say why. */
+export function closeSession({ rooms, events }: SessionHolders, sessionId: string, why: SessionEnd): void {
+  for (const peer of rooms.peersOfSession(sessionId)) peer.close(CloseCode.SessionExpired, sessionEndMessage[why]);
+  events.endSession(sessionId, why);
 }

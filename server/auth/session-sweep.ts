@@ -1,9 +1,8 @@
-import { CloseCode } from '../../blocks/contract.js';
 import type { RoomRegistry } from '../collab/room-registry.js';
 import type { Db } from '../db/database.js';
 import { deleteExpiredSessions } from '../db/sessions.js';
 import type { ReportEvents } from '../workflow/report-events.js';
-import { sessionEndMessage } from './session-end.js';
+import { closeSession } from './session-end.js';
 
 /**
  * Every little while: expired sessions are deleted (not only at start), and what is still open
@@ -33,8 +32,7 @@ export class SessionSweep {
     const alive = new Set((await db.selectFrom('sessions').select('id').where('id', 'in', open).execute()).map((row) => row.id));
     for (const sessionId of open) {
       if (alive.has(sessionId)) continue;
-      for (const peer of rooms.peersOfSession(sessionId)) peer.close(CloseCode.SessionExpired, sessionEndMessage.revoked);
-      events.endSession(sessionId, 'revoked');
+      closeSession({ rooms, events }, sessionId, 'revoked');
     }
   }
 }

@@ -1,4 +1,5 @@
 import * as Y from 'yjs';
+import { runAtClock } from './clock-runs.js';
 import { ANNEX_FIELD, BODY_FIELD, isAnnexCellKey, isAnnexCellValue } from '../../blocks/contract.js';
 import { ANNEX_TABLE_NODE } from '../../blocks/annex/annex-table-node.js';
 import { contentLimits } from '../../blocks/content-limits.js';
@@ -493,17 +494,7 @@ class ScopeResolver {
       return struct instanceof Y.Item ? struct : null;
     }
     const list = this.updateStructs.get(id.client);
-    if (!list) return null;
-    let low = 0;
-    let high = list.length - 1;
-    while (low <= high) {
-      const mid = (low + high) >> 1;
-      const candidate = list[mid]!;
-      if (id.clock < candidate.id.clock) high = mid - 1;
-      else if (id.clock >= candidate.id.clock + candidate.length) low = mid + 1;
-      else return candidate;
-    }
-    return null;
+    return list ? runAtClock(list, id.clock, (item) => item.id.clock, (item) => item.length) : null;
   }
 
   /**

@@ -16,7 +16,7 @@ export interface MetricSources {
 export class Metrics {
   readonly registry = new Registry();
   private readonly updatesAccepted = new Counter({ name: 'report_updates_accepted_total', help: 'Document updates judged, logged and delivered', registers: [this.registry] });
-  private readonly updatesRefused = new Counter({
+  private readonly socketsClosed = new Counter({
     name: 'report_sockets_closed_total',
     help: 'Collaboration sockets the server closed, by close code (4403 refused edit, 4400 malformed, 4401 session ended, 4429 quota, 4500 server trouble)',
     labelNames: ['code'],
@@ -41,13 +41,30 @@ export class Metrics {
 
   constructor(sources: MetricSources) {
     collectDefaultMetrics({ register: this.registry });
-    new Gauge({ name: 'report_rooms_open', help: 'Reports loaded for editing', registers: [this.registry], collect: measured((gauge) => gauge.set(sources.openRooms())) });
-    new Gauge({ name: 'report_sockets_open', help: 'Open collaboration sockets', registers: [this.registry], collect: measured((gauge) => gauge.set(sources.openSockets())) });
+    // Read at each scrape: what is open now, and what waits to be delivered.
+    new Gauge({
+      name: 'report_rooms_open',
+      help: 'Reports loaded for editing',
+      registers: [this.registry],
+      collect() {
+        this.set(sources.openRooms());
+      },
+    });
+    new Gauge({
+      name: 'report_sockets_open',
+      help: 'Open collaboration sockets',
+      registers: [this.registry],
+      collect() {
+        this.set(sources.openSockets());
+      },
+    });
     new Gauge({
       name: 'report_webhook_backlog',
       help: 'Publications waiting to be delivered to the external portal',
       registers: [this.registry],
-      collect: measuredAsync(async (gauge) => gauge.set(await sources.webhookBacklog())),
+      async collect() {
+        this.set(await sources.webhookBacklog());
+      },
     });
   }
 
@@ -58,20 +75,8 @@ export class Metrics {
       this.appendSeconds.observe(appendMs / 1000);
     },
     queueWaited: ({ ms }) => this.queueWaitSeconds.observe(ms / 1000),
-    expelled: ({ code }) => this.updatesRefused.inc({ code: String(code) }),
+    expelled: ({ code }) => this.socketsClosed.inc({ code: String(code) }),
     compacted: () => this.compactions.inc(),
     loaded: ({ ms }) => this.loads.observe(ms / 1000),
-  };
-}
-
-function measured(set: (gauge: Gauge) => void): (this: Gauge) => void {
-  return function collect(this: Gauge) {
-    set(this);
-  };
-}
-
-function measuredAsync(set: (gauge: Gauge) => Promise<void>): (this: Gauge) => Promise<void> {
-  return async function collect(this: Gauge) {
-    await set(this);
   };
 }

@@ -1,11 +1,9 @@
 import { createHash, randomBytes } from 'node:crypto';
-import type * as Y from 'yjs';
-import { readAnnexTables, type AnnexTables } from '../../blocks/annex/annex-data.js';
-import type { FormatDefinition } from '../../blocks/annex/definition.js';
+import type { AnnexTables } from '../../blocks/annex/annex-data.js';
 import type { Finding } from '../../blocks/annex/rules/finding.js';
-import { readBodyJSON } from '../../blocks/report-json.js';
+import { readBodyJSON, type NodeJSON } from '../../blocks/report-json.js';
 import { formatOf, type AnnexContext, type AnnexService } from '../annex/annex-service.js';
-import { digestReport, findingsOfDigest, sectionTexts, type ReportDigest } from '../read/report-digest.js';
+import { digestReport, findingsOfDigest, type ReportDigest } from '../read/report-digest.js';
 import type { ReportDigests } from '../read/report-digests.js';
 import { requireLead } from '../workflow/lead-office.js';
 import { refuse, ReportError } from '../../blocks/errors.js';
@@ -81,11 +79,6 @@ function warningRules(findings: readonly Finding[]): string[] {
   return [...new Set(findings.filter((finding) => finding.severity === 'warning').map((finding) => finding.rule))];
 }
 
-function readSnapshot(doc: Y.Doc, format: FormatDefinition): ReportSnapshot {
-  const tables = readAnnexTables(doc, format);
-  return { format, tables, sections: sectionTexts(readBodyJSON(doc), tables) };
-}
-
 /**
  * Publishes a report: renders it from its document with the one renderer, makes the DOCX and PDF
  * from that HTML, and stores all of it as a numbered, immutable version under a random id (the
@@ -158,10 +151,13 @@ export class Publisher {
     const [context, units, published] = await Promise.all([this.deps.annex.context(report), listUnits(this.deps.db, report.id), latestVersion(this.deps.db, report.id)]);
     if (published > 0 && text === '') throw refuse('note-required', { version: published + 1 });
     const { snapshot, html, seq } = await this.deps.rooms.read(report.id, async (room) => {
-      const checks = await this.judge(report, digestReport(room.document, formatOf(report), room.seq), context);
+      // The body is read once: the checks and the pages are made from the same reading.
+      const body = readBodyJSON(room.document);
+      const digest = digestReport(room.document, formatOf(report), room.seq, body);
+      const checks = await this.judge(report, digest, context);
       const unacknowledged = warningRules(checks.findings).filter((rule) => !request.acknowledge.includes(rule));
       if (!checks.ready || unacknowledged.length > 0) throw new PublishRefused(checks, unacknowledged);
-      return { ...renderMoment(report, room.document, units), seq: room.seq };
+      return { ...renderMoment(report, body, digest, units), seq: room.seq };
     });
     // The documents are made before the transaction: a failed print stores nothing.
     // The DOCX writer is loaded with the first publication, not at start.
@@ -195,18 +191,17 @@ export class Publisher {
   }
 }
 
-/** One read of the document: the page, the numbers and the texts are the same moment of the report. */
-function renderMoment(report: Report, doc: Y.Doc, units: readonly UnitRow[]): ReportMoment {
+/** The page, the numbers and the texts, from one reading of the report at one moment. */
+function renderMoment(report: Report, body: NodeJSON, digest: ReportDigest, units: readonly UnitRow[]): ReportMoment {
   const format = formatOf(report);
-  const snapshot = readSnapshot(doc, format);
   const renderer = new ReportRenderer({
     title: report.title,
-    body: readBodyJSON(doc),
+    body,
     format,
-    tables: snapshot.tables,
+    tables: digest.tables,
     unitName: (unitId) => units.find((unit) => unit.id === unitId)?.name ?? unitId,
   });
-  return { snapshot, html: renderer.document() };
+  return { snapshot: { format, tables: digest.tables, sections: digest.sections }, html: renderer.document() };
 }
 
 export const DOCX_TYPE = 'application/vnd.openxmlformats-officedocument.wordprocessingml.document';

@@ -1,12 +1,10 @@
 import { parentPort } from 'node:worker_threads';
 import type * as Y from 'yjs';
-import { readAnnexTables, type AnnexTables } from '../../blocks/annex/annex-data.js';
 import { findFormat } from '../../blocks/annex/formats/index.js';
 import type { FormatDefinition } from '../../blocks/annex/definition.js';
 import type { LoggedUpdate } from '../db/update-log.js';
 import { replayReport, ReportUnreadableError } from '../collab/report-store.js';
-import { readSectionVersion, type SectionVersion } from '../workflow/section-text.js';
-import { digestReport, type ReportDigest } from './report-digest.js';
+import { digestReport, sectionThen, type ReportDigest, type SectionThen } from './report-digest.js';
 
 /** What is asked of a report: its digest, or one section as it stood (with the numbers of then). */
 export type ReadQuestion = { kind: 'digest' } | { kind: 'section'; sectionId: string };
@@ -23,14 +21,14 @@ export interface ReadRequest {
   question: ReadQuestion;
 }
 
-export interface SectionThen {
-  version: SectionVersion;
-  tables: AnnexTables;
+/** What each kind of question is answered with. */
+export interface ReadAnswers {
+  digest: ReportDigest;
+  section: SectionThen;
 }
 
 export type ReadAnswer =
-  | { id: number; digest: ReportDigest }
-  | { id: number; section: SectionThen }
+  | { id: number; value: ReadAnswers[ReadQuestion['kind']] }
   | { id: number; unreadable: { kind: 'snapshot' | 'update'; seq: number; cause: string } }
   | { id: number; failed: string };
 
@@ -49,7 +47,7 @@ function answer({ id, reportId, format, seq, snapshot, updates, question }: Read
   try {
     const doc = replayReport(reportId, snapshot, updates);
     try {
-      return { id, ...answerFrom(doc, definition, seq, question) };
+      return { id, value: answerFrom(doc, definition, seq, question) };
     } finally {
       doc.destroy();
     }
@@ -59,8 +57,7 @@ function answer({ id, reportId, format, seq, snapshot, updates, question }: Read
   }
 }
 
-function answerFrom(doc: Y.Doc, format: FormatDefinition, seq: number, question: ReadQuestion): { digest: ReportDigest } | { section: SectionThen } {
-  if (question.kind === 'digest') return { digest: digestReport(doc, format, seq) };
-  const tables = readAnnexTables(doc, format);
-  return { section: { version: readSectionVersion(doc, question.sectionId, tables), tables } };
+function answerFrom(doc: Y.Doc, format: FormatDefinition, seq: number, question: ReadQuestion): ReadAnswers[ReadQuestion['kind']] {
+  return question.kind === 'digest' ? digestReport(doc, format, seq) : sectionThen(doc, format, question.sectionId);
 }
+

@@ -10,6 +10,7 @@ import { blockTexts, readBodyJSON, type NodeJSON } from '../../blocks/report-jso
 import { readSectionOutline, type SectionOutlineEntry } from '../../blocks/section/outline.js';
 import { BODY_FIELD } from '../../blocks/contract.js';
 import type { SectionText } from '../publish/report-changes.js';
+import { readSectionVersion, type SectionVersion } from '../workflow/section-text.js';
 
 /**
  * Everything the API reads from a report's document at one moment, as plain data: its numbers,
@@ -25,14 +26,14 @@ export interface ReportDigest {
   outline: SectionOutlineEntry[];
 }
 
-export function digestReport(doc: Y.Doc, format: FormatDefinition, seq: number): ReportDigest {
+/** `body`: the document's body as JSON, when the caller has already read it (it is the costly part). */
+export function digestReport(doc: Y.Doc, format: FormatDefinition, seq: number, body: NodeJSON = readBodyJSON(doc)): ReportDigest {
   const tables = readAnnexTables(doc, format);
-  const body = readBodyJSON(doc);
   return { seq, tables, reading: readReport(body, format, tables), sections: sectionTexts(body, tables), outline: readSectionOutline(doc.getXmlFragment(BODY_FIELD)) };
 }
 
 /** Each top-level section's text, with linked figures read as their values (what readers see). */
-export function sectionTexts(body: NodeJSON, tables: AnnexTables): SectionText[] {
+function sectionTexts(body: NodeJSON, tables: AnnexTables): SectionText[] {
   const figure = (node: { attrs?: Record<string, unknown> }) => figureText(node.attrs as Partial<FigureAttrs>, tables) || '—';
   return (body.content ?? [])
     .filter((node) => node.type === 'section')
@@ -48,4 +49,16 @@ export interface RulesContext {
 /** Every rule over the digested report — the same code the browser runs as people type. */
 export function findingsOfDigest(digest: ReportDigest, format: FormatDefinition, year: number, context: RulesContext): Finding[] {
   return validateReport({ format, year, tables: digest.tables, reading: digest.reading, previous: context.previous, units: context.units });
+}
+
+/** A section at one moment, with the report's numbers of that moment. */
+export interface SectionThen {
+  version: SectionVersion;
+  tables: AnnexTables;
+}
+
+/** A section as the document holds it, with the document's numbers (its linked figures read as they show). */
+export function sectionThen(doc: Y.Doc, format: FormatDefinition, sectionId: string): SectionThen {
+  const tables = readAnnexTables(doc, format);
+  return { version: readSectionVersion(doc, sectionId, tables), tables };
 }

@@ -2,16 +2,14 @@ import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { readAnnexTables, type AnnexTables } from '../../blocks/annex/annex-data.js';
-import type { FormatDefinition } from '../../blocks/annex/definition.js';
 import { refuse } from '../../blocks/errors.js';
 import { formatOf } from '../annex/annex-service.js';
 import { ReportUnreadableError, type ReportStore } from '../collab/report-store.js';
 import type { RoomRegistry } from '../collab/room-registry.js';
 import type { Room } from '../collab/room.js';
 import type { Report } from '../db/types.js';
-import { readSectionVersion } from '../workflow/section-text.js';
-import type { ReadAnswer, ReadQuestion, ReadRequest, SectionThen } from './digest-worker.js';
-import { digestReport, type ReportDigest } from './report-digest.js';
+import type { ReadAnswer, ReadAnswers, ReadQuestion, ReadRequest } from './digest-worker.js';
+import { digestReport, sectionThen, type ReportDigest, type SectionThen } from './report-digest.js';
 
 /** Digests of reports nobody has open, kept for the next read while their log does not move. */
 const STORED_DIGESTS_KEPT = 32;
@@ -42,7 +40,7 @@ export class ReportDigests {
       this.ofRoom.set(room, digest);
       return digest;
     });
-    return open ?? this.fromStorage(report, format);
+    return open ?? this.fromStorage(report);
   }
 
   /** The report's numbers: read straight from an open room (cheap), or from its digest. */
@@ -57,21 +55,19 @@ export class ReportDigests {
     await worker?.terminate();
   }
 
-  private fromStorage(report: Report, format: FormatDefinition): Promise<ReportDigest> {
+  private fromStorage(report: Report): Promise<ReportDigest> {
     let reading = this.inFlight.get(report.id);
     if (!reading) {
-      reading = this.readStored(report, format).finally(() => this.inFlight.delete(report.id));
+      reading = this.readStored(report).finally(() => this.inFlight.delete(report.id));
       this.inFlight.set(report.id, reading);
     }
     return reading;
   }
 
-  private async readStored(report: Report, format: FormatDefinition): Promise<ReportDigest> {
+  private async readStored(report: Report): Promise<ReportDigest> {
     const known = this.stored.get(report.id);
     if (known && known.seq === (await this.deps.store.lastSeq(report.id))) return known;
-    const { tail, replayed } = await this.deps.store.readHistory(report.id);
-    const answer = await this.ask({ reportId: report.id, format: format.format, seq: tail.lastSeq, snapshot: tail.snapshot, updates: tail.updates, question: { kind: 'digest' } });
-    const digest = replayed(() => answered(report.id, answer, 'digest'));
+    const digest = await this.askStored(report, { kind: 'digest' });
     this.stored.delete(report.id);
     this.stored.set(report.id, digest);
     if (this.stored.size > STORED_DIGESTS_KEPT) this.stored.delete(this.stored.keys().next().value!);
@@ -84,20 +80,25 @@ export class ReportDigests {
    * every other moment is rebuilt on the worker thread.
    */
   async sectionAt(report: Report, sectionId: string, seq: number | 'now'): Promise<SectionThen> {
-    const format = formatOf(report);
     if (seq === 'now') {
-      const open = this.deps.rooms.readIfOpen(report.id, (room) => {
-        const tables = readAnnexTables(room.document, format);
-        return { version: readSectionVersion(room.document, sectionId, tables), tables };
-      });
-      if (open) return open;
-      const { tail, replayed } = await this.deps.store.readHistory(report.id);
-      const answer = await this.ask({ reportId: report.id, format: format.format, seq: tail.lastSeq, snapshot: tail.snapshot, updates: tail.updates, question: { kind: 'section', sectionId } });
-      return replayed(() => answered(report.id, answer, 'section'));
+      const open = this.deps.rooms.readIfOpen(report.id, (room) => sectionThen(room.document, formatOf(report), sectionId));
+      return open ?? this.askStored(report, { kind: 'section', sectionId });
     }
     if (seq > (await this.deps.store.lastSeq(report.id))) throw refuse('version-not-found', { seq });
-    const history = await this.deps.store.readHistoryUpTo(report.id, seq);
-    return answered(report.id, await this.ask({ reportId: report.id, format: format.format, seq, ...history, question: { kind: 'section', sectionId } }), 'section');
+    return this.askStored(report, { kind: 'section', sectionId }, seq);
+  }
+
+  /**
+   * Asks the worker about the report as stored — now (a report found unreadable is quarantined,
+   * as a room's load would), or right after update `upTo`.
+   */
+  private async askStored<K extends ReadQuestion['kind']>(report: Report, question: ReadQuestion & { kind: K }, upTo?: number): Promise<ReadAnswers[K]> {
+    const stored =
+      upTo === undefined
+        ? await this.deps.store.readHistory(report.id).then(({ tail, replayed }) => ({ ...tail, seq: tail.lastSeq, replayed }))
+        : { ...(await this.deps.store.readHistoryUpTo(report.id, upTo)), seq: upTo, replayed: <T>(read: () => T) => read() };
+    const answer = await this.ask({ reportId: report.id, format: formatOf(report).format, seq: stored.seq, snapshot: stored.snapshot, updates: stored.updates, question });
+    return stored.replayed(() => answered(report.id, answer)) as ReadAnswers[K];
   }
 
   private ask(request: Omit<ReadRequest, 'id'> & { question: ReadQuestion }): Promise<ReadAnswer> {
@@ -137,13 +138,11 @@ export class ReportDigests {
 }
 
 /** The worker's answer, or the error it stands for: an unreadable stored part, or a failure. */
-function answered<K extends 'digest' | 'section'>(reportId: string, answer: ReadAnswer, kind: K): K extends 'digest' ? ReportDigest : SectionThen {
+function answered(reportId: string, answer: ReadAnswer): ReadAnswers[ReadQuestion['kind']] {
   if ('unreadable' in answer) {
-    const { kind: part, seq, cause } = answer.unreadable;
-    throw new ReportUnreadableError(reportId, { kind: part, seq }, new Error(cause));
+    const { kind, seq, cause } = answer.unreadable;
+    throw new ReportUnreadableError(reportId, { kind, seq }, new Error(cause));
   }
   if ('failed' in answer) throw new Error(`reading report ${reportId} on the worker failed: ${answer.failed}`);
-  const value = kind === 'digest' ? ('digest' in answer ? answer.digest : undefined) : 'section' in answer ? answer.section : undefined;
-  if (value === undefined) throw new Error(`the worker answered report ${reportId} with something else than a ${kind}`);
-  return value as K extends 'digest' ? ReportDigest : SectionThen;
+  return answer.value;
 }

@@ -1,4 +1,5 @@
 import * as Y from 'yjs';
+import { runAtClock } from '../collab/clock-runs.js';
 
 /** A run of items (one Yjs item) inside the section: which type holds it and at which index it starts. */
 interface Run {
@@ -72,17 +73,7 @@ export class SectionPlaces {
 
   private runAt(id: Y.ID): Run | null {
     const list = this.runs.get(id.client);
-    if (!list) return null;
-    let low = 0;
-    let high = list.length - 1;
-    while (low <= high) {
-      const middle = (low + high) >> 1;
-      const run = list[middle]!;
-      if (id.clock < run.clock) high = middle - 1;
-      else if (id.clock >= run.clock + run.length) low = middle + 1;
-      else return run;
-    }
-    return null;
+    return list ? runAtClock(list, id.clock, (run) => run.clock, (run) => run.length) : null;
   }
 }
 
