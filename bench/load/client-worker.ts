@@ -1,18 +1,74 @@
 /**
- * A worker process holding many stock y-websocket clients, so neither the server's process nor
- * the orchestrator's event loop carries their cost. Driven over IPC by `worker-pool.ts`.
+ * A worker process holding many stock clients (y-websocket's or Hocuspocus's provider), so
+ * neither the server's process nor the orchestrator's event loop carries their cost. Driven over
+ * IPC by `worker-pool.ts`.
  */
+import { HocuspocusProvider, HocuspocusProviderWebsocket, WebSocketStatus } from '@hocuspocus/provider';
 import WebSocket from 'ws';
 import { WebsocketProvider } from 'y-websocket';
 import * as Y from 'yjs';
 import { BODY_FIELD } from '../../blocks/contract.js';
 import { sectionText, webSocketWithCookie } from '../../tests/support/clients.js';
-import type { KeystrokeLog, WorkerApi, WorkerOp, WorkerRequest, WorkerResponse } from './protocol.js';
+import type { ConnectParams, KeystrokeLog, WorkerApi, WorkerOp, WorkerRequest, WorkerResponse } from './protocol.js';
 import { sleep, wallNow } from './stats.js';
+
+/** What the worker needs of a provider, whichever server's stock client it is. */
+interface Connection {
+  readonly synced: boolean;
+  readonly connected: boolean;
+  readonly connecting: boolean;
+  onSynced(listener: () => void): void;
+  onClose(listener: (reason: string) => void): void;
+}
+
+function yWebsocketConnection(doc: Y.Doc, { wsBase, cookie, maxBackoffTime }: ConnectParams, room: string): Connection {
+  const provider = new WebsocketProvider(wsBase, room, doc, {
+    WebSocketPolyfill: cookie ? webSocketWithCookie(cookie) : (WebSocket as unknown as typeof globalThis.WebSocket),
+    disableBc: true,
+    maxBackoffTime,
+  });
+  return {
+    get synced() {
+      return provider.synced;
+    },
+    get connected() {
+      return provider.wsconnected;
+    },
+    get connecting() {
+      return provider.wsconnecting;
+    },
+    onSynced: (listener) => provider.on('sync', (synced: boolean) => synced && listener()),
+    onClose: (listener) => provider.on('connection-close', (event: CloseEvent | null) => listener(event ? `${event.code} ${event.reason}` : 'closed')),
+  };
+}
+
+function hocuspocusConnection(doc: Y.Doc, { wsBase, maxBackoffTime }: ConnectParams, room: string): Connection {
+  // Node has no WebSocket of its own here: the socket is made with the polyfill, then the
+  // provider attaches to it (as it does by itself when given only a URL).
+  const socket = new HocuspocusProviderWebsocket({ url: wsBase, WebSocketPolyfill: WebSocket, maxDelay: maxBackoffTime });
+  const provider = new HocuspocusProvider({ websocketProvider: socket, name: room, document: doc });
+  provider.attach();
+  const status = () => socket.status;
+  return {
+    get synced() {
+      return provider.synced;
+    },
+    get connected() {
+      return status() === WebSocketStatus.Connected;
+    },
+    get connecting() {
+      return status() === WebSocketStatus.Connecting;
+    },
+    onSynced: (listener) => provider.on('synced', ({ state }: { state: boolean }) => state && listener()),
+    onClose: (listener) => provider.on('close', ({ event }: { event: CloseEvent }) => listener(`${event.code} ${event.reason}`)),
+  };
+}
+
+const CONNECT = { 'y-websocket': yWebsocketConnection, hocuspocus: hocuspocusConnection };
 
 interface Client {
   doc: Y.Doc;
-  provider: WebsocketProvider;
+  connection: Connection;
   typeInto: string | null;
   /** Last time (wallNow()) the provider reported being synced; 0 before. */
   syncedAt: number;
@@ -30,19 +86,15 @@ const received = { receiver: [] as number[], client: [] as number[], clock: [] a
 // Every provider registers a process 'exit' listener; hundreds of them are expected here.
 process.setMaxListeners(0);
 
-function addClient(wsBase: string, cookie: string | null, maxBackoffTime: number, room: string, typeInto: string | null): Client {
+function addClient(params: ConnectParams, room: string, typeInto: string | null): Client {
   const doc = new Y.Doc();
-  const provider = new WebsocketProvider(wsBase, room, doc, {
-    WebSocketPolyfill: cookie ? webSocketWithCookie(cookie) : (WebSocket as unknown as typeof globalThis.WebSocket),
-    disableBc: true,
-    maxBackoffTime,
+  const connection = CONNECT[params.protocol](doc, params, room);
+  const client: Client = { doc, connection, typeInto, syncedAt: 0, typing: null, lastClose: null };
+  connection.onSynced(() => {
+    client.syncedAt = wallNow();
   });
-  const client: Client = { doc, provider, typeInto, syncedAt: 0, typing: null, lastClose: null };
-  provider.on('sync', (synced: boolean) => {
-    if (synced) client.syncedAt = wallNow();
-  });
-  provider.on('connection-close', (event: CloseEvent | null) => {
-    client.lastClose = event ? `${event.code} ${event.reason}` : 'closed';
+  connection.onClose((reason) => {
+    client.lastClose = reason;
   });
   doc.on('afterTransaction', (transaction: Y.Transaction) => {
     if (transaction.local || !recording) return;
@@ -72,11 +124,12 @@ const typists = () => clients.filter((client) => client.typeInto !== null);
 type Handlers = { [Op in WorkerOp]: (...params: Parameters<WorkerApi[Op]>) => ReturnType<WorkerApi[Op]> | Promise<ReturnType<WorkerApi[Op]>> };
 
 const handlers: Handlers = {
-  async connect({ wsBase, cookie, maxBackoffTime, clients: specs, timeoutMs }) {
-    const added = specs.map((spec) => addClient(wsBase, cookie, maxBackoffTime, spec.room, spec.typeInto));
+  async connect(params) {
+    const { clients: specs, timeoutMs } = params;
+    const added = specs.map((spec) => addClient(params, spec.room, spec.typeInto));
     clients.push(...added);
-    if (!(await until(() => added.every((client) => client.provider.synced), timeoutMs, 50))) {
-      throw new Error(`${added.filter((client) => !client.provider.synced).length} of ${added.length} clients did not sync within ${timeoutMs} ms`);
+    if (!(await until(() => added.every((client) => client.connection.synced), timeoutMs, 50))) {
+      throw new Error(`${added.filter((client) => !client.connection.synced).length} of ${added.length} clients did not sync within ${timeoutMs} ms`);
     }
     return { clients: added.map((client) => client.doc.clientID), typists: added.filter((client) => client.typeInto !== null).map((client) => client.doc.clientID) };
   },
@@ -136,7 +189,7 @@ const handlers: Handlers = {
   },
 
   async receivedByReaders({ timeoutMs }) {
-    if (!(await until(() => clients.every((client) => !client.provider.wsconnected), timeoutMs))) {
+    if (!(await until(() => clients.every((client) => !client.connection.connected), timeoutMs))) {
       throw new Error('some sockets stayed open after the server was killed');
     }
     const highest = new Map<number, number>();
@@ -148,11 +201,11 @@ const handlers: Handlers = {
   },
 
   async awaitSynced({ since, timeoutMs }) {
-    const resynced = (client: Client) => client.provider.synced && client.syncedAt >= since;
+    const resynced = (client: Client) => client.connection.synced && client.syncedAt >= since;
     await until(() => clients.every(resynced), timeoutMs, 50);
     const stragglers = clients
       .filter((client) => !resynced(client))
-      .map((client) => `client ${client.doc.clientID}: synced ${client.provider.synced} at ${client.syncedAt} (since ${since}), connected ${client.provider.wsconnected}, connecting ${client.provider.wsconnecting}, last close ${client.lastClose}`);
+      .map((client) => `client ${client.doc.clientID}: synced ${client.connection.synced} at ${client.syncedAt} (since ${since}), connected ${client.connection.connected}, connecting ${client.connection.connecting}, last close ${client.lastClose}`);
     return { syncedAt: Float64Array.from(clients, (client) => (resynced(client) ? client.syncedAt : NaN)), stragglers };
   },
 };

@@ -31,7 +31,7 @@ export async function benchDurability(record: RecordFigure, { clients, kills }: 
     const wsBase = rig.server.wsBase;
     const connected = await Promise.all(
       dealOut(typingClients(reportId, clients), CLIENT_WORKERS).map((hand, worker) =>
-        rig.pool.call(worker, 'connect', { wsBase, cookie: rig.cookie, maxBackoffTime: 1000, clients: hand, timeoutMs: 60_000 }),
+        rig.pool.call(worker, 'connect', { protocol: 'y-websocket', wsBase, cookie: rig.cookie, maxBackoffTime: 1000, clients: hand, timeoutMs: 60_000 }),
       ),
     );
     const typists = connected.flatMap((c) => c.typists);

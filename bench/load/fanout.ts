@@ -1,12 +1,12 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { leadSession } from './demo-session.js';
+import { CONTENDER_NAMES, CONTENDERS, PEER_ROOM, PEERS, startContender, type Contender, type StartedContender } from './contenders.js';
 import { joinDeliveries } from './deliveries.js';
-import { cpuWindow, watchPeakRss } from './process-meter.js';
+import { cpuSeconds, watchPeakRss } from './process-meter.js';
 import type { ClientSpec } from './protocol.js';
-import { startBaselineServer, startReportServer, type ServerProcess } from './server-process.js';
-import { mib, ms, sleep, summarise, verdict, type RecordFigure, type Summary } from './stats.js';
+import type { ServerProcess } from './server-process.js';
+import { median, mib, sleep, summarise, verdict, type RecordFigure, type Summary } from './stats.js';
 import { WorkerPool, dealOut } from './worker-pool.js';
 
 /**
@@ -27,8 +27,6 @@ export function typingClients(room: string, count: number): ClientSpec[] {
   }));
 }
 
-export type ServerKind = 'ours' | 'baseline';
-
 export interface FanoutResult {
   latency: Summary;
   expected: number;
@@ -36,117 +34,135 @@ export interface FanoutResult {
   offeredPerSecond: number;
   acceptedPerSecond: number;
   cpuPercent: number;
+  /** Server CPU time (user + system) per delivery of a keystroke to a client, in microseconds. */
+  cpuMicrosPerDelivery: number;
   /** All client workers together, for telling a saturated machine from a slow server. */
   clientCpuPercent: number;
   peakRssBytes: number;
 }
 
 export interface FanoutOptions {
-  kind: ServerKind;
+  contender: Contender;
   clients: number;
   seconds: number;
-  /** The demo report as one Yjs update: the baseline's rooms start from it. */
+  /** The demo report as one Yjs update: the peers' rooms start from it. */
   seedFile: string;
-  /** Extra node flags for our server and for the client workers (e.g. --cpu-prof). */
+  /** Extra node flags for the server and for the client workers (e.g. --cpu-prof). */
   nodeArgs?: string[];
   workerNodeArgs?: string[];
   /** Fills our server's data directory before it starts (a report grown long). */
   prepare?: (dataDir: string) => Promise<void>;
-  /** Which of the demo's reports (newest first) the clients open; the first by default. */
+  /** Which of the demo's reports (newest first) the clients open on ours; the first by default. */
   room?: (reportIds: readonly string[]) => string;
   /** Runs beside the typing window, against our server (e.g. API reads of another report). */
   alongside?: (server: ServerProcess, session: { cookie: string; reportIds: string[] }) => Promise<void>;
 }
 
 /** One report, `clients` clients, a fifth of them typing; every other client's time to apply every keystroke. */
-export async function runFanout({ kind, clients, seconds, seedFile, nodeArgs, workerNodeArgs, prepare, room: chooseRoom, alongside }: FanoutOptions): Promise<FanoutResult> {
+export async function runFanout({ contender, clients, seconds, seedFile, nodeArgs, workerNodeArgs, prepare, room: chooseRoom, alongside }: FanoutOptions): Promise<FanoutResult> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'report-load-fanout-'));
-  let server: ServerProcess | null = null;
+  let started: StartedContender | null = null;
   let pool: WorkerPool | null = null;
   let rss: ReturnType<typeof watchPeakRss> | null = null;
   try {
-    if (kind === 'ours') await prepare?.(dataDir);
-    server = kind === 'ours' ? await startReportServer({ dataDir, nodeArgs }) : await startBaselineServer({ seedFile });
+    if (contender === 'product') await prepare?.(dataDir);
+    started = await startContender(contender, { dataDir, seedFile, nodeArgs });
+    const { server, protocol, session } = started;
     rss = watchPeakRss(server.pid);
-    let cookie: string | null = null;
-    let room = 'report';
-    let session: { cookie: string; reportIds: string[] } | null = null;
-    if (kind === 'ours') {
-      session = await leadSession(server.httpUrl);
-      cookie = session.cookie;
-      room = chooseRoom?.(session.reportIds) ?? session.reportIds[0]!;
-    }
+    const room = session ? (chooseRoom?.(session.reportIds) ?? session.reportIds[0]!) : PEER_ROOM;
     const specs = typingClients(room, clients);
     pool = WorkerPool.start(CLIENT_WORKERS, workerNodeArgs);
     const connected = await Promise.all(
       dealOut(specs, CLIENT_WORKERS).map((hand, worker) =>
-        pool!.call(worker, 'connect', { wsBase: server!.wsBase, cookie, maxBackoffTime: 2500, clients: hand, timeoutMs: 120_000 }),
+        pool!.call(worker, 'connect', { protocol, wsBase: server.wsBase, cookie: session?.cookie ?? null, maxBackoffTime: 2500, clients: hand, timeoutMs: 120_000 }),
       ),
     );
     // Joining clients announce their presence to everyone; let that wave pass before measuring.
     await sleep(1000);
 
-    const cpu = cpuWindow(server.pid);
-    const workerCpu = pool.pids.map((pid) => cpuWindow(pid));
-    const started = performance.now();
+    const cpu0 = cpuSeconds(server.pid);
+    const workerCpu0 = pool.pids.map(cpuSeconds);
+    const startedAt = performance.now();
     await pool.all('startTyping', { intervalMs: KEYSTROKE_INTERVAL_MS, record: true });
     await Promise.all([sleep(seconds * 1000), session && alongside ? alongside(server, session) : undefined]);
     const stopped = await pool.all('stopTyping');
-    const windowSeconds = (performance.now() - started) / 1000;
-    const cpuPercent = cpu.stop();
-    const clientCpuPercent = workerCpu.reduce((sum, window) => sum + window.stop(), 0);
-
     const typists = stopped.flatMap((s) => s.typists);
     const clocks = stopped.flatMap((s) => s.clocks);
-    // Whatever has not arrived 15 s after typing stopped counts as never delivered.
+    // Whatever has not arrived 15 s after typing stopped counts as never delivered. The CPU
+    // window closes once everything has arrived, so it holds the whole cost of what was delivered.
     await pool.all('awaitClocks', { typists, clocks, timeoutMs: 15_000 });
+    const windowSeconds = (performance.now() - startedAt) / 1000;
+    const serverCpu = cpuSeconds(server.pid) - cpu0;
+    const clientCpu = pool.pids.reduce((sum, pid, i) => sum + cpuSeconds(pid) - workerCpu0[i]!, 0);
     const logs = await pool.all('takeLog');
-    if (!server.alive) throw new Error(`${kind} server died during the run:\n${server.output()}`);
+    if (!server.alive) throw new Error(`${CONTENDER_NAMES[contender]} died during the run:\n${server.output()}`);
 
     const deliveries = joinDeliveries(logs, connected.flatMap((c) => c.clients));
     return {
       latency: summarise(deliveries.latencies),
       expected: deliveries.expected,
       missing: deliveries.missing,
-      offeredPerSecond: deliveries.keystrokes / windowSeconds,
-      acceptedPerSecond: deliveries.accepted / windowSeconds,
-      cpuPercent,
-      clientCpuPercent,
+      offeredPerSecond: deliveries.keystrokes / seconds,
+      acceptedPerSecond: deliveries.accepted / seconds,
+      cpuPercent: (serverCpu / windowSeconds) * 100,
+      cpuMicrosPerDelivery: (serverCpu * 1e6) / Math.max(1, deliveries.latencies.length),
+      clientCpuPercent: (clientCpu / windowSeconds) * 100,
       peakRssBytes: rss.peak(),
     };
   } finally {
     rss?.stop();
     await pool?.close();
-    await server?.stop('SIGTERM');
+    await started?.server.stop('SIGTERM');
     fs.rmSync(dataDir, { recursive: true, force: true });
   }
 }
 
-/** p99 targets from the issue, by client count. */
-const P99_TARGET_MS: Record<number, number> = { 50: 15, 200: 30 };
-
-/** Runs ours and the baseline at each size and records them side by side. */
-export async function benchFanout(record: RecordFigure, { sizes, seconds, seedFile }: { sizes: number[]; seconds: number; seedFile: string }): Promise<void> {
+/**
+ * Each size runs every contender `runs` times, interleaved — ours, stock y-websocket,
+ * Hocuspocus, then the reverse — so a machine getting busier or quieter falls on all of them.
+ * Figures are medians over the runs; ratios are ours ÷ the peer's medians.
+ */
+export async function benchFanout(record: RecordFigure, { sizes, seconds, runs, seedFile }: { sizes: number[]; seconds: number; runs: number; seedFile: string }): Promise<void> {
   for (const clients of sizes) {
-    const ours = await runFanout({ kind: 'ours', clients, seconds, seedFile });
-    const base = await runFanout({ kind: 'baseline', clients, seconds, seedFile });
-    const label = `fan-out N=${clients} (${clients / 5} typing 5/s, ${CLIENT_WORKERS} worker procs, ${seconds} s)`;
-    const latency = (r: FanoutResult) => `${r.latency.p50.toFixed(1)} / ${r.latency.p99.toFixed(1)} / ${ms(r.latency.max)}`;
-    const target = P99_TARGET_MS[clients];
+    const results = Object.fromEntries(CONTENDERS.map((contender) => [contender, [] as FanoutResult[]])) as Record<Contender, FanoutResult[]>;
+    for (let run = 0; run < runs; run++) {
+      for (const contender of run % 2 === 0 ? CONTENDERS : [...CONTENDERS].reverse()) {
+        results[contender].push(await runFanout({ contender, clients, seconds, seedFile }));
+      }
+    }
+    const label = `fan-out N=${clients}`;
+    const of = (figure: (result: FanoutResult) => number) => (contender: Contender) => median(results[contender].map(figure));
+    compare(record, `${label} (${clients / 5} typing 5/s, ${seconds} s, median of ${runs}): latency p50`, of((r) => r.latency.p50), (v) => `${v.toFixed(1)} ms`, 'best');
+    compare(record, `${label}: latency p99`, of((r) => r.latency.p99), (v) => `${v.toFixed(1)} ms`, 'best');
+    compare(record, `${label}: server CPU per delivered keystroke`, of((r) => r.cpuMicrosPerDelivery), (v) => `${v.toFixed(0)} µs`, 'best');
+    compare(record, `${label}: server peak RSS`, of((r) => r.peakRssBytes), mib, 'lighter', 1.5);
+    const each = (describe: (rs: FanoutResult[]) => string) => CONTENDERS.map((c) => `${CONTENDER_NAMES[c]} ${describe(results[c])}`).join(' · ');
+    record(`${label}: latency max (worst run)`, each((rs) => `${Math.max(...rs.map((r) => r.latency.max)).toFixed(0)} ms`));
     record(
-      `${label}: latency p50 / p99 / max`,
-      verdict(`ours ${latency(ours)} · baseline ${latency(base)}`, target === undefined || ours.latency.p99 < target),
-      target === undefined ? undefined : `target p99 < ${target} ms`,
+      `${label}: deliveries measured / expected (all runs)`,
+      each((rs) => {
+        const sum = (figure: (r: FanoutResult) => number) => rs.reduce((total, r) => total + figure(r), 0);
+        return `${sum((r) => r.latency.count)}/${sum((r) => r.expected)}${sum((r) => r.missing) > 0 ? ` (${sum((r) => r.missing)} never arrived)` : ''}`;
+      }),
     );
-    const delivered = (r: FanoutResult) => `${r.latency.count}/${r.expected}${r.missing > 0 ? ` (${r.missing} never arrived)` : ''}`;
-    record(`fan-out N=${clients}: deliveries measured / expected`, `ours ${delivered(ours)} · baseline ${delivered(base)}`);
-    const rate = (r: FanoutResult) => `${r.acceptedPerSecond.toFixed(0)}/s of ${r.offeredPerSecond.toFixed(0)}/s typed`;
-    record(`fan-out N=${clients}: updates accepted by the server (reached another client)`, `ours ${rate(ours)} · baseline ${rate(base)}`);
-    record(`fan-out N=${clients}: server CPU (% of one core)`, `ours ${ours.cpuPercent.toFixed(0)}% · baseline ${base.cpuPercent.toFixed(0)}%`);
+    record(`${label}: keystrokes accepted / typed per second`, each((rs) => `${median(rs.map((r) => r.acceptedPerSecond)).toFixed(0)}/${median(rs.map((r) => r.offeredPerSecond)).toFixed(0)}`));
+    record(`${label}: server CPU (% of one core)`, each((rs) => `${median(rs.map((r) => r.cpuPercent)).toFixed(0)}%`));
     record(
-      `fan-out N=${clients}: client workers' CPU (% of one core, ${CLIENT_WORKERS} procs together)`,
-      `ours ${ours.clientCpuPercent.toFixed(0)}% · baseline ${base.clientCpuPercent.toFixed(0)}% (machine: ${os.cpus().length} cores)`,
+      `${label}: client workers' CPU (% of one core, ${CLIENT_WORKERS} procs; machine ${os.cpus().length} cores)`,
+      each((rs) => `${median(rs.map((r) => r.clientCpuPercent)).toFixed(0)}%`),
     );
-    record(`fan-out N=${clients}: server peak RSS`, `ours ${mib(ours.peakRssBytes)} · baseline ${mib(base.peakRssBytes)}`);
   }
+}
+
+/**
+ * One row: each contender's figure, then ours ÷ each peer's. The target is to be no worse than
+ * the best peer (`best`), or at most `allowance` × the lighter peer (`lighter`); lower is better.
+ */
+export function compare(record: RecordFigure, figure: string, value: (contender: Contender) => number, format: (value: number) => string, against: 'best' | 'lighter', allowance = 1): void {
+  const ours = value('product');
+  const best = Math.min(...PEERS.map(value));
+  const ratios = PEERS.map((peer) => `${(ours / value(peer)).toFixed(2)}× ${CONTENDER_NAMES[peer]}`).join(', ');
+  const values = CONTENDERS.map((contender) => `${CONTENDER_NAMES[contender]} ${format(value(contender))}`).join(' · ');
+  const target = against === 'best' ? 'ours ≤ the best peer' : `ours ≤ ${allowance}× the lighter peer`;
+  record(figure, verdict(`${values} (ours ${ratios})`, ours <= best * allowance), target);
 }

@@ -30,7 +30,7 @@ export async function benchIdleRead(record: RecordFigure, { seconds, updates }: 
   const idleReport = (reportIds: readonly string[]) => reportIds.find((id) => id.endsWith('-uncompacted'))!;
   // Newest first: this year's report, then (of the same year) its copy, then last year's.
   const typingElsewhere = (reportIds: readonly string[]) => reportIds.find((id) => id !== idleReport(reportIds))!;
-  const common = { kind: 'ours' as const, clients: 10, seconds, seedFile: '', prepare, room: typingElsewhere };
+  const common = { contender: 'product' as const, clients: 10, seconds, seedFile: '', prepare, room: typingElsewhere };
 
   const quiet = await runFanout(common);
   const reads: number[] = [];

@@ -1,7 +1,8 @@
 /**
- * Load benchmarks against the real server process: fan-out latency beside a plain in-memory
- * relay, durability under SIGKILL, and a reconnect storm after a restart. Each figure is
- * recorded once, beside its target; nothing is asserted.
+ * Load benchmarks against the real server process: idle memory and fan-out beside the real
+ * peers (the stock y-websocket server and Hocuspocus), durability under SIGKILL, and a
+ * reconnect storm after a restart. Each figure is recorded once, beside its target; nothing is
+ * asserted.
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -18,11 +19,11 @@ export async function benchLoad(record: RecordFigure, options: { quick?: boolean
   const quick = options.quick ?? false;
   const seedDir = fs.mkdtempSync(path.join(os.tmpdir(), 'report-load-seed-'));
   try {
-    // The baseline relay starts its room from the same demo report our server seeds.
+    // The peers start their room from the same demo report our server seeds.
     const seedFile = path.join(seedDir, 'demo-report.update');
     fs.writeFileSync(seedFile, buildDemoReportUpdate());
     await benchIdleMemory(record, { seedFile });
-    await benchFanout(record, { sizes: quick ? [10] : [10, 50, 200], seconds: quick ? 3 : 15, seedFile });
+    await benchFanout(record, quick ? { sizes: [10], seconds: 3, runs: 1, seedFile } : { sizes: [10, 50, 100, 200], seconds: 10, runs: 5, seedFile });
     await benchIdleRead(record, quick ? { seconds: 6, updates: 2_000 } : { seconds: 15, updates: 20_000 });
     await benchDurability(record, quick ? { clients: 10, kills: 1 } : { clients: 50, kills: 5 });
     await benchStorm(record, quick ? { clients: 50, idleSeconds: 3 } : { clients: 500, idleSeconds: 15 });

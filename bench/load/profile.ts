@@ -17,10 +17,10 @@ const seedFile = path.join(dir, 'demo-report.update');
 fs.writeFileSync(seedFile, buildDemoReportUpdate());
 const profiler = (name: string) => ['--cpu-prof', `--cpu-prof-dir=${path.join(dir, name)}`];
 
-const result = await runFanout({ kind: 'ours', clients, seconds, seedFile, nodeArgs: profiler('server'), workerNodeArgs: profiler('workers') });
+const result = await runFanout({ contender: 'product', clients, seconds, seedFile, nodeArgs: profiler('server'), workerNodeArgs: profiler('workers') });
 console.log(`N=${clients}, ${seconds} s: p50 ${result.latency.p50.toFixed(1)} ms, p99 ${result.latency.p99.toFixed(1)} ms, server CPU ${result.cpuPercent.toFixed(0)}%, client workers CPU ${result.clientCpuPercent.toFixed(0)}%`);
 for (const name of ['server', 'workers']) {
-  // CPU.<date>.<time>.<pid>.<thread>.<seq>.cpuprofile: thread 0 is the main thread; the others are tsx's loader.
+  // CPU.<date>.<time>.<pid>.<thread>.<seq>.cpuprofile: thread 0 is the main thread; the others are workers and loaders.
   for (const file of fs.readdirSync(path.join(dir, name)).filter((f) => /\.\d+\.0\.\d+\.cpuprofile$/.test(f))) {
     console.log(`\n${name} ${file}: top self time, share of busy time (start-up and the connect phase included)`);
     for (const entry of topSelfTime(path.join(dir, name, file), 25)) {

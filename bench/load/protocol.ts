@@ -7,11 +7,18 @@ export interface ClientSpec {
   typeInto: string | null;
 }
 
+/**
+ * Whose stock client connects: y-websocket's `WebsocketProvider` (ours and the stock server speak
+ * its protocol) or `HocuspocusProvider` (Hocuspocus prefixes every message with the document name).
+ */
+export type ClientProtocol = 'y-websocket' | 'hocuspocus';
+
 export interface ConnectParams {
+  protocol: ClientProtocol;
   wsBase: string;
-  /** Session cookie for our server; null for the baseline, which has no login. */
+  /** Session cookie for our server; null for the peers, which have no login. */
   cookie: string | null;
-  /** WebsocketProvider's reconnect backoff cap. */
+  /** The provider's reconnect backoff cap. */
   maxBackoffTime: number;
   clients: ClientSpec[];
   timeoutMs: number;

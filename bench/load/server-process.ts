@@ -31,7 +31,12 @@ const OUTPUT_KEPT = 64 * 1024;
 export async function startServerProcess(
   script: string,
   env: Record<string, string>,
-  { nodeArgs = [], scriptArgs = [], tsx = true }: { nodeArgs?: string[]; scriptArgs?: string[]; tsx?: boolean } = {},
+  {
+    nodeArgs = [],
+    scriptArgs = [],
+    tsx = true,
+    wsPath = '/collab',
+  }: { nodeArgs?: string[]; scriptArgs?: string[]; tsx?: boolean; /** Where its WebSocket clients connect. */ wsPath?: string } = {},
 ): Promise<ServerProcess> {
   const child = spawn(process.execPath, [...nodeArgs, ...(tsx ? ['--import', 'tsx'] : []), script, ...scriptArgs], {
     cwd: REPO_ROOT,
@@ -89,7 +94,7 @@ export async function startServerProcess(
     pid: child.pid!,
     port: started.port,
     httpUrl,
-    wsBase: `ws://127.0.0.1:${started.port}/collab`,
+    wsBase: `ws://127.0.0.1:${started.port}${wsPath}`,
     listeningAt: started.at,
     roomLoads: () => [...loads],
     output: () => output,
@@ -108,24 +113,20 @@ export async function startServerProcess(
   };
 }
 
-/** The real server, as `npm start` runs it, on `dataDir`; `port` 0 picks a free one. */
-export function startReportServer(options: { dataDir: string; port?: number; nodeArgs?: string[] }): Promise<ServerProcess> {
-  return startServerProcess(
-    'server/main.ts',
-    {
-      PORT: String(options.port ?? 0),
-      DATA_DIR: options.dataDir,
-      // The benchmarks never load the browser app; a missing directory only disables static files.
-      CLIENT_DIR: path.join(options.dataDir, 'no-client'),
-      // Every simulated client shares the lead office's one login; each socket keeps its own quotas.
-      COLLAB_SOCKETS_PER_SESSION: '10000',
-      COLLAB_SOCKETS_PER_USER: '10000',
-    },
-    { nodeArgs: options.nodeArgs, scriptArgs: ['--demo'] },
-  );
+/** Our server's environment for the benchmarks, on `dataDir`; port 0 picks a free one. */
+export function reportServerEnv(dataDir: string, port = 0): Record<string, string> {
+  return {
+    PORT: String(port),
+    DATA_DIR: dataDir,
+    // The benchmarks never load the browser app; a missing directory only disables static files.
+    CLIENT_DIR: path.join(dataDir, 'no-client'),
+    // Every simulated client shares the lead office's one login; each socket keeps its own quotas.
+    COLLAB_SOCKETS_PER_SESSION: '10000',
+    COLLAB_SOCKETS_PER_USER: '10000',
+  };
 }
 
-/** The in-memory relay every fan-out figure is compared with; each room starts from `seedFile`. */
-export function startBaselineServer(options: { seedFile: string; port?: number }): Promise<ServerProcess> {
-  return startServerProcess('bench/load/baseline-server.ts', { PORT: String(options.port ?? 0), SEED_FILE: options.seedFile });
+/** The real server, as `npm start` runs it (tsx, demo data), on `dataDir`; `port` 0 picks a free one. */
+export function startReportServer(options: { dataDir: string; port?: number; nodeArgs?: string[] }): Promise<ServerProcess> {
+  return startServerProcess('server/main.ts', reportServerEnv(options.dataDir, options.port), { nodeArgs: options.nodeArgs, scriptArgs: ['--demo'] });
 }

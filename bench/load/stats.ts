@@ -28,3 +28,10 @@ export const verdict = (value: string, met: boolean) => (met ? value : `${value}
 
 /** The row printer the benchmark runner hands in. */
 export type RecordFigure = (figure: string, value: string, target?: string) => void;
+
+/** The middle value (the mean of the two middle ones for an even count). */
+export function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = sorted.length >> 1;
+  return sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
+}

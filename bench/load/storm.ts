@@ -26,6 +26,7 @@ export async function benchStorm(record: RecordFigure, { clients, idleSeconds }:
     const { pool, cookie, reportIds } = rig;
     const connect = (worker: number, rooms: string[]) =>
       pool.call(worker, 'connect', {
+        protocol: 'y-websocket',
         wsBase: rig.server.wsBase,
         cookie,
         maxBackoffTime: MAX_BACKOFF_MS,
