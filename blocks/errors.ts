@@ -148,6 +148,8 @@ export const errorTexts = {
     ({ part }) => `报告数据损坏，已暂停编辑，请联系管理员：${part}`,
     ({ part }) => `Report data unreadable: ${part}`,
   ),
+  // Several server processes: the one deciding the report's changes is being replaced
+  'report-moving': plain('报告正转由另一服务器进程处理，请几秒后重试', 'The report is moving to another server process; try again in a few seconds'),
 } satisfies Record<string, Texts<never>>;
 
 export type ErrorCode = keyof typeof errorTexts;

@@ -2,6 +2,7 @@ import path from 'node:path';
 import { socketQuotas } from '../blocks/contract.js';
 import type { CollabSettings } from './collab/collab-route.js';
 import { KEEP_IDLE_MS } from './collab/room-registry.js';
+import { DEFAULT_POOL_SIZE, type DatabaseTarget } from './db/database.js';
 import type { WebhookConfig } from './publish/webhook-outbox.js';
 import type { WebSecurity } from './api/request-guard.js';
 
@@ -15,8 +16,11 @@ export interface ServerConfig {
   sessionSweepMs: number;
   /** Send the session cookie only over HTTPS (set behind a TLS-terminating proxy). */
   cookieSecure: boolean;
-  /** 'full' also survives power loss at some cost per update; 'normal' survives a killed process. */
-  sqliteSynchronous: 'normal' | 'full';
+  /**
+   * The embedded SQLite file under `dataDir` (SQLITE_SYNCHRONOUS: 'full' also survives power loss
+   * at some cost per update; 'normal' survives a killed process), or PostgreSQL (DATABASE_URL).
+   */
+  database: DatabaseTarget;
   compactAfterUpdates: number;
   /** How long a report nobody has open stays loaded (0: freed at once). */
   roomKeepIdleMs: number;
@@ -59,15 +63,26 @@ function readWebhook(env: NodeJS.ProcessEnv): WebhookConfig | null {
   };
 }
 
-export function readConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): ServerConfig {
+function readDatabase(env: NodeJS.ProcessEnv, dataDir: string): DatabaseTarget {
+  const url = env.DATABASE_URL;
+  if (url) {
+    if (!/^postgres(ql)?:\/\/\S+$/i.test(url)) throw new Error(`DATABASE_URL must be a postgres:// URL, got "${url.replace(/:[^:@/]*@/, ':***@')}"`);
+    return { kind: 'postgres', url, poolSize: readInteger(env, 'DATABASE_POOL_SIZE', DEFAULT_POOL_SIZE, 1, 1000) };
+  }
   const synchronous = env.SQLITE_SYNCHRONOUS ?? 'normal';
   if (synchronous !== 'normal' && synchronous !== 'full') {
     throw new Error(`SQLITE_SYNCHRONOUS must be "normal" or "full", got "${synchronous}"`);
   }
+  return { kind: 'sqlite', file: path.join(dataDir, 'reports.sqlite'), synchronous };
+}
+
+export function readConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): ServerConfig {
+  const dataDir = path.resolve(cwd, env.DATA_DIR || './data');
   return {
     host: env.HOST || '127.0.0.1',
     port: readInteger(env, 'PORT', 8080, 0, 65535),
-    dataDir: path.resolve(cwd, env.DATA_DIR || './data'),
+    dataDir,
+    database: readDatabase(env, dataDir),
     sessionTtlMs: readInteger(env, 'SESSION_TTL_SECONDS', 12 * 3600, 1, 30 * 24 * 3600) * 1000,
     sessionSweepMs: readInteger(env, 'SESSION_SWEEP_SECONDS', 10, 1, 3600) * 1000,
     cookieSecure: env.COOKIE_SECURE === '1' || env.COOKIE_SECURE === 'true',
@@ -76,7 +91,6 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
       trustProxy: env.TRUST_PROXY === '1' || env.TRUST_PROXY === 'true',
       allowedOrigins: (env.ALLOWED_ORIGINS ?? '').split(',').map((origin) => origin.trim()).filter((origin) => origin !== ''),
     },
-    sqliteSynchronous: synchronous,
     compactAfterUpdates: readInteger(env, 'COMPACT_AFTER_UPDATES', 500, 1, 1_000_000),
     roomKeepIdleMs: readInteger(env, 'ROOM_KEEP_IDLE_SECONDS', KEEP_IDLE_MS / 1000, 0, 24 * 3600) * 1000,
     clientDir: path.resolve(cwd, env.CLIENT_DIR || './dist/client'),

@@ -1,11 +1,10 @@
-import path from 'node:path';
 import { serve } from '@hono/node-server';
 import { createApp } from './app.js';
 import { SessionStore } from './auth/sessions.js';
 import { ReportStore } from './collab/report-store.js';
 import { RoomRegistry } from './collab/room-registry.js';
 import { readConfig } from './config.js';
-import { openDatabase } from './db/database.js';
+import { openTarget } from './db/database.js';
 import { SessionSweep } from './auth/session-sweep.js';
 import { DEMO_PASSWORD, demoUsers, seedDemoIfEmpty } from './demo/seed-demo.js';
 import { createLog } from './ops/log.js';
@@ -17,7 +16,7 @@ const config = readConfig();
 // One line per event: JSON for an operator's tools, text in the demo (LOG_FORMAT overrides).
 const log = createLog(process.env.LOG_FORMAT === 'json' || process.env.LOG_FORMAT === 'text' ? process.env.LOG_FORMAT : demo ? 'text' : 'json');
 const logError = (error: unknown, context: string) => log.error('error', error, { context });
-const database = await openDatabase(path.join(config.dataDir, 'reports.sqlite'), { synchronous: config.sqliteSynchronous });
+const database = await openTarget(config.database);
 const { seeded } = demo ? await seedDemoIfEmpty(database.db) : { seeded: false };
 const initialised = (await database.db.selectFrom('districts').select('id').executeTakeFirst()) !== undefined;
 
@@ -55,7 +54,7 @@ await sweep.sweep();
 sweep.start();
 
 const server = serve({ fetch: app.fetch, hostname: config.host, port: config.port }, (info) => {
-  log.info(`报告编辑器已启动 · report editor listening on http://${config.host}:${info.port}`, { data: config.dataDir, demoCreated: seeded });
+  log.info(`报告编辑器已启动 · report editor listening on http://${config.host}:${info.port}`, { data: config.dataDir, database: database.location, demoCreated: seeded });
   if (demo) log.info(`demo logins (password "${DEMO_PASSWORD}"): ${demoUsers.map((u) => u.username).join(', ')}`);
   else if (!initialised) log.warn('尚未初始化 · not set up yet: npm run admin -- init --district <name> --username <u>');
 });

@@ -4,7 +4,8 @@ import { ANNEX_TABLE_NODE } from '../blocks/annex/annex-table-node.js';
 import { ANNEX_FIELD, BODY_FIELD, CloseCode } from '../blocks/contract.js';
 import { findSectionElement } from '../blocks/report-json.js';
 import { waitForClose, waitForDoc } from './support/clients.js';
-import { countStoredUpdates, useReportServer } from './support/report-server.js';
+import { useReportServer } from './support/report-server.js';
+import { countStoredUpdates } from './support/stored.js';
 
 // The annex API against the real server (its own process, its own SQLite file): the formats and
 // the validator anyone may call, a report's numbers and findings, last year's figures, the units
@@ -442,11 +443,11 @@ describe('a report’s annex and its findings', () => {
     const lead = await syncedClient('lead');
     const observed = () => annexTable(suite.observer.doc, 'B').get('new:natural');
     expect(observed()).toBe(96);
-    const storedBefore = storedUpdates();
+    const storedBefore = await storedUpdates();
     try {
       annexTable(lead.doc, 'B').set('new:natural', 97);
       await waitForDoc(suite.observer.doc, () => observed() === 97, 'the wrong number to reach the lead office');
-      expect(storedUpdates()).toBe(storedBefore + 1);
+      expect(await storedUpdates()).toBe(storedBefore + 1);
 
       const findings = await findingsOf(suite.reportId);
       expect(findings.map(({ rule, severity, expected, actual }) => ({ rule, severity, expected, actual }))).toEqual([
@@ -474,12 +475,12 @@ describe('a table belongs to the section that holds it', () => {
 
     const refused = await syncedClient('finance');
     const closed = waitForClose(refused.provider);
-    const storedBefore = storedUpdates();
+    const storedBefore = await storedUpdates();
     annexTable(refused.doc, 'B').set('new:natural', 97);
     const { code, reason } = await closed;
     expect(code).toBe(CloseCode.Forbidden);
     expect(reason).toContain('requests');
-    expect(storedUpdates()).toBe(storedBefore);
+    expect(await storedUpdates()).toBe(storedBefore);
     expect(observed()).toBe(96);
     expect((await annexOf(suite.reportId)).tables.B!.new!.natural).toBe(96);
     refused.destroy();
@@ -487,10 +488,10 @@ describe('a table belongs to the section that holds it', () => {
     expect((await call('POST', `/api/reports/${suite.reportId}/sections/requests/assign`, { as: 'lead', body: { department: 'finance' } })).status).toBe(200);
     try {
       const finance = await syncedClient('finance');
-      const storedBeforeAccepted = storedUpdates();
+      const storedBeforeAccepted = await storedUpdates();
       annexTable(finance.doc, 'B').set('new:natural', 97);
       await waitForDoc(suite.observer.doc, () => observed() === 97, 'finance’s number in table B');
-      expect(storedUpdates()).toBe(storedBeforeAccepted + 1);
+      expect(await storedUpdates()).toBe(storedBeforeAccepted + 1);
       expect(finance.provider.wsconnected).toBe(true);
       annexTable(finance.doc, 'B').set('new:natural', 96);
       await waitForDoc(suite.observer.doc, () => observed() === 96, 'finance’s number typed back');
@@ -649,10 +650,10 @@ describe('the units a district report is compiled from (PUT /api/reports/:id/uni
   const unitTables = () => [...suite.observer.doc.getMap<unknown>(ANNEX_FIELD).keys()].filter((tableId) => tableId.includes('@')).sort();
 
   it('finance declaring units is refused with 403 and nothing changes', async () => {
-    const storedBefore = storedUpdates();
+    const storedBefore = await storedUpdates();
     expectError(await call('PUT', path(), { as: 'finance', body: { units: [finance] } }), 403, 'lead-office-only');
     expect((await annexOf(suite.reportId)).units).toEqual([]);
-    expect(storedUpdates()).toBe(storedBefore);
+    expect(await storedUpdates()).toBe(storedBefore);
     expect(unitTables()).toEqual([]);
   });
 
@@ -666,22 +667,22 @@ describe('the units a district report is compiled from (PUT /api/reports/:id/uni
     ['units that are not a list', { units: { finance } }, '"units" must be a list', 'invalid-request'],
     ['no units at all', {}, '"units" must be a list', 'invalid-request'],
   ] as const)('%s is answered 400 and nothing changes', async (_what, body, message, code) => {
-    const storedBefore = storedUpdates();
+    const storedBefore = await storedUpdates();
     expectError(await call('PUT', path(), { as: 'lead', body }), 400, code, message);
     expect((await annexOf(suite.reportId)).units).toEqual([]);
-    expect(storedUpdates()).toBe(storedBefore);
+    expect(await storedUpdates()).toBe(storedBefore);
     expect(unitTables()).toEqual([]);
   });
 
   it('declaring the finance and food bureaus gives each blank copies of tables B and C at the end of its section, and H1 names the units still missing', async () => {
-    const storedBefore = storedUpdates();
+    const storedBefore = await storedUpdates();
     const answer = await call('PUT', path(), { as: 'lead', body: { units: [finance, food] } });
     expect(answer.status, JSON.stringify(answer.json)).toBe(200);
     expect(answer.json).toEqual({ units: [finance, food] });
 
     await waitForDoc(suite.observer.doc, () => unitTables().length === 4, 'the units’ tables');
     expect(unitTables()).toEqual(['B@finance', 'B@food', 'C@finance', 'C@food']);
-    expect(storedUpdates()).toBe(storedBefore + 1);
+    expect(await storedUpdates()).toBe(storedBefore + 1);
     for (const [tableId, cells] of [['B@finance', 175], ['B@food', 175], ['C@finance', 15], ['C@food', 15]] as const) {
       const table = annexTable(suite.observer.doc, tableId);
       expect(table.size).toBe(cells);
@@ -717,13 +718,13 @@ describe('the units a district report is compiled from (PUT /api/reports/:id/uni
 
   it('finance fills its own copy of table B, and H1 then names only the food bureau', async () => {
     const client = await syncedClient('finance');
-    const storedBefore = storedUpdates();
+    const storedBefore = await storedUpdates();
     const own = annexTable(client.doc, 'B@finance');
     client.doc.transact(() => {
       for (const key of [...own.keys()]) own.set(key, 0);
     });
     await waitForDoc(suite.observer.doc, () => [...annexTable(suite.observer.doc, 'B@finance').values()].every((value) => value === 0), 'finance’s table B');
-    expect(storedUpdates()).toBe(storedBefore + 1);
+    expect(await storedUpdates()).toBe(storedBefore + 1);
     expect(client.provider.wsconnected).toBe(true);
     client.destroy();
 
@@ -737,13 +738,13 @@ describe('the units a district report is compiled from (PUT /api/reports/:id/uni
   it('finance writing the food bureau’s copy of table B is closed with 4403 naming the food bureau’s section', async () => {
     const client = await syncedClient('finance');
     const closed = waitForClose(client.provider);
-    const storedBefore = storedUpdates();
+    const storedBefore = await storedUpdates();
     annexTable(client.doc, 'B@food').set('new:natural', 1);
     const { code, reason } = await closed;
     expect(code).toBe(CloseCode.Forbidden);
     expect(reason).toContain('overview-food');
     expect(reason).toContain('B@food');
-    expect(storedUpdates()).toBe(storedBefore);
+    expect(await storedUpdates()).toBe(storedBefore);
     expect(annexTable(suite.observer.doc, 'B@food').get('new:natural')).toBeNull();
     expect((await annexOf(suite.reportId)).tables['B@food']!.new!.natural).toBeNull();
     client.destroy();

@@ -3,7 +3,7 @@ import * as Y from 'yjs';
 import { CloseCode, limits } from '../blocks/contract.js';
 import { connectClient, firstReportId, login, sectionText, waitForClose, waitForDoc, type TestClient } from './support/clients.js';
 import { openRawSocket, upgradeStatus } from './support/raw-socket.js';
-import { countStoredUpdates } from './support/report-server.js';
+import { countStoredUpdates } from './support/stored.js';
 import { startServer, type ServerProcess } from './support/server-process.js';
 
 let server: ServerProcess;
@@ -49,7 +49,7 @@ describe('the collaboration socket refuses what it must, and nothing stored chan
     const cookie = await login(server.url, 'finance');
     const writer = await syncedClient(cookie);
     const reader = await syncedClient(await login(server.url, 'lead'));
-    const before = storedUpdates();
+    const before = await storedUpdates();
 
     for (const frame of [Uint8Array.of(0xff, 0xff, 0xff), Uint8Array.of(0, 2, 50, 1, 2), Uint8Array.of(0, 2, 3, 9, 9, 9)]) {
       const raw = await openRawSocket(`${server.wsUrl}/${reportId}`, cookie);
@@ -61,20 +61,20 @@ describe('the collaboration socket refuses what it must, and nothing stored chan
     const text = await openRawSocket(`${server.wsUrl}/${reportId}`, cookie);
     text.socket.send('hello');
     expect((await text.closed).code).toBe(CloseCode.MalformedMessage);
-    expect(storedUpdates()).toBe(before);
+    expect(await storedUpdates()).toBe(before);
 
     sectionText(writer.body, 'overview-finance').insert(0, '仍可正常编辑。');
     await waitForDoc(reader.doc, () => sectionText(reader.body, 'overview-finance').toString().startsWith('仍可正常编辑。'), 'an honest edit after the bad frames');
   });
 
   it('closes a frame over the size limit with 1009 and stores nothing', async () => {
-    const before = storedUpdates();
+    const before = await storedUpdates();
     const raw = await openRawSocket(`${server.wsUrl}/${reportId}`, await login(server.url, 'env'));
     raw.socket.send(new Uint8Array(limits.maxMessageBytes + 1));
     const closed = await raw.closed;
     expect(closed.code).toBe(CloseCode.MessageTooBig);
     expect(closed.reason).toContain(`exceeds the limit of ${limits.maxMessageBytes} bytes`);
-    expect(storedUpdates()).toBe(before);
+    expect(await storedUpdates()).toBe(before);
   });
 
   /** Sends, as the food bureau, an update forged on a copy of the report; returns how the socket closed. */
@@ -88,7 +88,7 @@ describe('the collaboration socket refuses what it must, and nothing stored chan
   }
 
   it('refuses an update whose earlier changes never arrived, with 4403, and stores nothing', async () => {
-    const before = storedUpdates();
+    const before = await storedUpdates();
     const closed = await sendForged((forged) => {
       sectionText(forged.getXmlFragment('body'), 'overview-food').insert(0, '第一处');
       const afterFirst = Y.encodeStateVector(forged);
@@ -97,11 +97,11 @@ describe('the collaboration socket refuses what it must, and nothing stored chan
     });
     expect(closed.code).toBe(CloseCode.Forbidden);
     expect(closed.reason).toContain('missing-dependency');
-    expect(storedUpdates()).toBe(before);
+    expect(await storedUpdates()).toBe(before);
   });
 
   it('refuses an update that adds a root type the report does not have, with 4403', async () => {
-    const before = storedUpdates();
+    const before = await storedUpdates();
     const closed = await sendForged((forged) => {
       const sv = Y.encodeStateVector(forged);
       forged.getMap('permissions').set('overview', 'food');
@@ -109,7 +109,7 @@ describe('the collaboration socket refuses what it must, and nothing stored chan
     });
     expect(closed.code).toBe(CloseCode.Forbidden);
     expect(closed.reason).toContain('unknown-root');
-    expect(storedUpdates()).toBe(before);
+    expect(await storedUpdates()).toBe(before);
   });
 
   it('closes the sockets of a session that logs out with 4401, and refuses it afterwards', async () => {
@@ -124,12 +124,12 @@ describe('the collaboration socket refuses what it must, and nothing stored chan
   it('an expired session can no longer edit or connect', async () => {
     const cookie = await login(server.url, 'finance');
     const client = await syncedClient(cookie);
-    const before = storedUpdates();
+    const before = await storedUpdates();
     // The server under test gives sessions three seconds; the socket is closed when they end.
     const closed = await waitForClose(client.provider, 10_000);
     expect(closed.code).toBe(CloseCode.SessionExpired);
     sectionText(client.body, 'overview-finance').insert(0, '过期后的修改');
-    expect(storedUpdates()).toBe(before);
+    expect(await storedUpdates()).toBe(before);
     expect(await upgradeStatus(`${server.wsUrl}/${reportId}`, cookie)).toBe(401);
   });
 });

@@ -102,7 +102,7 @@ describe('content is judged by what it is, not only where it is', () => {
   });
 
   it('accepts the deepest nesting the limit allows, and the lead office receives it', async () => {
-    const storedBefore = storedUpdates();
+    const storedBefore = await storedUpdates();
     const hostile = await hostileClient('finance');
     hostile.sendUpdate(
       forge(hostile.doc, (doc) => {
@@ -117,7 +117,7 @@ describe('content is judged by what it is, not only where it is', () => {
       }),
     );
     await waitForDoc(suite.observer.doc, () => sectionElement(suite.observer.doc, OWN).toString().includes('最深的一段'), 'the deepest allowed nesting');
-    expect(storedUpdates()).toBe(storedBefore + 1);
+    expect(await storedUpdates()).toBe(storedBefore + 1);
     expect(hostile.socket.readyState).toBe(hostile.socket.OPEN);
     await hostile.close();
   });
@@ -140,7 +140,7 @@ describe('content is judged by what it is, not only where it is', () => {
 
   it('eight 6,000-deep frames at once are refused without stalling anyone: another user’s edit still arrives', async () => {
     const stateBefore = await serverState();
-    const storedBefore = storedUpdates();
+    const storedBefore = await storedUpdates();
     // Eight logins: a session may hold only a few sockets.
     const attackers = await Promise.all(Array.from({ length: 8 }, async () => hostileClient('finance', await login(suite.server.url, 'finance'))));
     // One forged frame serves all eight: building a 6,000-deep nest takes the forger seconds.
@@ -155,7 +155,7 @@ describe('content is judged by what it is, not only where it is', () => {
     expect(performance.now() - started).toBeLessThan(10_000);
     expect(closes.map((closed) => closed.code)).toEqual(Array(8).fill(CloseCode.Forbidden));
     expect(closes[0]!.reason).toContain('maxDepth');
-    expect(storedUpdates()).toBe(storedBefore + 1);
+    expect(await storedUpdates()).toBe(storedBefore + 1);
     expect(await serverState()).not.toBe(stateBefore);
     food.destroy();
   });
@@ -243,12 +243,12 @@ describe('structs that trick Yjs instead of the guard (found by the fuzzer)', ()
     const hostile = await hostileClient('finance');
     const item = keystroke(hostile.doc);
     item.rightOrigin = Y.createID(item.id.client, item.id.clock);
-    const storedBefore = storedUpdates();
+    const storedBefore = await storedUpdates();
     hostile.sendUpdate(encodeMutable({ groups: [{ client: item.id.client, start: item.id.clock, structs: [item] }], deletes: [] }));
     const closed = await hostile.closed;
     expect(closed.code).toBe(CloseCode.MalformedMessage);
     expect(closed.reason).toContain('comes after it');
-    expect(storedUpdates()).toBe(storedBefore);
+    expect(await storedUpdates()).toBe(storedBefore);
     expect(suite.observer.provider.wsconnected).toBe(true);
     await expectHonestEditWorks('food', 'overview-food', '食品：自指之后。');
   });
@@ -263,12 +263,12 @@ describe('structs that trick Yjs instead of the guard (found by the fuzzer)', ()
     const food = sectionText(hostile.doc.getXmlFragment(BODY_FIELD), 'overview-food');
     const foodBefore = sectionText(suite.observer.body, 'overview-food').toString();
     const overlapping = new Y.Item(first!.id, null, (food._start as Y.Item).id, null, null, null, null, new Y.ContentString('甲乙伪'));
-    const storedBefore = storedUpdates();
+    const storedBefore = await storedUpdates();
     hostile.sendUpdate(encodeMutable({ groups: [{ client: first!.id.client, start: first!.id.clock, structs: [overlapping] }], deletes: [] }));
     const closed = await hostile.closed;
     expect(closed.code).toBe(CloseCode.MalformedMessage);
     expect(closed.reason).toContain('overlaps');
-    expect(storedUpdates()).toBe(storedBefore);
+    expect(await storedUpdates()).toBe(storedBefore);
     expect(sectionText(suite.observer.body, 'overview-food').toString()).toBe(foodBefore);
   });
 

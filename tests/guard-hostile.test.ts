@@ -89,7 +89,7 @@ describe('a hostile client written with raw Yjs (not the editor)', () => {
       // The lead office, who may change structure, places table B@food in the food bureau's
       // section and B@finance in the finance bureau's, and creates both tables' maps.
       const lead = await syncedClient('lead');
-      const storedBefore = storedUpdates();
+      const storedBefore = await storedUpdates();
       Y.transact(lead.doc, () => {
         for (const [sectionId, tableId] of [['overview-food', 'B@food'], ['overview-finance', 'B@finance']] as const) {
           const holder = section(lead.doc, sectionId);
@@ -100,7 +100,7 @@ describe('a hostile client written with raw Yjs (not the editor)', () => {
         }
       });
       await waitForDoc(suite.observer.doc, () => suite.observer.doc.getMap(ANNEX_FIELD).has('B@food') && suite.observer.doc.getMap(ANNEX_FIELD).has('B@finance'), 'the lead office’s annex tables');
-      expect(storedUpdates()).toBe(storedBefore + 1);
+      expect(await storedUpdates()).toBe(storedBefore + 1);
       expect(lead.provider.wsconnected).toBe(true);
     });
 
@@ -134,7 +134,7 @@ describe('a hostile client written with raw Yjs (not the editor)', () => {
     });
 
     it('the owners write the cells of the tables their sections hold, and the cells reach the lead office', async () => {
-      const storedBefore = storedUpdates();
+      const storedBefore = await storedUpdates();
       const food = await syncedClient('food');
       annexTable(food.doc, 'B@food').set('new:natural', 7);
       const finance = await syncedClient('finance');
@@ -144,7 +144,7 @@ describe('a hostile client written with raw Yjs (not the editor)', () => {
         () => annexTable(suite.observer.doc, 'B@food').get('new:natural') === 7 && annexTable(suite.observer.doc, 'B@finance').get('carried:business') === 12,
         'both owners’ cells to reach the lead office',
       );
-      expect(storedUpdates()).toBe(storedBefore + 2);
+      expect(await storedUpdates()).toBe(storedBefore + 2);
       expect(food.provider.wsconnected).toBe(true);
       expect(finance.provider.wsconnected).toBe(true);
       food.destroy();
@@ -207,7 +207,7 @@ describe('a hostile client written with raw Yjs (not the editor)', () => {
 
   it('an update whose earlier changes never arrived is refused as a missing dependency, even in finance’s own section', async () => {
     const stateBefore = await serverState();
-    const storedBefore = storedUpdates();
+    const storedBefore = await storedUpdates();
     const hostile = await hostileClient('finance');
     const text = () => sectionText(hostile.doc.getXmlFragment(BODY_FIELD), 'overview-finance');
     text().insert(0, '第一处');
@@ -218,13 +218,13 @@ describe('a hostile client written with raw Yjs (not the editor)', () => {
     expect(closed.code).toBe(CloseCode.Forbidden);
     expect(closed.reason).toContain('missing-dependency');
     expect(await serverState()).toBe(stateBefore);
-    expect(storedUpdates()).toBe(storedBefore);
+    expect(await storedUpdates()).toBe(storedBefore);
     await expectHonestEditWorks('finance', 'overview-finance', '依赖缺失之后的修改。');
   });
 
   it('an update deleting characters the server never received is refused as a missing dependency', async () => {
     const stateBefore = await serverState();
-    const storedBefore = storedUpdates();
+    const storedBefore = await storedUpdates();
     const hostile = await hostileClient('finance');
     const text = () => sectionText(hostile.doc.getXmlFragment(BODY_FIELD), 'overview-finance');
     text().insert(0, '从未发送');
@@ -236,12 +236,12 @@ describe('a hostile client written with raw Yjs (not the editor)', () => {
     expect(closed.code).toBe(CloseCode.Forbidden);
     expect(closed.reason).toContain('missing-dependency');
     expect(await serverState()).toBe(stateBefore);
-    expect(storedUpdates()).toBe(storedBefore);
+    expect(await storedUpdates()).toBe(storedBefore);
   });
 
   it('a refused update sent again on a new socket, as an update or as a SyncStep2, is refused again and nothing is stored', async () => {
     const stateBefore = await serverState();
-    const storedBefore = storedUpdates();
+    const storedBefore = await storedUpdates();
     const { update } = await expectRefused('finance', (doc) => {
       sectionText(doc.getXmlFragment(BODY_FIELD), 'overview-food').insert(0, '重放的内容');
     });
@@ -254,13 +254,13 @@ describe('a hostile client written with raw Yjs (not the editor)', () => {
       expect(closed.reason).toContain('overview-food');
     }
     expect(await serverState()).toBe(stateBefore);
-    expect(storedUpdates()).toBe(storedBefore);
+    expect(await storedUpdates()).toBe(storedBefore);
     await expectHonestEditWorks('finance', 'overview-finance', '重放之后的正常修改。');
   });
 
   it('a stock client that reconnects with the refused change still in its document is refused again on reconnect', async () => {
     const stateBefore = await serverState();
-    const storedBefore = storedUpdates();
+    const storedBefore = await storedUpdates();
     const finance = await syncedClient('finance');
     const firstClose = waitForClose(finance.provider);
     sectionText(finance.body, 'overview-food').insert(0, '越权写入');
@@ -279,7 +279,7 @@ describe('a hostile client written with raw Yjs (not the editor)', () => {
     finance.destroy();
 
     expect(await serverState()).toBe(stateBefore);
-    expect(storedUpdates()).toBe(storedBefore);
+    expect(await storedUpdates()).toBe(storedBefore);
     expect(sectionText(suite.observer.body, 'overview-food').toString()).not.toContain('越权写入');
     await expectHonestEditWorks('finance', 'overview-finance', '换新文档后的正常修改。');
   });
@@ -287,7 +287,7 @@ describe('a hostile client written with raw Yjs (not the editor)', () => {
 
 describe('honest concurrent edits keep working beside the guard', () => {
   it('finance keeps typing in its own section while the lead office locks a different section', async () => {
-    const storedBefore = storedUpdates();
+    const storedBefore = await storedUpdates();
     const finance = await syncedClient('finance');
     const closes: number[] = [];
     finance.provider.on('connection-close', (event) => closes.push(event?.code ?? 0));
@@ -310,18 +310,18 @@ describe('honest concurrent edits keep working beside the guard', () => {
 
     expect(closes).toEqual([]);
     expect(finance.provider.wsconnected).toBe(true);
-    expect(storedUpdates()).toBe(storedBefore + typed.length + 1);
+    expect(await storedUpdates()).toBe(storedBefore + typed.length + 1);
     expect((await post(`/api/reports/${suite.reportId}/sections/overview-env/unlock`, 'lead')).status).toBe(200);
     finance.destroy();
   });
 
   it('a department’s edit in its own section is accepted, stored once and reaches another department’s client', async () => {
-    const storedBefore = storedUpdates();
+    const storedBefore = await storedUpdates();
     const food = await syncedClient('food');
     const finance = await syncedClient('finance');
     sectionText(food.body, 'overview-food').insert(0, '食品抽检合格率稳步提升。');
     await waitForDoc(finance.doc, () => sectionText(finance.body, 'overview-food').toString().startsWith('食品抽检合格率稳步提升。'), 'the food bureau’s edit to reach finance');
-    expect(storedUpdates()).toBe(storedBefore + 1);
+    expect(await storedUpdates()).toBe(storedBefore + 1);
     expect(food.provider.wsconnected).toBe(true);
     expect(finance.body.toString()).toBe(food.body.toString());
     food.destroy();

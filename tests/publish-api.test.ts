@@ -1,9 +1,9 @@
-import SQLite from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { ANNEX_FIELD } from '../blocks/contract.js';
 import { sectionText, waitForDoc } from './support/clients.js';
-import { currentWarnings, storedRows } from './support/publishing.js';
+import { currentWarnings } from './support/publishing.js';
+import { storedRows } from './support/stored.js';
 import { useReportServer } from './support/report-server.js';
 
 // Publishing the demo report to the public portal, against the real server and its SQLite file.
@@ -27,13 +27,8 @@ async function call(method: string, path: string, options: { as?: string; body?:
 
 const reportPath = () => `/api/reports/${suite.reportId}`;
 
-function storedPublications(): Array<{ version: number; html: string; content_hash: string }> {
-  const db = new SQLite(suite.server.dbFile, { readonly: true, fileMustExist: true });
-  try {
-    return db.prepare('select version, html, content_hash from publications where report_id = ? order by version').all(suite.reportId) as Array<{ version: number; html: string; content_hash: string }>;
-  } finally {
-    db.close();
-  }
+function storedPublications() {
+  return storedRows<{ version: number; html: string; content_hash: string }>(suite.server, 'select version, html, content_hash from publications where report_id = ? order by version', suite.reportId);
 }
 
 async function setTableCell(table: string, key: string, value: number) {
@@ -54,7 +49,7 @@ describe('publishing the report to the portal', () => {
     expect(refused.status).toBe(409);
     expect(refused.json.error.sections.map((s: { id: string }) => s.id)).toContain('overview-finance');
     expect(refused.json.error.findings).toEqual([]);
-    expect(storedPublications()).toEqual([]);
+    expect(await storedPublications()).toEqual([]);
   });
 
   it('is refused with 409 naming the broken rule while a table does not add up, even with every section approved', async () => {
@@ -77,7 +72,7 @@ describe('publishing the report to the portal', () => {
   it('is refused with 409 while a warning shown is not acknowledged, naming it; the server judges, not the dialog', async () => {
     // A2 (a warning): a district reporting new 规章, which it cannot make.
     const warnings = async () => ((await call('GET', `${reportPath()}/publications/preflight`, { as: 'lead' })).json.findings as Array<{ rule: string; severity: string }>).filter((f) => f.severity === 'warning');
-    const before = storedPublications().length;
+    const before = (await storedPublications()).length;
     await setTableCell('A', 'regulations:issued', 1);
     expect((await call('POST', `${reportPath()}/sections/proactive/approve`, { as: 'lead' })).status).toBe(200);
     const shown = [...new Set((await warnings()).map((f) => f.rule))];
@@ -90,7 +85,7 @@ describe('publishing the report to the portal', () => {
     expect(partly.json.error.unacknowledged).toEqual(shown.slice(0, 1));
     expect((await call('POST', `${reportPath()}/publications`, { as: 'lead', body: { note: 1, acknowledge: shown } })).status).toBe(400);
     expect((await call('POST', `${reportPath()}/publications`, { as: 'lead', body: { acknowledge: 'A2' } })).status).toBe(400);
-    expect(storedPublications()).toHaveLength(before);
+    expect(await storedPublications()).toHaveLength(before);
     await setTableCell('A', 'regulations:issued', 0);
     expect((await call('POST', `${reportPath()}/sections/proactive/approve`, { as: 'lead' })).status).toBe(200);
   });
@@ -118,19 +113,19 @@ describe('publishing the report to the portal', () => {
   });
 
   it('a correction is version 2; version 1 stays byte for byte as it was, and its page points to the current version', async () => {
-    const [first] = storedPublications();
+    const [first] = await storedPublications();
     const versions = (await call('GET', `${reportPath()}/publications`, { as: 'finance' })).json as Array<{ version: number; url: string; note: string; publishedBy: string }>;
     expect(versions).toEqual([expect.objectContaining({ version: 1, note: '首次发布', publishedBy: '王主任' })]);
 
     const withoutNote = await call('POST', `${reportPath()}/publications`, { as: 'lead', body: { note: '  ', acknowledge: await acknowledgeable() } });
     expect(withoutNote.status).toBe(400);
     expect(withoutNote.json.error.code).toBe('note-required');
-    expect(storedPublications()).toHaveLength(1);
+    expect(await storedPublications()).toHaveLength(1);
 
     const corrected = await call('POST', `${reportPath()}/publications`, { as: 'lead', body: { note: '更正第二部分文字', acknowledge: await acknowledgeable() } });
     expect(corrected.status).toBe(201);
     expect(corrected.json.version).toBe(2);
-    const stored = storedPublications();
+    const stored = await storedPublications();
     expect(stored).toHaveLength(2);
     expect(stored[0]).toEqual(first);
 
@@ -152,7 +147,7 @@ describe('publishing the report to the portal', () => {
       return;
     }
     expect(published.status).toBe(201);
-    const [stored] = storedRows<{ seq: number; sections: string }>(suite, 'select seq, sections from publications where report_id = ? and version = ?', suite.reportId, published.json.version);
+    const [stored] = await storedRows<{ seq: number; sections: string }>(suite.server, 'select seq, sections from publications where report_id = ? and version = ?', suite.reportId, published.json.version);
     expect(stored!.seq).toBe(published.json.seq);
     const atSeq = (await call('GET', `${reportPath()}/sections/overview-finance/versions/${stored!.seq}`, { as: 'lead' })).json as { blocks: string[] };
     const publishedSection = (JSON.parse(stored!.sections) as Array<{ id: string; blocks: string[] }>).find((section) => section.id === 'overview-finance')!;

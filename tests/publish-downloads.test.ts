@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { sectionText, waitForDoc } from './support/clients.js';
 import { docxAsHtml, pdfText } from './support/documents.js';
-import { approveAllSections, callApi, publishReport, storedRows } from './support/publishing.js';
+import { approveAllSections, callApi, publishReport } from './support/publishing.js';
+import { storedRows } from './support/stored.js';
 import { useReportServer } from './support/report-server.js';
 
 // What the public downloads from a publication: the same report as DOCX and PDF, and the annex
@@ -89,13 +90,13 @@ describe('downloads of a published report', () => {
   });
 
   it("a second publication leaves the first one's page and files byte for byte as they were", async () => {
-    const before = storedRows(suite, 'select publication_id, kind, sha256, bytes from publication_files order by publication_id, kind');
+    const before = await storedRows(suite.server, 'select publication_id, kind, sha256, bytes from publication_files order by publication_id, kind');
     const beforeDownloads = await Promise.all(['report.docx', 'report.pdf', 'annex.csv'].map(async (file) => Buffer.from((await download(`${first.url}/${file}`)).bytes).toString('base64')));
     // The edit above took the finance section out of "approved": the lead office approves it again.
     await approveAllSections(suite);
     const second = await publishReport(suite, '补充财政部分说明');
     expect(second.version).toBe(2);
-    const after = storedRows<{ publication_id: string }>(suite, 'select publication_id, kind, sha256, bytes from publication_files order by publication_id, kind');
+    const after = await storedRows<{ publication_id: string }>(suite.server, 'select publication_id, kind, sha256, bytes from publication_files order by publication_id, kind');
     expect(after.filter((row) => row.publication_id === first.id)).toEqual(before);
     const afterDownloads = await Promise.all(['report.docx', 'report.pdf', 'annex.csv'].map(async (file) => Buffer.from((await download(`${first.url}/${file}`)).bytes).toString('base64')));
     expect(afterDownloads).toEqual(beforeDownloads);

@@ -2,7 +2,8 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { approveAllSections, callApi, publishReport, storedRows } from './support/publishing.js';
+import { approveAllSections, callApi, publishReport } from './support/publishing.js';
+import { storedRows } from './support/stored.js';
 import { useReportServer } from './support/report-server.js';
 import { startServer } from './support/server-process.js';
 
@@ -91,7 +92,7 @@ describe('pushing publications to the external portal', () => {
   });
 
   it('the failed attempts are recorded with what the receiver answered', async () => {
-    const rows = storedRows<{ status: string; attempts: number; last_error: string | null }>(suite, 'select status, attempts, last_error from webhook_deliveries');
+    const rows = await storedRows<{ status: string; attempts: number; last_error: string | null }>(suite.server, 'select status, attempts, last_error from webhook_deliveries');
     expect(rows).toEqual([{ status: 'delivered', attempts: 3, last_error: null }]);
   });
 
@@ -111,7 +112,7 @@ describe('pushing publications to the external portal', () => {
     const second = await publishReport(suite, '更正：第二部分文字');
     await expect.poll(() => receiver.received.length, { timeout: 10_000 }).toBeGreaterThan(0);
     await suite.server.kill('SIGKILL');
-    expect(storedRows(suite, "select publication_id from webhook_deliveries where status = 'pending'")).toEqual([{ publication_id: second.id }]);
+    expect(await storedRows(suite.server, "select publication_id from webhook_deliveries where status = 'pending'")).toEqual([{ publication_id: second.id }]);
 
     receiver.failuresLeft = 0;
     const restarted = await startServer({ dataDir: suite.server.dataDir, env: { WEBHOOK_URL: receiverUrl, WEBHOOK_SECRET: SECRET, WEBHOOK_RETRY_BASE_MS: '200' } });
@@ -132,7 +133,7 @@ describe('without a webhook configured', () => {
   it('nothing is queued or sent, and the versions show no delivery', async () => {
     await approveAllSections(plain);
     await publishReport(plain, '首次发布');
-    expect(storedRows(plain, 'select * from webhook_deliveries')).toEqual([]);
+    expect(await storedRows(plain.server, 'select * from webhook_deliveries')).toEqual([]);
     const versions = (await callApi(plain, 'GET', `/api/reports/${plain.reportId}/publications`, { as: 'lead' })).json;
     expect(versions[0].delivery).toBeNull();
   });

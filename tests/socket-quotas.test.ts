@@ -4,7 +4,8 @@ import { BODY_FIELD, CloseCode, socketQuotas } from '../blocks/contract.js';
 import { encodeSyncStep1 } from '../server/collab/wire.js';
 import { connectClient, firstReportId, login, sectionText, waitForDoc, type TestClient } from './support/clients.js';
 import { openRawSocket, upgradeStatus, type RawSocket } from './support/raw-socket.js';
-import { countStoredUpdates, useReportServer } from './support/report-server.js';
+import { useReportServer } from './support/report-server.js';
+import { countStoredUpdates } from './support/stored.js';
 import { startServer, type ServerProcess } from './support/server-process.js';
 
 const suite = useReportServer();
@@ -38,7 +39,7 @@ const emptyStateVector = () => encodeSyncStep1(Y.encodeStateVector(new Y.Doc()))
 
 describe('a socket is held to its quotas before anything it sends reaches the report’s queue', () => {
   it('a burst of keystrokes far above the rate is closed with 4429 naming "updates", and another user’s edit still arrives', async () => {
-    const storedBefore = countStoredUpdates(suite.server, suite.reportId);
+    const storedBefore = await countStoredUpdates(suite.server, suite.reportId);
     const cookie = await login(suite.server.url, 'finance');
     // 20,000 real keystrokes in finance’s own section, forged on a copy of the report.
     const copy = new Y.Doc();
@@ -59,7 +60,7 @@ describe('a socket is held to its quotas before anything it sends reaches the re
     await waitForDoc(suite.observer.doc, () => sectionText(suite.observer.body, 'overview-food').toString().startsWith('抽检合格率稳定。'), 'the food bureau’s edit behind the flood');
     expect(food.provider.wsconnected).toBe(true);
     // What the quota let through was handled; the rest never reached the queue.
-    expect(countStoredUpdates(suite.server, suite.reportId) - storedBefore).toBeLessThan(2 * socketQuotas.updates.burst);
+    expect((await countStoredUpdates(suite.server, suite.reportId)) - storedBefore).toBeLessThan(2 * socketQuotas.updates.burst);
   });
 
   it('an honest editor typing fast in bursts, pasting 10 KB and coming back from an offline session is never closed', async () => {

@@ -4,7 +4,7 @@ import SQLite from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BODY_FIELD, CloseCode } from '../blocks/contract.js';
 import { connectClient, getJson, login, sectionText, waitForDoc, type TestClient } from './support/clients.js';
-import { countStoredUpdates } from './support/report-server.js';
+import { countStoredUpdates } from './support/stored.js';
 import { startServer, type ServerProcess } from './support/server-process.js';
 
 // Storage trouble stays with the report it hits: another process holding the SQLite lock does
@@ -69,7 +69,7 @@ describe('storage trouble is contained', () => {
     const observer = connect(thisYear, leadCookie);
     // Last year's report stays open too: reading it must not wait for this year's edit.
     await Promise.all([writer.synced, observer.synced, connect(lastYear, leadCookie).synced]);
-    const before = countStoredUpdates(server, thisYear);
+    const before = await countStoredUpdates(server, thisYear);
 
     const otherProcess = new SQLite(server.dbFile);
     otherProcess.exec('BEGIN IMMEDIATE');
@@ -85,7 +85,7 @@ describe('storage trouble is contained', () => {
         slowest = Math.max(slowest, performance.now() - asked);
       }
       // The edit waits for the lock: nothing of it is stored or broadcast yet.
-      expect(countStoredUpdates(server, thisYear)).toBe(before);
+      expect(await countStoredUpdates(server, thisYear)).toBe(before);
       expect(sectionText(observer.body, 'overview-finance').toString()).not.toContain('锁定期间写下的字。');
     } finally {
       otherProcess.exec('ROLLBACK');
@@ -94,7 +94,7 @@ describe('storage trouble is contained', () => {
     expect(slowest).toBeLessThan(1000);
 
     await waitForDoc(observer.doc, () => sectionText(observer.body, 'overview-finance').toString().startsWith('锁定期间写下的字。'), 'the edit sent while the database was locked');
-    expect(countStoredUpdates(server, thisYear)).toBe(before + 1);
+    expect(await countStoredUpdates(server, thisYear)).toBe(before + 1);
   });
 
   it('closes the sockets of a report with an unreadable row with 4500 and a reason saying so, reads it once, and opens it again after report-admin skip — no restart', async () => {

@@ -3,7 +3,8 @@ import * as Y from 'yjs';
 import { ANNEX_FIELD, CloseCode } from '../blocks/contract.js';
 import { findSectionElement } from '../blocks/report-json.js';
 import { sectionText, waitForClose, waitForDoc } from './support/clients.js';
-import { countStoredUpdates, useReportServer } from './support/report-server.js';
+import { useReportServer } from './support/report-server.js';
+import { countStoredUpdates } from './support/stored.js';
 
 // The lead office's workflow API against the real server (its own process, its own SQLite file),
 // with stock y-websocket clients where the workflow must reach the collaboration socket.
@@ -92,11 +93,11 @@ describe('only the lead office runs the workflow', () => {
     ['restoring an earlier version', 'POST', 'sections/overview-finance/restore', { seq: 1 }, 'restore'],
     ['reading the audit log', 'GET', 'audit', undefined, 'audit'],
   ] as const)('%s as the finance bureau is refused with 403 and changes nothing', async (_what, method, path, body, action) => {
-    const before = { workflow: await workflowState(), stored: storedUpdates(), audit: (await api('lead', 'GET', 'audit')).json };
+    const before = { workflow: await workflowState(), stored: await storedUpdates(), audit: (await api('lead', 'GET', 'audit')).json };
     const answer = await api('finance', method, path, body);
     expectError(answer, 403, 'lead-office-only');
     expect(answer.json.error.params).toEqual({ action });
-    expect({ workflow: await workflowState(), stored: storedUpdates(), audit: (await api('lead', 'GET', 'audit')).json }).toEqual(before);
+    expect({ workflow: await workflowState(), stored: await storedUpdates(), audit: (await api('lead', 'GET', 'audit')).json }).toEqual(before);
   });
 
   it('a department submitting another department’s section is refused with 403', async () => {
@@ -258,14 +259,14 @@ describe('workflow changes take effect for the guard at once', () => {
       await waitForDoc(suite.observer.doc, () => sectionText(suite.observer.body, 'overview-food').toString().startsWith('财政局接手本节。'), 'finance’s edit in its newly assigned section');
       expect(financeCloses).toEqual([]);
 
-      const storedBefore = storedUpdates();
+      const storedBefore = await storedUpdates();
       const closed = waitForClose(food.provider);
       sectionText(food.body, 'overview-food').insert(0, '市场监管局的修改');
       const { code, reason } = await closed;
       expect(code).toBe(CloseCode.Forbidden);
       expect(reason).toContain('overview-food');
       expect(reason).toContain('not your section');
-      expect(storedUpdates()).toBe(storedBefore);
+      expect(await storedUpdates()).toBe(storedBefore);
       expect(sectionText(suite.observer.body, 'overview-food').toString()).not.toContain('市场监管局的修改');
     } finally {
       expect((await api('lead', 'POST', 'sections/overview-food/assign', { department: 'food' })).status).toBe(200);
@@ -279,14 +280,14 @@ describe('workflow changes take effect for the guard at once', () => {
 
     try {
       expect((await api('lead', 'POST', 'sections/overview-finance/lock')).json).toMatchObject({ id: 'overview-finance', locked: true });
-      const storedBefore = storedUpdates();
+      const storedBefore = await storedUpdates();
       const closed = waitForClose(finance.provider);
       sectionText(finance.body, 'overview-finance').insert(0, '锁定后的修改。');
       const { code, reason } = await closed;
       expect(code).toBe(CloseCode.Forbidden);
       expect(reason).toContain('overview-finance');
       expect(reason).toContain('locked');
-      expect(storedUpdates()).toBe(storedBefore);
+      expect(await storedUpdates()).toBe(storedBefore);
       expect(sectionText(suite.observer.body, 'overview-finance').toString().startsWith('锁定前的修改。')).toBe(true);
     } finally {
       expect((await api('lead', 'POST', 'sections/overview-finance/unlock')).status).toBe(200);
@@ -360,7 +361,7 @@ describe('history, versions and restore', () => {
     const earlierXml = findSectionElement(suite.observer.body, 'overview-env')!.toString();
     const earlierBlocks = (await api('lead', 'GET', `sections/overview-env/versions/${fromSeq}`)).json.blocks as string[];
     await envTypes('这句话将被恢复掉。');
-    const storedBefore = storedUpdates();
+    const storedBefore = await storedUpdates();
 
     const restored = await api('lead', 'POST', 'sections/overview-env/restore', { seq: fromSeq });
     expect(restored.status).toBe(200);
@@ -368,7 +369,7 @@ describe('history, versions and restore', () => {
     const restoredSeq = restored.json.seq as number;
 
     await waitForDoc(suite.observer.doc, () => findSectionElement(suite.observer.body, 'overview-env')!.toString() === earlierXml, 'the restored section');
-    expect(storedUpdates()).toBe(storedBefore + 1);
+    expect(await storedUpdates()).toBe(storedBefore + 1);
     expect((await api('lead', 'GET', `sections/overview-env/versions/${restoredSeq}`)).json.blocks).toEqual(earlierBlocks);
 
     const audit = (await api('lead', 'GET', 'audit')).json as Array<{ sectionId: string; action: string; detail: unknown; userName: string }>;
@@ -379,17 +380,17 @@ describe('history, versions and restore', () => {
   });
 
   it('a version the report never had is a 404 for reading, comparing and restoring, and a restore of it changes nothing', async () => {
-    const beyond = storedUpdates() + 1000;
+    const beyond = (await await storedUpdates()) + 1000;
     for (const [method, path, body] of [
       ['GET', `sections/overview-env/versions/${beyond}`, undefined],
       ['GET', `sections/overview-env/compare?from=${beyond}`, undefined],
       ['POST', 'sections/overview-env/restore', { seq: beyond }],
     ] as const) {
-      const before = { workflow: await workflowState(), stored: storedUpdates() };
+      const before = { workflow: await workflowState(), stored: await storedUpdates() };
       const answer = await api('lead', method, path, body);
       expectError(answer, 404, 'version-not-found');
       expect(answer.json.error.params).toEqual({ seq: beyond });
-      expect({ workflow: await workflowState(), stored: storedUpdates() }).toEqual(before);
+      expect({ workflow: await workflowState(), stored: await storedUpdates() }).toEqual(before);
     }
   });
 
@@ -454,12 +455,12 @@ describe('malformed requests', () => {
     ['a version number that is not a number', 'GET', 'sections/overview-food/versions/latest', {}, ['invalid-request', 'not a version number']],
     ['a compare from version 0', 'GET', 'sections/overview-food/compare?from=0', {}, ['invalid-request', 'not a version number']],
   ] as const)('%s is answered with 400 and a message, and changes nothing', async (_what, method, path, request, [code, message]) => {
-    const before = { workflow: await workflowState(), stored: storedUpdates() };
+    const before = { workflow: await workflowState(), stored: await storedUpdates() };
     const options = 'raw' in request ? { raw: request.raw, contentType: 'contentType' in request ? request.contentType : undefined } : {};
     const answer = await api('lead', method, path, 'body' in request ? request.body : undefined, options);
     expectError(answer, 400, code);
     expect(answer.json.error.message).toContain(message);
-    expect({ workflow: await workflowState(), stored: storedUpdates() }).toEqual(before);
+    expect({ workflow: await workflowState(), stored: await storedUpdates() }).toEqual(before);
   });
 });
 

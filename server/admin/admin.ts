@@ -1,7 +1,6 @@
-import path from 'node:path';
 import { ReportError } from '../../blocks/errors.js';
 import { readConfig } from '../config.js';
-import { openDatabase } from '../db/database.js';
+import { openTarget } from '../db/database.js';
 import { Accounts } from './accounts.js';
 import { backupDatabase, restoreDatabase } from './backup.js';
 
@@ -54,10 +53,13 @@ const givenPassword = (password: string, generated: boolean) => (generated ? `pa
 async function run(argv: string[]): Promise<string> {
   const { command, positional, options } = parse(argv);
   const config = readConfig();
-  const databaseFile = path.join(config.dataDir, 'reports.sqlite');
   if (command === 'backup' || command === 'restore') {
     const file = positional[0];
     if (!file) throw new UsageError(`${command} needs a file`);
+    if (config.database.kind !== 'sqlite') {
+      throw new UsageError(`${command} copies the embedded SQLite file; with DATABASE_URL the reports are in PostgreSQL: use its own tools (pg_dump / pg_restore, or continuous archiving)`);
+    }
+    const databaseFile = config.database.file;
     if (command === 'backup') {
       const { bytes } = await backupDatabase(databaseFile, file);
       return `backed up ${databaseFile} to ${file} (${(bytes / 1024 / 1024).toFixed(1)} MiB)`;
@@ -65,13 +67,13 @@ async function run(argv: string[]): Promise<string> {
     const { kept } = restoreDatabase(file, databaseFile);
     return `restored ${file} as ${databaseFile}${kept ? `; the database it replaced is kept as ${kept}` : ''}`;
   }
-  const database = await openDatabase(databaseFile);
+  const database = await openTarget(config.database);
   try {
     const accounts = new Accounts(database.db);
     switch (command) {
       case 'init': {
         const { password, generated } = await accounts.init({ district: required(options, 'district'), username: required(options, 'username'), name: options.name, password: options.password });
-        return `set up ${options.district} in ${config.dataDir}: its lead office and the administrator ${options.username}\n${givenPassword(password, generated)}`;
+        return `set up ${options.district} in ${database.location}: its lead office and the administrator ${options.username}\n${givenPassword(password, generated)}`;
       }
       case 'add-department': {
         const { id, color } = await accounts.addDepartment(null, { name: required(options, 'name'), nameEn: options['name-en'], color: options.color });

@@ -1,7 +1,6 @@
-import path from 'node:path';
 import { readConfig } from '../config.js';
 import type { StoredPart } from '../collab/report-store.js';
-import { openDatabase } from '../db/database.js';
+import { openTarget } from '../db/database.js';
 import { checkReport, RecoveryRefusedError, restoreSnapshot, skipUnreadable, type ReportCheck, type RestorePlan, type SkipPlan } from './report-recovery.js';
 
 /**
@@ -73,7 +72,7 @@ async function run(args: readonly string[]): Promise<{ code: number; output: str
   if (!known || !reportId) return { code: 2, output: USAGE, refused: true };
 
   const config = readConfig();
-  const database = await openDatabase(path.join(config.dataDir, 'reports.sqlite'), { synchronous: config.sqliteSynchronous });
+  const database = await openTarget(config.database);
   try {
     if (command === 'check') {
       const check = await checkReport(database.db, reportId);

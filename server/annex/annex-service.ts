@@ -1,5 +1,5 @@
 import * as Y from 'yjs';
-import { parseAnnexTables, readAnnexTables, blankTable, type AnnexTables } from '../../blocks/annex/annex-data.js';
+import { parseAnnexTables, blankTable, type AnnexTables } from '../../blocks/annex/annex-data.js';
 import { ANNEX_TABLE_NODE } from '../../blocks/annex/annex-table-node.js';
 import { splitTableId, unitTableId, type FormatDefinition } from '../../blocks/annex/definition.js';
 import { findFormat, formatIds, formatOfYear } from '../../blocks/annex/formats/index.js';
@@ -148,7 +148,7 @@ export class AnnexService {
     // One report per year: "last year's report" must name exactly one.
     if (await findReportOfYear(this.deps.db, districtId, year)) throw refuse('report-exists', { year });
     const previousReport = await findPreviousReport(this.deps.db, { district_id: districtId, year });
-    const previous = previousReport ? await this.deps.rooms.read(previousReport.id, (room) => readAnnexTables(room.document, formatOf(previousReport))) : null;
+    const previous = previousReport ? await this.deps.digests.tables(previousReport) : null;
     const id = await insertReport(this.deps.db, {
       districtId,
       title,

@@ -64,6 +64,7 @@ const statusOf: Record<ErrorCode, ContentfulStatusCode> = {
   'invalid-request': 400,
   'database-busy': 503,
   'report-unreadable': 503,
+  'report-moving': 503,
 };
 
 /** The HTTP answer to a refusal: its status and `{ error: { code, message, params, ...extra } }`. */

@@ -10,6 +10,11 @@ export interface RegistryOptions extends RoomOptions {
    * again soon (a reload, a quick return), and should not stall everyone's typing again.
    */
   keepIdleMs?: number;
+  /**
+   * Where several server processes share the reports: a room loads only where its report's lease
+   * is held (`claim` fails otherwise), and the lease is let go when the room closes.
+   */
+  ownership?: { claim(reportId: string): Promise<void>; released(reportId: string): void };
 }
 
 /** The default of `RegistryOptions.keepIdleMs`: five minutes. */
@@ -34,13 +39,16 @@ export class RoomRegistry {
   /** Unreadable-report failures already told to the operator: the store answers the same one again. */
   private readonly reported = new WeakSet<ReportUnreadableError>();
 
+  private readonly ownership: RegistryOptions['ownership'];
+
   constructor(
     private readonly store: ReportStore,
-    { keepIdleMs = KEEP_IDLE_MS, ...options }: RegistryOptions,
+    { keepIdleMs = KEEP_IDLE_MS, ownership, ...options }: RegistryOptions,
   ) {
     this.keepIdleMs = keepIdleMs;
+    this.ownership = ownership;
     // A broken room keeps serving no one; whoever comes next gets the report loaded afresh.
-    this.options = { ...options, hooks: this.hooks, onBroken: (room) => this.detach(room) };
+    this.options = { ...options, hooks: this.hooks, onBroken: (room) => this.detach(room), beforeLoad: ownership && ((reportId) => ownership.claim(reportId)) };
   }
 
   acquire(reportId: string): Room {
@@ -93,7 +101,7 @@ export class RoomRegistry {
       return;
     }
     this.detach(room);
-    await room.close();
+    await this.closeRoom(room);
   }
 
   /**
@@ -112,6 +120,25 @@ export class RoomRegistry {
 
   private detach(room: Room): void {
     if (this.rooms.get(room.reportId) === room) this.rooms.delete(room.reportId);
+  }
+
+  /** Whether the report's room is open here (or opening, or kept a while after everyone left). */
+  isOpen(reportId: string): boolean {
+    return this.rooms.has(reportId);
+  }
+
+  /**
+   * The report is decided by another server process now: its room is freed at once and its
+   * sockets reconnect (see `Room.abandon`). Holders still using it find it closed.
+   */
+  evict(reportId: string): void {
+    const room = this.rooms.get(reportId);
+    if (!room) return;
+    this.detach(room);
+    const idleTimer = this.idle.get(room);
+    if (idleTimer) clearTimeout(idleTimer);
+    this.idle.delete(room);
+    room.abandon();
   }
 
   /** Like `read`, if the report's room is open (or opening); null if nobody has the report open. */
@@ -167,7 +194,16 @@ export class RoomRegistry {
   }
 
   private closeInBackground(room: Room): void {
-    room.close().catch((error: unknown) => this.reportCloseFailure(room, error));
+    this.closeRoom(room).catch((error: unknown) => this.reportCloseFailure(room, error));
+  }
+
+  /** Closes a room nobody holds; once no room of its report is left here, its lease is let go. */
+  private async closeRoom(room: Room): Promise<void> {
+    try {
+      await room.close();
+    } finally {
+      if (!this.rooms.has(room.reportId)) this.ownership?.released(room.reportId);
+    }
   }
 
   private reportCloseFailure(room: Room, error: unknown): void {
@@ -204,6 +240,6 @@ export class RoomRegistry {
     this.rooms.clear();
     this.holders.clear();
     this.sockets.clear();
-    await Promise.all(rooms.map((room) => room.close()));
+    await Promise.all(rooms.map((room) => this.closeRoom(room)));
   }
 }

@@ -28,6 +28,8 @@ export interface RoomOptions {
   onBroken?(room: Room): void;
   /** Moments of the room that other parts of the server act on. */
   hooks?: RoomHooks;
+  /** Runs before the report is read; failing, the room does not load (its report is decided elsewhere). */
+  beforeLoad?(reportId: string): Promise<void>;
 }
 
 /** Origin of the changes the server makes itself (repairs, restores, structure). */
@@ -179,15 +181,24 @@ export class Room {
       });
     } finally {
       // A failed compaction loses nothing (the log holds every update); the room is freed all the same.
-      this.free();
+      this.free('server is shutting down');
     }
   }
 
-  private free(): void {
+  /**
+   * Frees the room at once, without compacting: its report is decided by another server process
+   * now, whose log may already be ahead. Its peers reconnect, and reach that process.
+   */
+  abandon(): void {
+    this.free('报告已转由其他服务器进程处理，正在重新连接（report moved to another server process）');
+  }
+
+  private free(reason: string): void {
+    if (this.closed) return;
     this.closed = true;
     for (const [peer, state] of this.peers) {
       if (state.waiting) clearTimeout(state.waiting.timer);
-      peer.close(CloseCode.GoingAway, 'server is shutting down');
+      peer.close(CloseCode.GoingAway, reason);
     }
     this.peers.clear();
     this.awareness.off('update', this.broadcastAwareness);
@@ -198,6 +209,7 @@ export class Room {
   }
 
   private async load(): Promise<void> {
+    await this.options.beforeLoad?.(this.reportId);
     const started = performance.now();
     const loaded = await this.store.load(this.reportId);
     this.doc = loaded.doc;

@@ -1,11 +1,79 @@
-import { sql, type Kysely, type Migration, type MigrationProvider } from 'kysely';
+import { sql, type ColumnDefinitionBuilder, type Kysely, type Migration, type MigrationProvider } from 'kysely';
 import * as Y from 'yjs';
+import type { DatabaseKind } from './database.js';
+
+/**
+ * What differs between SQLite and PostgreSQL in a schema; everything else is written once. On
+ * SQLite every choice here is what the migrations always wrote, so its files are unchanged.
+ */
+interface Ddl {
+  /** Milliseconds since the epoch, past 2^31: SQLite's integer is 64-bit already, PostgreSQL's is not. */
+  time: 'integer' | 'bigint';
+  /** A Yjs client id: an unsigned 32-bit number. */
+  clientId: 'integer' | 'bigint';
+  bytes: 'blob' | 'bytea';
+  /** An integer key the database numbers. */
+  generatedKey(column: ColumnDefinitionBuilder): ColumnDefinitionBuilder;
+  /** Makes the database itself refuse to change or delete any row of `table`, saying `message`. */
+  refuseChanges(db: Kysely<any>, table: string, message: string): Promise<void>;
+  /** Fills `update_sections` from each logged update's `sections` (a JSON array) in the same INSERT. */
+  indexUpdateSections(db: Kysely<any>): Promise<void>;
+}
+
+const sqliteDdl: Ddl = {
+  time: 'integer',
+  clientId: 'integer',
+  bytes: 'blob',
+  generatedKey: (column) => column.primaryKey().autoIncrement(),
+  async refuseChanges(db, table, message) {
+    for (const event of ['update', 'delete']) {
+      await sql`CREATE TRIGGER ${sql.id(`${table}_immutable_${event}`)} BEFORE ${sql.raw(event.toUpperCase())} ON ${sql.table(table)} BEGIN SELECT RAISE(ABORT, ${sql.lit(message)}); END`.execute(db);
+    }
+  },
+  async indexUpdateSections(db) {
+    await sql`
+      CREATE TRIGGER update_log_index_sections AFTER INSERT ON update_log
+      WHEN NEW.sections IS NOT NULL
+      BEGIN
+        INSERT INTO update_sections (report_id, section_id, seq)
+        SELECT NEW.report_id, value, NEW.seq FROM json_each(NEW.sections);
+      END`.execute(db);
+  },
+};
+
+const postgresDdl: Ddl = {
+  time: 'bigint',
+  clientId: 'bigint',
+  bytes: 'bytea',
+  generatedKey: (column) => column.primaryKey().generatedByDefaultAsIdentity(),
+  async refuseChanges(db, table, message) {
+    await sql`
+      CREATE OR REPLACE FUNCTION refuse_change() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN
+        RAISE EXCEPTION '%', TG_ARGV[0];
+      END $$`.execute(db);
+    await sql`CREATE TRIGGER ${sql.id(`${table}_immutable`)} BEFORE UPDATE OR DELETE ON ${sql.table(table)} FOR EACH ROW EXECUTE FUNCTION refuse_change(${sql.lit(message)})`.execute(db);
+  },
+  async indexUpdateSections(db) {
+    await sql`
+      CREATE FUNCTION update_log_index_sections() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN
+        INSERT INTO update_sections (report_id, section_id, seq)
+        SELECT NEW.report_id, value, NEW.seq FROM json_array_elements_text(NEW.sections::json) AS value;
+        RETURN NULL;
+      END $$`.execute(db);
+    await sql`
+      CREATE TRIGGER update_log_index_sections AFTER INSERT ON update_log
+      FOR EACH ROW WHEN (NEW.sections IS NOT NULL)
+      EXECUTE FUNCTION update_log_index_sections()`.execute(db);
+  },
+};
 
 /**
  * Migrations live in code so the server binary carries them. Each is frozen once released:
  * typed against `Kysely<any>`, never against today's table interfaces.
  */
-const migrations: Record<string, Migration> = {
+const migrations = (ddl: Ddl): Record<string, Migration> => ({
   '2026-11-22-0001-core': {
     async up(db: Kysely<any>) {
       await db.schema
@@ -24,20 +92,20 @@ const migrations: Record<string, Migration> = {
         .execute();
       await db.schema
         .createTable('users')
-        .addColumn('id', 'integer', (c) => c.primaryKey().autoIncrement())
+        .addColumn('id', 'integer', (c) => ddl.generatedKey(c))
         .addColumn('username', 'text', (c) => c.notNull().unique())
         .addColumn('name', 'text', (c) => c.notNull())
         .addColumn('password_hash', 'text', (c) => c.notNull())
         .addColumn('department_id', 'text', (c) => c.notNull().references('departments.id'))
         .addColumn('role', 'text', (c) => c.notNull().check(sql`role in ('lead', 'editor', 'viewer')`))
-        .addColumn('created_at', 'integer', (c) => c.notNull())
+        .addColumn('created_at', ddl.time, (c) => c.notNull())
         .execute();
       await db.schema
         .createTable('sessions')
         .addColumn('id', 'text', (c) => c.primaryKey())
         .addColumn('user_id', 'integer', (c) => c.notNull().references('users.id').onDelete('cascade'))
-        .addColumn('created_at', 'integer', (c) => c.notNull())
-        .addColumn('expires_at', 'integer', (c) => c.notNull())
+        .addColumn('created_at', ddl.time, (c) => c.notNull())
+        .addColumn('expires_at', ddl.time, (c) => c.notNull())
         .execute();
       await db.schema.createIndex('sessions_by_user').on('sessions').column('user_id').execute();
       await db.schema
@@ -47,7 +115,7 @@ const migrations: Record<string, Migration> = {
         .addColumn('title', 'text', (c) => c.notNull())
         .addColumn('year', 'integer', (c) => c.notNull())
         .addColumn('format', 'text', (c) => c.notNull())
-        .addColumn('created_at', 'integer', (c) => c.notNull())
+        .addColumn('created_at', ddl.time, (c) => c.notNull())
         .execute();
       await db.schema
         .createTable('sections')
@@ -58,24 +126,24 @@ const migrations: Record<string, Migration> = {
           c.notNull().defaultTo('draft').check(sql`state in ('draft', 'submitted', 'approved', 'returned')`),
         )
         .addColumn('locked', 'integer', (c) => c.notNull().defaultTo(0))
-        .addColumn('deadline', 'integer')
+        .addColumn('deadline', ddl.time)
         .addPrimaryKeyConstraint('sections_pk', ['report_id', 'section_id'])
         .execute();
       await db.schema
         .createTable('update_log')
         .addColumn('report_id', 'text', (c) => c.notNull().references('reports.id').onDelete('cascade'))
         .addColumn('seq', 'integer', (c) => c.notNull())
-        .addColumn('data', 'blob', (c) => c.notNull())
+        .addColumn('data', ddl.bytes, (c) => c.notNull())
         .addColumn('user_id', 'integer', (c) => c.references('users.id'))
-        .addColumn('created_at', 'integer', (c) => c.notNull())
+        .addColumn('created_at', ddl.time, (c) => c.notNull())
         .addPrimaryKeyConstraint('update_log_pk', ['report_id', 'seq'])
         .execute();
       await db.schema
         .createTable('snapshots')
         .addColumn('report_id', 'text', (c) => c.notNull().references('reports.id').onDelete('cascade'))
         .addColumn('seq', 'integer', (c) => c.notNull())
-        .addColumn('data', 'blob', (c) => c.notNull())
-        .addColumn('created_at', 'integer', (c) => c.notNull())
+        .addColumn('data', ddl.bytes, (c) => c.notNull())
+        .addColumn('created_at', ddl.time, (c) => c.notNull())
         .addPrimaryKeyConstraint('snapshots_pk', ['report_id', 'seq'])
         .execute();
     },
@@ -93,22 +161,16 @@ const migrations: Record<string, Migration> = {
       // The sections an update touched travel with it in one INSERT; the index is filled here, in
       // the same statement, so logging stays a single cheap write per keystroke.
       await db.schema.alterTable('update_log').addColumn('sections', 'text').execute();
-      await sql`
-        CREATE TRIGGER update_log_index_sections AFTER INSERT ON update_log
-        WHEN NEW.sections IS NOT NULL
-        BEGIN
-          INSERT INTO update_sections (report_id, section_id, seq)
-          SELECT NEW.report_id, value, NEW.seq FROM json_each(NEW.sections);
-        END`.execute(db);
+      await ddl.indexUpdateSections(db);
       await db.schema
         .createTable('audit_log')
-        .addColumn('id', 'integer', (c) => c.primaryKey().autoIncrement())
+        .addColumn('id', 'integer', (c) => ddl.generatedKey(c))
         .addColumn('report_id', 'text', (c) => c.notNull().references('reports.id').onDelete('cascade'))
         .addColumn('section_id', 'text')
         .addColumn('user_id', 'integer', (c) => c.references('users.id'))
         .addColumn('action', 'text', (c) => c.notNull())
         .addColumn('detail', 'text', (c) => c.notNull().defaultTo('{}'))
-        .addColumn('created_at', 'integer', (c) => c.notNull())
+        .addColumn('created_at', ddl.time, (c) => c.notNull())
         .execute();
       await db.schema.createIndex('audit_log_by_report').on('audit_log').columns(['report_id', 'id']).execute();
       await db.schema
@@ -122,9 +184,9 @@ const migrations: Record<string, Migration> = {
         .addColumn('body', 'text', (c) => c.notNull())
         .addColumn('anchor', 'text')
         .addColumn('quote', 'text')
-        .addColumn('resolved_at', 'integer')
+        .addColumn('resolved_at', ddl.time)
         .addColumn('resolved_by', 'integer', (c) => c.references('users.id'))
-        .addColumn('created_at', 'integer', (c) => c.notNull())
+        .addColumn('created_at', ddl.time, (c) => c.notNull())
         .execute();
       await db.schema.createIndex('comments_by_report').on('comments').columns(['report_id', 'created_at']).execute();
     },
@@ -158,12 +220,11 @@ const migrations: Record<string, Migration> = {
         .addColumn('html', 'text', (c) => c.notNull())
         .addColumn('annex', 'text', (c) => c.notNull())
         .addColumn('published_by', 'integer', (c) => c.notNull().references('users.id'))
-        .addColumn('published_at', 'integer', (c) => c.notNull())
+        .addColumn('published_at', ddl.time, (c) => c.notNull())
         .addUniqueConstraint('publications_version', ['report_id', 'version'])
         .execute();
       // Published versions are immutable: the database itself refuses to change or delete one.
-      await sql`CREATE TRIGGER publications_immutable_update BEFORE UPDATE ON publications BEGIN SELECT RAISE(ABORT, 'publications are immutable'); END`.execute(db);
-      await sql`CREATE TRIGGER publications_immutable_delete BEFORE DELETE ON publications BEGIN SELECT RAISE(ABORT, 'publications are immutable'); END`.execute(db);
+      await ddl.refuseChanges(db, 'publications', 'publications are immutable');
     },
   },
   '2026-11-22-0005-publication-files-and-webhook': {
@@ -175,25 +236,24 @@ const migrations: Record<string, Migration> = {
         .addColumn('publication_id', 'text', (c) => c.notNull().references('publications.id'))
         .addColumn('kind', 'text', (c) => c.notNull().check(sql`kind in ('docx', 'pdf')`))
         .addColumn('content_type', 'text', (c) => c.notNull())
-        .addColumn('bytes', 'blob', (c) => c.notNull())
+        .addColumn('bytes', ddl.bytes, (c) => c.notNull())
         .addColumn('sha256', 'text', (c) => c.notNull())
         .addPrimaryKeyConstraint('publication_files_pk', ['publication_id', 'kind'])
         .execute();
-      await sql`CREATE TRIGGER publication_files_immutable_update BEFORE UPDATE ON publication_files BEGIN SELECT RAISE(ABORT, 'published files are immutable'); END`.execute(db);
-      await sql`CREATE TRIGGER publication_files_immutable_delete BEFORE DELETE ON publication_files BEGIN SELECT RAISE(ABORT, 'published files are immutable'); END`.execute(db);
+      await ddl.refuseChanges(db, 'publication_files', 'published files are immutable');
       // The outbox: a delivery is written in the same transaction as its publication, so a
       // publication is never left without its push even if the process dies right after.
       await db.schema
         .createTable('webhook_deliveries')
-        .addColumn('id', 'integer', (c) => c.primaryKey().autoIncrement())
+        .addColumn('id', 'integer', (c) => ddl.generatedKey(c))
         .addColumn('publication_id', 'text', (c) => c.notNull().references('publications.id'))
         .addColumn('url', 'text', (c) => c.notNull())
         .addColumn('status', 'text', (c) => c.notNull().check(sql`status in ('pending', 'delivered', 'failed')`))
         .addColumn('attempts', 'integer', (c) => c.notNull().defaultTo(0))
-        .addColumn('next_attempt_at', 'integer')
+        .addColumn('next_attempt_at', ddl.time)
         .addColumn('last_error', 'text')
-        .addColumn('delivered_at', 'integer')
-        .addColumn('created_at', 'integer', (c) => c.notNull())
+        .addColumn('delivered_at', ddl.time)
+        .addColumn('created_at', ddl.time, (c) => c.notNull())
         .execute();
       await db.schema.createIndex('webhook_deliveries_due').on('webhook_deliveries').columns(['status', 'next_attempt_at']).execute();
     },
@@ -205,7 +265,7 @@ const migrations: Record<string, Migration> = {
       await db.schema
         .createTable('client_ids')
         .addColumn('report_id', 'text', (c) => c.notNull().references('reports.id').onDelete('cascade'))
-        .addColumn('client_id', 'integer', (c) => c.notNull())
+        .addColumn('client_id', ddl.clientId, (c) => c.notNull())
         .addColumn('user_id', 'integer', (c) => c.references('users.id'))
         .addPrimaryKeyConstraint('client_ids_pk', ['report_id', 'client_id'])
         .execute();
@@ -239,7 +299,7 @@ const migrations: Record<string, Migration> = {
         .addColumn('kind', 'text', (c) => c.notNull().check(sql`kind in ('update', 'snapshot')`))
         .addColumn('seq', 'integer', (c) => c.notNull())
         .addColumn('reason', 'text', (c) => c.notNull())
-        .addColumn('skipped_at', 'integer', (c) => c.notNull())
+        .addColumn('skipped_at', ddl.time, (c) => c.notNull())
         .addPrimaryKeyConstraint('skipped_rows_pk', ['report_id', 'kind', 'seq'])
         .execute();
     },
@@ -254,15 +314,15 @@ const migrations: Record<string, Migration> = {
   '2026-12-01-0004-accounts': {
     async up(db: Kysely<any>) {
       // A deactivated user keeps their name on everything they wrote, but can no longer log in.
-      await db.schema.alterTable('users').addColumn('deactivated_at', 'integer').execute();
+      await db.schema.alterTable('users').addColumn('deactivated_at', ddl.time).execute();
       // What administrators did to departments and users (the command line: no user).
       await db.schema
         .createTable('admin_log')
-        .addColumn('id', 'integer', (c) => c.primaryKey().autoIncrement())
+        .addColumn('id', 'integer', (c) => ddl.generatedKey(c))
         .addColumn('user_id', 'integer', (c) => c.references('users.id'))
         .addColumn('action', 'text', (c) => c.notNull())
         .addColumn('detail', 'text', (c) => c.notNull().defaultTo('{}'))
-        .addColumn('created_at', 'integer', (c) => c.notNull())
+        .addColumn('created_at', ddl.time, (c) => c.notNull())
         .execute();
     },
   },
@@ -273,10 +333,26 @@ const migrations: Record<string, Migration> = {
       await db.schema.alterTable('users').addColumn('must_change_password', 'integer', (c) => c.notNull().defaultTo(0)).execute();
     },
   },
-};
-
-export const migrationProvider: MigrationProvider = {
-  async getMigrations() {
-    return migrations;
+  '2026-12-01-0006-report-leases': {
+    async up(db: Kysely<any>) {
+      // Which server process decides a report's edits while several share the database: the one
+      // whose lease has not run out (milliseconds on the database's clock). Unused by one process.
+      await db.schema
+        .createTable('report_leases')
+        .addColumn('report_id', 'text', (c) => c.primaryKey().references('reports.id').onDelete('cascade'))
+        .addColumn('owner', 'text', (c) => c.notNull())
+        .addColumn('url', 'text', (c) => c.notNull())
+        .addColumn('expires_at', ddl.time, (c) => c.notNull())
+        .execute();
+    },
   },
-};
+});
+
+export function migrationProvider(kind: DatabaseKind): MigrationProvider {
+  const all = migrations(kind === 'postgres' ? postgresDdl : sqliteDdl);
+  return {
+    async getMigrations() {
+      return all;
+    },
+  };
+}

@@ -239,6 +239,18 @@ export interface Database {
   client_ids: ClientIdTable;
   skipped_rows: SkippedRowTable;
   admin_log: AdminLogTable;
+  report_leases: ReportLeaseTable;
+}
+
+/** The server process that decides a report's edits while several share a PostgreSQL database. */
+export interface ReportLeaseTable {
+  report_id: string;
+  /** The holding process's id (random, per start). */
+  owner: string;
+  /** Where other processes forward the report's sockets and requests. */
+  url: string;
+  /** Milliseconds on the database's clock: once past, any process may take the report. */
+  expires_at: number;
 }
 
 export type User = Selectable<UserTable>;

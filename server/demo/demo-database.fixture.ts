@@ -6,10 +6,14 @@ import { createApp, type AppDeps } from '../app.js';
 import { SessionStore } from '../auth/sessions.js';
 import type { ReportStore } from '../collab/report-store.js';
 import type { RoomRegistry } from '../collab/room-registry.js';
-import { openDatabase, type OpenedDatabase } from '../db/database.js';
+import { databaseUrlFor } from '../../tests/support/test-database.js';
+import { openDatabase, openTarget, type OpenedDatabase } from '../db/database.js';
 import { seedDemoIfEmpty } from './seed-demo.js';
 
-/** A throwaway SQLite file with the demo district seeded, for in-process tests. */
+/**
+ * A throwaway database with the demo district seeded, for in-process tests: a SQLite file, or a
+ * PostgreSQL database of its own in a PostgreSQL run.
+ */
 export interface DemoDatabase {
   database: OpenedDatabase;
   dataDir: string;
@@ -21,7 +25,8 @@ export interface DemoDatabase {
 
 export async function openDemoDatabase(name: string): Promise<DemoDatabase> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), `${name}-`));
-  const database = await openDatabase(path.join(dataDir, 'reports.sqlite'));
+  const url = await databaseUrlFor(dataDir);
+  const database = url ? await openTarget({ kind: 'postgres', url }) : await openDatabase(path.join(dataDir, 'reports.sqlite'));
   await seedDemoIfEmpty(database.db);
   const reportIds = (await database.db.selectFrom('reports').select('id').orderBy('year', 'desc').execute()).map((report) => report.id);
   return {

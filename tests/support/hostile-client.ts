@@ -7,7 +7,8 @@ import * as Y from 'yjs';
 import { BODY_FIELD, CloseCode } from '../../blocks/contract.js';
 import { findSectionElement } from '../../blocks/report-json.js';
 import { sectionText, waitForDoc } from './clients.js';
-import { countStoredUpdates, type ReportServer } from './report-server.js';
+import type { ReportServer } from './report-server.js';
+import { countStoredUpdates } from './stored.js';
 
 // A hostile client written with raw Yjs and a bare socket, not the editor: it syncs the report
 // like any client (SyncStep1 → the server's SyncStep2), forges an update on that copy and sends
@@ -100,24 +101,24 @@ export function hostileClients(suite: ReportServer) {
    */
   async function expectRefused(username: string, change: (doc: Y.Doc) => void): Promise<{ reason: string; update: Uint8Array }> {
     const stateBefore = await serverState();
-    const storedBefore = storedUpdates();
+    const storedBefore = await storedUpdates();
     const hostile = await hostileClient(username);
     const update = forge(hostile.doc, change);
     hostile.sendUpdate(update);
     const closed = await hostile.closed;
     expect(closed.code).toBe(CloseCode.Forbidden);
     expect(await serverState()).toBe(stateBefore);
-    expect(storedUpdates()).toBe(storedBefore);
+    expect(await storedUpdates()).toBe(storedBefore);
     return { reason: closed.reason, update };
   }
 
   /** A new connection of `username` types into its own section; the edit is stored once and reaches the lead office. */
   async function expectHonestEditWorks(username: string, sectionId: string, text: string): Promise<void> {
-    const storedBefore = storedUpdates();
+    const storedBefore = await storedUpdates();
     const client = await suite.syncedClient(username);
     sectionText(client.body, sectionId).insert(0, text);
     await waitForDoc(suite.observer.doc, () => sectionText(suite.observer.body, sectionId).toString().startsWith(text), `${username}'s honest edit to reach the lead office`);
-    expect(storedUpdates()).toBe(storedBefore + 1);
+    expect(await storedUpdates()).toBe(storedBefore + 1);
     expect(client.provider.wsconnected).toBe(true);
     client.destroy();
   }

@@ -1,4 +1,3 @@
-import SQLite from 'better-sqlite3';
 import type { ReportServer } from './report-server.js';
 
 /** Calls the API as a demo user (or anonymously), returning the status, the JSON (if any) and the raw answer. */
@@ -51,12 +50,3 @@ export async function publishReport(suite: ReportServer, note: string): Promise<
   return { ...answer.json, id: String(answer.json.url).split('/').pop()! };
 }
 
-/** Rows of a table in the server's SQLite file, read directly (what is really stored). */
-export function storedRows<T>(suite: ReportServer, query: string, ...params: unknown[]): T[] {
-  const db = new SQLite(suite.server.dbFile, { readonly: true, fileMustExist: true });
-  try {
-    return db.prepare(query).all(...params) as T[];
-  } finally {
-    db.close();
-  }
-}

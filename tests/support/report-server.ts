@@ -1,4 +1,3 @@
-import SQLite from 'better-sqlite3';
 import { afterAll, beforeAll } from 'vitest';
 import { connectClient, firstReportId, login, type TestClient } from './clients.js';
 import { startServer, type ServerProcess } from './server-process.js';
@@ -63,14 +62,4 @@ export function useReportServer(options: { env?: () => Record<string, string> } 
     await server?.kill('SIGTERM');
   });
   return suite;
-}
-
-/** How many updates the server has logged for a report, read straight from its SQLite file. */
-export function countStoredUpdates(server: ServerProcess, reportId: string): number {
-  const db = new SQLite(server.dbFile, { readonly: true, fileMustExist: true });
-  try {
-    return (db.prepare('select count(*) as n from update_log where report_id = ?').get(reportId) as { n: number }).n;
-  } finally {
-    db.close();
-  }
 }

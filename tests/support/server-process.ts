@@ -3,12 +3,16 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { inject } from 'vitest';
+import { databaseUrlFor } from './test-database.js';
 
 export interface ServerProcess {
   url: string;
   wsUrl: string;
   dataDir: string;
+  /** Its SQLite file (a SQLite run), or null. */
   dbFile: string;
+  /** Its PostgreSQL database (a PostgreSQL run), or null. */
+  databaseUrl: string | null;
   /** Everything the process printed, for failure messages. */
   output(): string;
   /** Sends a signal and waits for the process to exit. */
@@ -26,9 +30,19 @@ export function makeDataDir(): string {
  */
 export async function startServer(options: { dataDir?: string; env?: Record<string, string>; command?: string[] } = {}): Promise<ServerProcess> {
   const dataDir = options.dataDir ?? makeDataDir();
+  const databaseUrl = options.env?.DATABASE_URL ?? (await databaseUrlFor(dataDir));
   const child: ChildProcess = spawn(process.execPath, options.command ?? ['--import', 'tsx', 'server/main.ts', '--demo'], {
     cwd: path.resolve(import.meta.dirname, '../..'),
-    env: { ...process.env, HOST: '127.0.0.1', PORT: '0', DATA_DIR: dataDir, CLIENT_DIR: inject('clientDir'), ...options.env },
+    env: {
+      ...process.env,
+      HOST: '127.0.0.1',
+      PORT: '0',
+      DATA_DIR: dataDir,
+      // A PostgreSQL run builds no browser app; a missing directory only disables static files.
+      CLIENT_DIR: inject('clientDir') ?? path.join(dataDir, 'no-client'),
+      ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}),
+      ...options.env,
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
@@ -56,6 +70,7 @@ export async function startServer(options: { dataDir?: string; env?: Record<stri
     wsUrl: url.replace('http://', 'ws://') + '/collab',
     dataDir,
     dbFile: path.join(dataDir, 'reports.sqlite'),
+    databaseUrl,
     output: () => output,
     async kill(signal) {
       if (child.exitCode !== null || child.signalCode !== null) return child.exitCode;

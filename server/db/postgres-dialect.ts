@@ -1,0 +1,32 @@
+import { PostgresDialect, type Dialect } from 'kysely';
+import pg from 'pg';
+
+/** PostgreSQL's type ids whose text the driver would otherwise hand over as strings. */
+const INT8 = 20;
+
+/**
+ * Kysely's PostgreSQL dialect on a `pg` pool. Timestamps (milliseconds) and Yjs client ids are
+ * 64-bit columns here; their values stay below 2^53, so they are read as numbers, as SQLite gives
+ * them, instead of the driver's default strings (which would compare and add wrongly).
+ */
+export function createPostgresDialect(url: string, poolSize: number): { dialect: Dialect; pool: pg.Pool } {
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: poolSize,
+    types: {
+      getTypeParser: ((oid: number, format?: 'text' | 'binary') => (oid === INT8 ? Number : pg.types.getTypeParser(oid, format))) as typeof pg.types.getTypeParser,
+    },
+  });
+  return { dialect: new PostgresDialect({ pool }), pool };
+}
+
+/** The URL as an operator may see it in a log: without its password. */
+export function displayedUrl(url: string): string {
+  try {
+    const parsed = new URL(url);
+    if (parsed.password) parsed.password = '***';
+    return parsed.toString();
+  } catch {
+    return 'postgres://(unreadable URL)';
+  }
+}
