@@ -18,6 +18,7 @@ const POSTGRES_SUITES = [
   'server/api/api.test.ts',
   'server/read/report-digests.test.ts',
   'server/db/database.test.ts',
+  'server/publish/webhook-outbox.test.ts',
   'tests/multi-process.test.ts',
 ];
 

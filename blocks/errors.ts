@@ -149,7 +149,10 @@ export const errorTexts = {
     ({ part }) => `Report data unreadable: ${part}`,
   ),
   // Several server processes: the one deciding the report's changes is being replaced
-  'report-moving': plain('报告正转由另一服务器进程处理，请几秒后重试', 'The report is moving to another server process; try again in a few seconds'),
+  'report-moving': texts<{ seconds: number }>(
+    ({ seconds }) => `报告正转由另一服务器进程处理，请 ${seconds} 秒后重试`,
+    ({ seconds }) => `The report is moving to another server process; try again in ${seconds} s`,
+  ),
 } satisfies Record<string, Texts<never>>;
 
 export type ErrorCode = keyof typeof errorTexts;

@@ -19,6 +19,9 @@ import { createReportRoutes } from './api/report-routes.js';
 import { createSectionRoutes } from './api/section-routes.js';
 import { AnnexService } from './annex/annex-service.js';
 import { loadSession } from './auth/session-middleware.js';
+import { closeSessionHere } from './auth/session-end.js';
+import type { Cluster } from './cluster/cluster.js';
+import { forwardReportRequests } from './cluster/forwarding.js';
 import type { SessionStore } from './auth/sessions.js';
 import { createCollabRoute, type CollabSettings } from './collab/collab-route.js';
 import type { ReportStore } from './collab/report-store.js';
@@ -51,6 +54,8 @@ export interface AppDeps {
   throttle?: LoginThrottleRules;
   /** Opens `/metrics` to other machines with this bearer token; loopback only without it. */
   metricsToken?: string | null;
+  /** This process as one of several (REDIS_URL): reports held elsewhere are forwarded there; null: alone. */
+  cluster?: Cluster | null;
   /** False once the server is shutting down (`/readyz`); always ready by default. */
   ready?: () => boolean;
   onError(error: unknown, context: string): void;
@@ -80,7 +85,10 @@ export function createApp(deps: AppDeps) {
   app.use('/collab/*', sameOriginOnly(web));
   app.use('/api/*', loadSession(deps.sessions));
   app.use('/collab/*', loadSession(deps.sessions));
-  const events = new ReportEvents();
+  const cluster = deps.cluster ?? null;
+  if (cluster) app.use('/api/reports/:reportId/*', forwardReportRequests(cluster));
+  const events = new ReportEvents(cluster?.relay ?? null);
+  events.onSessionEndedElsewhere((sessionId, why) => closeSessionHere({ rooms: deps.rooms, events }, sessionId, why));
   app.route('/api', createAuthRoutes({ ...deps, events, throttle: new LoginThrottle(deps.throttle), trustProxy: web.trustProxy, onLogin: (result) => metrics.logins.inc({ result }) }));
   const now = deps.sessions.clock;
   const workflow = new SectionWorkflow({ ...deps, events, now });
@@ -105,7 +113,7 @@ export function createApp(deps: AppDeps) {
   app.route('/api/reports', createPublicationRoutes({ ...deps, publisher, outbox }));
   app.route('/api/reports', createSectionRoutes({ ...deps, digests, events, workflow, now }));
   app.all('/api/*', (c) => c.json({ error: { code: 'not_found', message: `no such API: ${c.req.method} ${c.req.path}` } }, 404));
-  app.route('/collab', createCollabRoute({ ...deps, upgradeWebSocket, now, settings: deps.collab }));
+  app.route('/collab', createCollabRoute({ ...deps, cluster, upgradeWebSocket, now, settings: deps.collab }));
   app.route('/', createPortalRoutes(deps));
   app.route('/', createStaticClient(deps.clientDir));
 

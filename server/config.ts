@@ -21,6 +21,8 @@ export interface ServerConfig {
    * at some cost per update; 'normal' survives a killed process), or PostgreSQL (DATABASE_URL).
    */
   database: DatabaseTarget;
+  /** Several server processes on one PostgreSQL database (REDIS_URL); null: this process is alone. */
+  cluster: ClusterConfig | null;
   compactAfterUpdates: number;
   /** How long a report nobody has open stays loaded (0: freed at once). */
   roomKeepIdleMs: number;
@@ -63,6 +65,26 @@ function readWebhook(env: NodeJS.ProcessEnv): WebhookConfig | null {
   };
 }
 
+export interface ClusterConfig {
+  /** The Redis the processes relay events and session ends through. */
+  redisUrl: string;
+  /** Where the other processes reach this one (INTERNAL_URL); null: http://HOST:<port listened on>. */
+  internalUrl: string | null;
+  /** A report's holder renews its lease every third of this; a killed holder's reports come back after it. */
+  leaseMs: number;
+}
+
+function readCluster(env: NodeJS.ProcessEnv, database: DatabaseTarget, host: string): ClusterConfig | null {
+  const redisUrl = env.REDIS_URL;
+  if (!redisUrl) return null;
+  if (!/^rediss?:\/\/\S+$/i.test(redisUrl)) throw new Error(`REDIS_URL must be a redis:// URL, got "${redisUrl.replace(/:[^:@/]*@/, ':***@')}"`);
+  if (database.kind !== 'postgres') throw new Error('REDIS_URL runs several server processes, which share their reports in PostgreSQL: set DATABASE_URL too');
+  const internalUrl = env.INTERNAL_URL || null;
+  if (internalUrl && !/^https?:\/\/[^\s/]+\/?$/i.test(internalUrl)) throw new Error(`INTERNAL_URL must be http(s)://host:port, got "${internalUrl}"`);
+  if (!internalUrl && ['0.0.0.0', '::', ''].includes(host)) throw new Error(`HOST ${host || '(all)'} is no address the other processes can reach: set INTERNAL_URL (http://this-machine:port)`);
+  return { redisUrl, internalUrl: internalUrl?.replace(/\/$/, '') ?? null, leaseMs: readInteger(env, 'REPORT_LEASE_MS', 6000, 300, 600_000) };
+}
+
 function readDatabase(env: NodeJS.ProcessEnv, dataDir: string): DatabaseTarget {
   const url = env.DATABASE_URL;
   if (url) {
@@ -78,11 +100,14 @@ function readDatabase(env: NodeJS.ProcessEnv, dataDir: string): DatabaseTarget {
 
 export function readConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): ServerConfig {
   const dataDir = path.resolve(cwd, env.DATA_DIR || './data');
+  const host = env.HOST || '127.0.0.1';
+  const database = readDatabase(env, dataDir);
   return {
-    host: env.HOST || '127.0.0.1',
+    host,
     port: readInteger(env, 'PORT', 8080, 0, 65535),
     dataDir,
-    database: readDatabase(env, dataDir),
+    database,
+    cluster: readCluster(env, database, host),
     sessionTtlMs: readInteger(env, 'SESSION_TTL_SECONDS', 12 * 3600, 1, 30 * 24 * 3600) * 1000,
     sessionSweepMs: readInteger(env, 'SESSION_SWEEP_SECONDS', 10, 1, 3600) * 1000,
     cookieSecure: env.COOKIE_SECURE === '1' || env.COOKIE_SECURE === 'true',

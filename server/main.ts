@@ -8,6 +8,7 @@ import { openTarget } from './db/database.js';
 import { SessionSweep } from './auth/session-sweep.js';
 import { DEMO_PASSWORD, demoUsers, seedDemoIfEmpty } from './demo/seed-demo.js';
 import { createLog } from './ops/log.js';
+import { joinCluster, type Cluster } from './cluster/cluster.js';
 
 // `npm start` runs the demo (`--demo`): on an empty DATA_DIR it creates the demo district and its
 // logins. Without it (`npm run serve`) nothing is created: the operator sets up with `npm run admin`.
@@ -22,9 +23,14 @@ const initialised = (await database.db.selectFrom('districts').select('id').exec
 
 const sessions = new SessionStore(database.db, config.sessionTtlMs);
 const store = new ReportStore(database.db);
-const rooms = new RoomRegistry(store, {
+// Several processes (REDIS_URL): a report's room opens only in the process holding its lease.
+const cluster: Cluster | null = config.cluster
+  ? await joinCluster(config.cluster, { db: database.db, isOpen: (reportId) => rooms.isOpen(reportId), onLost: (reportId) => rooms.evict(reportId), onError: logError })
+  : null;
+const rooms: RoomRegistry = new RoomRegistry(store, {
   compactAfterUpdates: config.compactAfterUpdates,
   keepIdleMs: config.roomKeepIdleMs,
+  ownership: cluster?.ownership,
   onError: logError,
 });
 rooms.hooks.observe({
@@ -45,6 +51,7 @@ const { app, injectWebSocket, close, events } = createApp({
   webhook: config.webhook,
   web: config.web,
   metricsToken: config.metricsToken,
+  cluster,
   ready: () => !stopping,
   onError: logError,
 });
@@ -54,7 +61,8 @@ await sweep.sweep();
 sweep.start();
 
 const server = serve({ fetch: app.fetch, hostname: config.host, port: config.port }, (info) => {
-  log.info(`报告编辑器已启动 · report editor listening on http://${config.host}:${info.port}`, { data: config.dataDir, database: database.location, demoCreated: seeded });
+  cluster?.listening(`http://${config.host}:${info.port}`);
+  log.info(`报告编辑器已启动 · report editor listening on http://${config.host}:${info.port}`, { data: config.dataDir, database: database.location, cluster: cluster ? cluster.processId : 'none', demoCreated: seeded });
   if (demo) log.info(`demo logins (password "${DEMO_PASSWORD}"): ${demoUsers.map((u) => u.username).join(', ')}`);
   else if (!initialised) log.warn('尚未初始化 · not set up yet: npm run admin -- init --district <name> --username <u>');
 });
@@ -76,6 +84,7 @@ async function stop(signal: string) {
   server.close();
   sweep.stop();
   await rooms.closeAll();
+  await cluster?.stop();
   await close();
   await database.close();
   log.info('stopped', { signal });

@@ -6,6 +6,8 @@ import type { AuthenticatedSession } from '../auth/sessions.js';
 export interface AppEnv {
   Variables: {
     session: AuthenticatedSession | null;
+    /** With several server processes: the URL of the process holding the request's report, if not this one. */
+    holder: string | null;
   };
 }
 

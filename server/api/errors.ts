@@ -2,6 +2,7 @@ import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { ReportError, type ErrorCode } from '../../blocks/errors.js';
 import { ReportUnreadableError } from '../collab/report-store.js';
 import { DatabaseBusyError } from '../db/sqlite-dialect.js';
+import { MOVING_RETRY_SECONDS, ReportHeldElsewhere } from '../cluster/report-ownership.js';
 
 /** How each refusal travels over HTTP. */
 const statusOf: Record<ErrorCode, ContentfulStatusCode> = {
@@ -75,10 +76,12 @@ export function errorResponse(error: ReportError, extra: Record<string, unknown>
 /**
  * Storage trouble is no fault of the caller's, and it passes or the operator mends it: 503
  * `database-busy` (another process holds the database lock) or `report-unreadable` (the report's
- * stored data cannot be read and it is quarantined).
+ * stored data cannot be read and it is quarantined), or `report-moving` (another server process took
+ * the report while this one was about to open it).
  */
 export function storageUnavailable(error: unknown): ReportError | null {
   if (error instanceof DatabaseBusyError) return new ReportError('database-busy', { waited: (error.waitedMs / 1000).toFixed(1) });
   if (error instanceof ReportUnreadableError) return new ReportError('report-unreadable', { part: `${error.part.kind} ${error.part.seq}` });
+  if (error instanceof ReportHeldElsewhere) return new ReportError('report-moving', { seconds: MOVING_RETRY_SECONDS });
   return null;
 }

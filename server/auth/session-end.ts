@@ -34,11 +34,20 @@ export function atSessionDeadline(expiresAt: number, now: () => number, end: () 
 /** What a session has open on this server: its collaboration sockets and its event streams. */
 export interface SessionHolders {
   rooms: Pick<RoomRegistry, 'peersOfSession'>;
-  events: Pick<ReportEvents, 'endSession'>;
+  events: Pick<ReportEvents, 'endSession' | 'announceSessionEnd'>;
 }
 
-/** Ends everything open under a session that has ended: its sockets close with 4401 and its event streams say why. */
-export function closeSession({ rooms, events }: SessionHolders, sessionId: string, why: SessionEnd): void {
+/**
+ * Ends everything open under a session that has ended, in this server process and in every other:
+ * its sockets close with 4401 and its event streams say why.
+ */
+export function closeSession(holders: SessionHolders, sessionId: string, why: SessionEnd): void {
+  closeSessionHere(holders, sessionId, why);
+  holders.events.announceSessionEnd(sessionId, why);
+}
+
+/** `closeSession` in this process only: for an end another process announced. */
+export function closeSessionHere({ rooms, events }: SessionHolders, sessionId: string, why: SessionEnd): void {
   for (const peer of rooms.peersOfSession(sessionId)) peer.close(CloseCode.SessionExpired, sessionEndMessage[why]);
   events.endSession(sessionId, why);
 }

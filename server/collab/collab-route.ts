@@ -10,6 +10,7 @@ import { storageUnavailable } from '../api/errors.js';
 import { findVisibleReport } from '../api/report-routes.js';
 import { atSessionDeadline, sessionEndMessage } from '../auth/session-end.js';
 import { requireSession } from '../auth/session-middleware.js';
+import { pipeToHolder, routeOf, type Forwarding } from '../cluster/forwarding.js';
 import type { Db } from '../db/database.js';
 import type { Peer } from './peer.js';
 import type { Room } from './room.js';
@@ -21,6 +22,8 @@ import { SocketQuotas } from './socket-quotas.js';
 export interface CollabRouteDeps {
   db: Db;
   rooms: RoomRegistry;
+  /** With several server processes: a socket of a report held elsewhere is piped there. */
+  cluster: Forwarding | null;
   upgradeWebSocket: UpgradeWebSocket;
   now: () => number;
   settings: CollabSettings;
@@ -56,7 +59,7 @@ function upgradingConnection(c: Context<AppEnv>): Socket | null {
  * counts are checked before the upgrade, so a refused client gets a plain HTTP 401/404/429 and
  * never a socket. Each frame is held to the socket's quotas before it reaches the room's queue.
  */
-export function createCollabRoute({ db, rooms, upgradeWebSocket, now, settings }: CollabRouteDeps) {
+export function createCollabRoute({ db, rooms, cluster, upgradeWebSocket, now, settings }: CollabRouteDeps) {
   const sockets = new SocketCounts(settings);
   const sendBudget = new SendBudget(settings.maxTotalBufferedBytes);
   return new Hono<AppEnv>().get(
@@ -71,11 +74,16 @@ export function createCollabRoute({ db, rooms, upgradeWebSocket, now, settings }
       const connection = upgradingConnection(c);
       if (!connection || connection.destroyed) place.release();
       else connection.once('close', place.release);
+      c.set('holder', cluster ? await routeOf(c, cluster, c.req.param('reportId')) : null);
       await next();
     },
     upgradeWebSocket((c) => {
       const session = requireSession(c);
       const reportId = c.req.param('reportId')!;
+      const holder = c.get('holder');
+      if (cluster && holder) {
+        return pipeToHolder({ url: holder, reportId, cookie: c.req.header('cookie') ?? '', processId: cluster.processId, maxBufferedBytes: settings.maxBufferedBytes });
+      }
       const { user } = session;
       let peer: Peer | null = null;
       let room: Room | null = null;

@@ -1,5 +1,6 @@
 import type { Peer } from './peer.js';
 import { ReportUnreadableError, type ReportStore } from './report-store.js';
+import { ReportHeldElsewhere } from '../cluster/report-ownership.js';
 import { RoomHooks } from './room-hooks.js';
 import { Room, type RoomOptions } from './room.js';
 
@@ -109,6 +110,8 @@ export class RoomRegistry {
    * every few seconds and the store answers each from memory with the same error: it is told once.
    */
   private reportLoadFailure(reportId: string, error: unknown): void {
+    // Taken by another process between routing and loading: the socket reconnects and goes there.
+    if (error instanceof ReportHeldElsewhere) return;
     if (!(error instanceof ReportUnreadableError)) {
       this.options.onError(error, `report ${reportId}: loading`);
       return;

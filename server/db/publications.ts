@@ -30,6 +30,16 @@ export async function listPublications(db: Db, reportId: string) {
     .execute();
 }
 
+/**
+ * Holds the report's row until the transaction ends, so concurrent publishes of one report (on
+ * PostgreSQL, from several server processes) number their versions one after the other instead
+ * of both taking the same number. A write, not `FOR UPDATE`, because SQLite has no row locks —
+ * there every transaction is serial already.
+ */
+export async function lockReportRow(db: Db, reportId: string): Promise<void> {
+  await db.updateTable('reports').set((eb) => ({ year: eb.ref('year') })).where('id', '=', reportId).execute();
+}
+
 export async function latestVersion(db: Db, reportId: string): Promise<number> {
   const row = await db.selectFrom('publications').select((eb) => eb.fn.max('version').as('version')).where('report_id', '=', reportId).executeTakeFirst();
   return Number(row?.version ?? 0);

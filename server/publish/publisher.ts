@@ -10,7 +10,7 @@ import { refuse, ReportError } from '../../blocks/errors.js';
 import type { RoomRegistry } from '../collab/room-registry.js';
 import { findPreviousReport, listUnits, type UnitRow } from '../db/annex.js';
 import type { Db } from '../db/database.js';
-import { findLatestPublication, insertPublication, insertPublicationFile, latestVersion } from '../db/publications.js';
+import { findLatestPublication, insertPublication, insertPublicationFile, latestVersion, lockReportRow } from '../db/publications.js';
 import { listSectionRows } from '../db/reports.js';
 import type { Report } from '../db/types.js';
 import type { UserWithDepartment } from '../db/users.js';
@@ -165,6 +165,7 @@ export class Publisher {
     const [docx, pdf] = await Promise.all([docxFromHtml(html), this.deps.printer.print(html)]);
     const id = randomBytes(12).toString('base64url');
     const version = await this.deps.db.transaction().execute(async (trx) => {
+      await lockReportRow(trx, report.id);
       const next = (await latestVersion(trx, report.id)) + 1;
       await insertPublication(trx, {
         id,

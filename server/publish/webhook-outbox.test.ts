@@ -1,18 +1,16 @@
-import fs from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import os from 'node:os';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openDatabase, type OpenedDatabase } from '../db/database.js';
+import type { OpenedDatabase } from '../db/database.js';
 import { insertPublication } from '../db/publications.js';
-import { seedDemoIfEmpty } from '../demo/seed-demo.js';
+import { openDemoDatabase, type DemoDatabase } from '../demo/demo-database.fixture.js';
 import { signDelivery, WebhookOutbox, type WebhookConfig } from './webhook-outbox.js';
 
-// The outbox against a real SQLite file and a receiver on loopback that is down until told otherwise.
+// The outbox against a real database (SQLite; PostgreSQL in the postgres project) and a receiver
+// on loopback that is down until told otherwise.
 
+let demo: DemoDatabase;
 let database: OpenedDatabase;
-let dataDir: string;
 let receiverUrl: string;
 let receiverUp = false;
 const received: Array<{ headers: http.IncomingHttpHeaders; body: string }> = [];
@@ -27,9 +25,8 @@ const receiver = http.createServer((request, response) => {
 });
 
 beforeAll(async () => {
-  dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'webhook-outbox-test-'));
-  database = await openDatabase(path.join(dataDir, 'reports.sqlite'));
-  await seedDemoIfEmpty(database.db);
+  demo = await openDemoDatabase('webhook-outbox-test');
+  database = demo.database;
   const report = await database.db.selectFrom('reports').select('id').orderBy('year', 'desc').executeTakeFirstOrThrow();
   const lead = await database.db.selectFrom('users').select('id').where('username', '=', 'lead').executeTakeFirstOrThrow();
   await insertPublication(database.db, {
@@ -50,8 +47,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await new Promise((resolve) => receiver.close(resolve));
-  await database.close();
-  fs.rmSync(dataDir, { recursive: true, force: true });
+  await demo.dispose();
 });
 
 function outbox(config: WebhookConfig | null) {
@@ -122,5 +118,24 @@ describe('the webhook outbox', () => {
     expect(gaps[1]).toBeGreaterThanOrEqual(290);
     expect(gaps[2]).toBeGreaterThanOrEqual(590);
     expect(gaps[2]!).toBeGreaterThan(gaps[0]! * 2);
+  });
+
+  it('two outboxes draining one table — two server processes — send each delivery once', async () => {
+    receiverUp = true;
+    received.length = 0;
+    await database.db.deleteFrom('webhook_deliveries').execute();
+    const config = { url: receiverUrl, secret: 'a-secret-of-sixteen+', retryBaseMs: 150, maxAttempts: 4, timeoutMs: 2000 };
+    const [one, other] = [outbox(config), outbox(config)];
+    for (let i = 0; i < 6; i++) await one.enqueue(database.db, 'pub-under-test-01');
+    one.start();
+    other.start();
+    try {
+      await expect.poll(async () => (await database.db.selectFrom('webhook_deliveries').select('status').where('status', '=', 'pending').execute()).length, { timeout: 8000 }).toBe(0);
+    } finally {
+      await Promise.all([one.stop(), other.stop()]);
+    }
+    const sent = received.map((delivery) => String(delivery.headers['x-report-delivery']));
+    expect(sent).toHaveLength(6);
+    expect(new Set(sent).size).toBe(6);
   });
 });

@@ -29,6 +29,8 @@ export interface WebhookOutboxDeps {
 }
 
 const MAX_BACKOFF_MS = 3600_000;
+/** Beyond the send's own timeout, how long a claimed attempt stays another process's before it is due again. */
+const CLAIM_MARGIN_MS = 5_000;
 
 /** `sha256=<hex>` over "<timestamp>.<body>": the receiver recomputes it with the shared secret. */
 export function signDelivery(secret: string, timestamp: string, body: string): string {
@@ -139,6 +141,16 @@ export class WebhookOutbox {
         this.timer.unref();
         return;
       }
+      // Several server processes drain one outbox: the one that moves the attempt's time on first
+      // sends it; the others find it not due. Should this one die sending, it is due again then.
+      const claimed = await this.deps.db
+        .updateTable('webhook_deliveries')
+        .set({ next_attempt_at: this.deps.now() + config.timeoutMs + CLAIM_MARGIN_MS })
+        .where('id', '=', next.id)
+        .where('status', '=', 'pending')
+        .where('next_attempt_at', '=', next.next_attempt_at)
+        .executeTakeFirst();
+      if (Number(claimed.numUpdatedRows) === 0) continue;
       await this.attempt(config, next.id, next.publication_id, next.url, next.attempts);
     }
   }

@@ -1,4 +1,5 @@
 import type { SessionEnd } from '../auth/session-end.js';
+import type { Relay } from '../cluster/relay.js';
 
 /** What changed in a report, pushed to everyone who has it open so nobody has to reload. */
 export type ReportEvent =
@@ -17,10 +18,26 @@ export interface ReportEventStream {
   end(why: SessionEnd): void;
 }
 
-/** In-process fan-out of report events (the seam where a multi-process deployment adds pub/sub). */
+/**
+ * Fan-out of report events to the open pages, and of ended sessions to what is open under them.
+ * With several server processes (a relay), what happens on one reaches the pages and sockets of
+ * every other at once.
+ */
 export class ReportEvents {
   private readonly byReport = new Map<string, Set<ReportEventStream>>();
   private readonly bySession = new Map<string, Set<ReportEventStream>>();
+  private readonly endedElsewhere: Array<(sessionId: string, why: SessionEnd) => void> = [];
+
+  constructor(private readonly relay: Relay | null = null) {
+    relay?.subscribe('report-events', (message) => {
+      const { reportId, event } = message as { reportId: string; event: ReportEvent };
+      this.deliver(reportId, event);
+    });
+    relay?.subscribe('session-ends', (message) => {
+      const { sessionId, why } = message as { sessionId: string; why: SessionEnd };
+      for (const listener of this.endedElsewhere) listener(sessionId, why);
+    });
+  }
 
   subscribe(reportId: string, stream: ReportEventStream): () => void {
     add(this.byReport, reportId, stream);
@@ -32,10 +49,24 @@ export class ReportEvents {
   }
 
   publish(reportId: string, event: ReportEvent): void {
+    this.deliver(reportId, event);
+    this.relay?.publish('report-events', { reportId, event });
+  }
+
+  private deliver(reportId: string, event: ReportEvent): void {
     for (const stream of this.byReport.get(reportId) ?? []) stream.deliver(event);
   }
 
-  /** Ends every stream opened under the session (at logout: the client may never ask again). */
+  /** A session ended here: the other server processes end what they hold of it too. */
+  announceSessionEnd(sessionId: string, why: SessionEnd): void {
+    this.relay?.publish('session-ends', { sessionId, why });
+  }
+
+  /** Calls `listener` when another server process announces a session's end. */
+  onSessionEndedElsewhere(listener: (sessionId: string, why: SessionEnd) => void): void {
+    this.endedElsewhere.push(listener);
+  }
+
   /** The sessions that have an event stream open. */
   openSessionIds(): Set<string> {
     return new Set(this.bySession.keys());

@@ -1,7 +1,10 @@
 import type { ReportServer } from './report-server.js';
 
+/** What the API helpers need of a suite: a server, its report and the demo users' logins. */
+type ApiSuite = Pick<ReportServer, 'server' | 'reportId' | 'cookieOf'>;
+
 /** Calls the API as a demo user (or anonymously), returning the status, the JSON (if any) and the raw answer. */
-export async function callApi(suite: ReportServer, method: string, path: string, options: { as?: string; body?: unknown } = {}) {
+export async function callApi(suite: ApiSuite, method: string, path: string, options: { as?: string; body?: unknown } = {}) {
   const headers: Record<string, string> = {};
   if (options.as) headers.cookie = await suite.cookieOf(options.as);
   if (options.body !== undefined) headers['content-type'] = 'application/json';
@@ -23,7 +26,7 @@ export async function callApi(suite: ReportServer, method: string, path: string,
 }
 
 /** The lead office approves every section of the demo report, as it does before publishing. */
-export async function approveAllSections(suite: ReportServer): Promise<void> {
+export async function approveAllSections(suite: ApiSuite): Promise<void> {
   const path = `/api/reports/${suite.reportId}/sections`;
   const sections = (await callApi(suite, 'GET', path, { as: 'lead' })).json as Array<{ id: string; state: string }>;
   for (const section of sections) {
@@ -34,7 +37,7 @@ export async function approveAllSections(suite: ReportServer): Promise<void> {
 }
 
 /** The rule ids of the warnings the pre-flight shows now: what the lead office acknowledges in the dialog. */
-export async function currentWarnings(suite: ReportServer): Promise<string[]> {
+export async function currentWarnings(suite: ApiSuite): Promise<string[]> {
   const preflight = (await callApi(suite, 'GET', `/api/reports/${suite.reportId}/publications/preflight`, { as: 'lead' })).json as { findings: Array<{ rule: string; severity: string }> };
   return [...new Set(preflight.findings.filter((finding) => finding.severity === 'warning').map((finding) => finding.rule))];
 }
@@ -43,7 +46,7 @@ export async function currentWarnings(suite: ReportServer): Promise<string[]> {
  * Publishes the demo report as the lead office, acknowledging the warnings shown; fails loudly with
  * the server's reasons otherwise.
  */
-export async function publishReport(suite: ReportServer, note: string): Promise<{ version: number; url: string; id: string; seq: number }> {
+export async function publishReport(suite: ApiSuite, note: string): Promise<{ version: number; url: string; id: string; seq: number }> {
   const body = { note, acknowledge: await currentWarnings(suite) };
   const answer = await callApi(suite, 'POST', `/api/reports/${suite.reportId}/publications`, { as: 'lead', body });
   if (answer.status !== 201) throw new Error(`publishing answered ${answer.status}: ${answer.text}`);
