@@ -9,7 +9,9 @@ import { createPostgresDatabase, postgresAdminUrl, queryPostgres } from './suppo
 
 // Three server processes on one PostgreSQL database and one Redis, as a city hosts its districts:
 // any process takes any socket and any request, and every promise of one process still holds.
-const LEASE_MS = 2000;
+// Far longer than any wait here: a killed holder's reports come back because its port refuses
+// connections (its lease is ended then), not because the lease ran out.
+const LEASE_MS = 60_000;
 // Every stock client registers a listener for the process's exit; this file holds a few dozen.
 process.setMaxListeners(0);
 let databaseUrl: string;

@@ -41,8 +41,19 @@ export interface FanoutResult {
   peakRssBytes: number;
 }
 
+/** What a fan-out runs against: one server process, or several serving one installation. */
+export interface FanoutTarget {
+  /** The processes; client worker i connects to process i mod their number. */
+  servers: ServerProcess[];
+  protocol: StartedContender['protocol'];
+  session: StartedContender['session'];
+  stop(): Promise<void>;
+}
+
 export interface FanoutOptions {
   contender: Contender;
+  /** Starts something else than the contender's own server (several of ours, on PostgreSQL). */
+  start?: (dataDir: string) => Promise<FanoutTarget>;
   clients: number;
   seconds: number;
   /** The demo report as one Yjs update: the peers' rooms start from it. */
@@ -59,28 +70,30 @@ export interface FanoutOptions {
 }
 
 /** One report, `clients` clients, a fifth of them typing; every other client's time to apply every keystroke. */
-export async function runFanout({ contender, clients, seconds, seedFile, nodeArgs, workerNodeArgs, prepare, room: chooseRoom, alongside }: FanoutOptions): Promise<FanoutResult> {
+export async function runFanout({ contender, start, clients, seconds, seedFile, nodeArgs, workerNodeArgs, prepare, room: chooseRoom, alongside }: FanoutOptions): Promise<FanoutResult> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'report-load-fanout-'));
-  let started: StartedContender | null = null;
+  let target: FanoutTarget | null = null;
   let pool: WorkerPool | null = null;
-  let rss: ReturnType<typeof watchPeakRss> | null = null;
+  let rss: Array<ReturnType<typeof watchPeakRss>> = [];
   try {
     if (contender === 'product') await prepare?.(dataDir);
-    started = await startContender(contender, { dataDir, seedFile, nodeArgs });
-    const { server, protocol, session } = started;
-    rss = watchPeakRss(server.pid);
+    target = start ? await start(dataDir) : await oneServer(contender, { dataDir, seedFile, nodeArgs });
+    const { servers, protocol, session } = target;
+    const server = servers[0]!;
+    rss = servers.map((each) => watchPeakRss(each.pid));
     const room = session ? (chooseRoom?.(session.reportIds) ?? session.reportIds[0]!) : PEER_ROOM;
     const specs = typingClients(room, clients);
     pool = WorkerPool.start(CLIENT_WORKERS, workerNodeArgs);
     const connected = await Promise.all(
       dealOut(specs, CLIENT_WORKERS).map((hand, worker) =>
-        pool!.call(worker, 'connect', { protocol, wsBase: server.wsBase, cookie: session?.cookie ?? null, maxBackoffTime: 2500, clients: hand, timeoutMs: 120_000 }),
+        pool!.call(worker, 'connect', { protocol, wsBase: servers[worker % servers.length]!.wsBase, cookie: session?.cookie ?? null, maxBackoffTime: 2500, clients: hand, timeoutMs: 120_000 }),
       ),
     );
     // Joining clients announce their presence to everyone; let that wave pass before measuring.
     await sleep(1000);
 
-    const cpu0 = cpuSeconds(server.pid);
+    const serversCpu = () => servers.reduce((sum, each) => sum + cpuSeconds(each.pid), 0);
+    const cpu0 = serversCpu();
     const workerCpu0 = pool.pids.map(cpuSeconds);
     const startedAt = performance.now();
     await pool.all('startTyping', { intervalMs: KEYSTROKE_INTERVAL_MS, record: true });
@@ -92,10 +105,11 @@ export async function runFanout({ contender, clients, seconds, seedFile, nodeArg
     // window closes once everything has arrived, so it holds the whole cost of what was delivered.
     await pool.all('awaitClocks', { typists, clocks, timeoutMs: 15_000 });
     const windowSeconds = (performance.now() - startedAt) / 1000;
-    const serverCpu = cpuSeconds(server.pid) - cpu0;
+    const serverCpu = serversCpu() - cpu0;
     const clientCpu = pool.pids.reduce((sum, pid, i) => sum + cpuSeconds(pid) - workerCpu0[i]!, 0);
     const logs = await pool.all('takeLog');
-    if (!server.alive) throw new Error(`${CONTENDER_NAMES[contender]} died during the run:\n${server.output()}`);
+    const dead = servers.find((each) => !each.alive);
+    if (dead) throw new Error(`${CONTENDER_NAMES[contender]} died during the run:\n${dead.output()}`);
 
     const deliveries = joinDeliveries(logs, connected.flatMap((c) => c.clients));
     return {
@@ -107,14 +121,20 @@ export async function runFanout({ contender, clients, seconds, seedFile, nodeArg
       cpuPercent: (serverCpu / windowSeconds) * 100,
       cpuMicrosPerDelivery: (serverCpu * 1e6) / Math.max(1, deliveries.latencies.length),
       clientCpuPercent: (clientCpu / windowSeconds) * 100,
-      peakRssBytes: rss.peak(),
+      // Several processes hold their memory together.
+      peakRssBytes: rss.reduce((sum, each) => sum + each.peak(), 0),
     };
   } finally {
-    rss?.stop();
+    for (const each of rss) each.stop();
     await pool?.close();
-    await started?.server.stop('SIGTERM');
+    await target?.stop();
     fs.rmSync(dataDir, { recursive: true, force: true });
   }
+}
+
+async function oneServer(contender: Contender, options: Parameters<typeof startContender>[1]): Promise<FanoutTarget> {
+  const { server, protocol, session } = await startContender(contender, options);
+  return { servers: [server], protocol, session, stop: async () => void (await server.stop('SIGTERM')) };
 }
 
 /**

@@ -14,6 +14,7 @@ import { benchIdleMemory } from './idle-memory.js';
 import { benchIdleRead } from './idle-read.js';
 import type { RecordFigure } from './stats.js';
 import { benchStorm } from './storm.js';
+import { benchCluster } from './cluster.js';
 
 export async function benchLoad(record: RecordFigure, options: { quick?: boolean } = {}): Promise<void> {
   const quick = options.quick ?? false;
@@ -27,6 +28,7 @@ export async function benchLoad(record: RecordFigure, options: { quick?: boolean
     await benchIdleRead(record, quick ? { seconds: 6, updates: 2_000 } : { seconds: 15, updates: 20_000 });
     await benchDurability(record, quick ? { clients: 10, kills: 1 } : { clients: 50, kills: 5 });
     await benchStorm(record, quick ? { clients: 50, idleSeconds: 3 } : { clients: 500, idleSeconds: 15 });
+    await benchCluster(record, { quick, seedFile });
   } finally {
     fs.rmSync(seedDir, { recursive: true, force: true });
   }

@@ -36,6 +36,7 @@ export async function joinCluster(
     ownership,
     relay,
     route: (reportId) => ownership.route(reportId),
+    holderUnreachable: (reportId, url) => ownership.holderUnreachable(reportId, url),
     listening(listeningUrl) {
       url ??= listeningUrl;
       ownership.start();

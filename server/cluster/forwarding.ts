@@ -16,7 +16,12 @@ export const FORWARDED_HEADER = 'x-report-forwarded-by';
 export interface Forwarding {
   processId: string;
   route(reportId: string): Promise<ReportRoute>;
+  /** The holder at `url` refused the connection: it is gone, and the report is anyone's now. */
+  holderUnreachable(reportId: string, url: string): Promise<void>;
 }
+
+/** Whether a failed connection was refused outright: nothing listens there any more. */
+const refused = (error: unknown) => (error as { code?: string; cause?: { code?: string } }).code === 'ECONNREFUSED' || (error as { cause?: { code?: string } }).cause?.code === 'ECONNREFUSED';
 
 /** Headers that belong to one hop, not to the request: never passed on. */
 const HOP_HEADERS = ['connection', 'keep-alive', 'transfer-encoding', 'upgrade', 'host', 'content-length', 'te', 'trailer', 'proxy-connection'];
@@ -44,11 +49,11 @@ export function forwardReportRequests(forwarding: Forwarding) {
     if (!reportId || !c.get('session') || (c.req.method === 'GET' && c.req.path.endsWith('/events'))) return next();
     const url = await routeOf(c, forwarding, reportId);
     if (url === null) return next();
-    return forwardRequest(c, url, forwarding.processId);
+    return forwardRequest(c, url, reportId, forwarding);
   };
 }
 
-async function forwardRequest(c: Context<AppEnv>, url: string, processId: string): Promise<Response> {
+async function forwardRequest(c: Context<AppEnv>, url: string, reportId: string, { processId, holderUnreachable }: Forwarding): Promise<Response> {
   const target = new URL(c.req.url);
   const owner = new URL(url);
   target.protocol = owner.protocol;
@@ -62,8 +67,9 @@ async function forwardRequest(c: Context<AppEnv>, url: string, processId: string
   let answer: Response;
   try {
     answer = await fetch(target, { method: c.req.method, headers, body, redirect: 'manual' });
-  } catch {
-    // The holder does not answer (killed, restarting): its lease runs out within seconds.
+  } catch (error) {
+    // The holder does not answer: dead (its lease ends now), or slow (its lease runs out soon).
+    if (refused(error)) await holderUnreachable(reportId, url);
     throw new ReportError('report-moving', { seconds: MOVING_RETRY_SECONDS });
   }
   const passed = new Headers(answer.headers);
@@ -86,7 +92,7 @@ const MOVED = '报告已转由其他服务器进程处理，正在重新连接�
  * comes back unchanged. Everything the product promises is kept there; this end only carries.
  * When the holder goes away the client is told to reconnect (1001), and finds the new holder.
  */
-export function pipeToHolder(options: { url: string; reportId: string; cookie: string; processId: string; maxBufferedBytes: number }): WSEvents {
+export function pipeToHolder(options: { url: string; reportId: string; cookie: string; forwarding: Forwarding; maxBufferedBytes: number; onError(error: unknown, context: string): void }): WSEvents {
   let upstream: WebSocket | null = null;
   let pending: RawData[] | null = [];
   let pendingBytes = 0;
@@ -98,7 +104,7 @@ export function pipeToHolder(options: { url: string; reportId: string; cookie: s
       const client = ws.raw as WebSocket;
       const owner = new URL(options.url);
       const socket = new WebSocket(`${owner.protocol === 'https:' ? 'wss' : 'ws'}://${owner.host}/collab/${encodeURIComponent(options.reportId)}`, {
-        headers: { cookie: options.cookie, origin: owner.origin, [FORWARDED_HEADER]: options.processId },
+        headers: { cookie: options.cookie, origin: owner.origin, [FORWARDED_HEADER]: options.forwarding.processId },
         maxPayload: limits.maxMessageBytes * 2,
       });
       upstream = socket;
@@ -121,8 +127,12 @@ export function pipeToHolder(options: { url: string; reportId: string; cookie: s
         close(ws, CloseCode.GoingAway, `${MOVED}: HTTP ${response.statusCode}`);
         socket.terminate();
       });
-      // A failed connection also ends in 'close', which tells the client.
-      socket.on('error', () => undefined);
+      // A failed connection also ends in 'close', which tells the client; a refused one means the
+      // holder is dead, and the client's reconnect should find the report free.
+      socket.on('error', (error) => {
+        if (!refused(error)) return;
+        options.forwarding.holderUnreachable(options.reportId, options.url).catch((failure: unknown) => options.onError(failure, `report ${options.reportId}: ending the lease of ${options.url}`));
+      });
     },
     onMessage(event, ws) {
       const data = event.data as unknown as RawData;

@@ -1,5 +1,5 @@
 import type { Db } from '../db/database.js';
-import { claimReportLease, releaseReportLease, renewReportLeases } from '../db/report-leases.js';
+import { claimReportLease, expireReportLease, releaseReportLease, renewReportLeases } from '../db/report-leases.js';
 
 /** How long a client is asked to wait while a report moves to another process (`Retry-After`). */
 export const MOVING_RETRY_SECONDS = 2;
@@ -60,6 +60,15 @@ export class ReportOwnership {
   async claim(reportId: string): Promise<void> {
     const route = await this.route(reportId);
     if (!route.here) throw new ReportHeldElsewhere(reportId, route.url);
+  }
+
+  /**
+   * The holder at `url` refuses connections: it is dead (killed, crashed), so its lease ends now
+   * instead of when it runs out, and the next connection takes the report. Were it alive after
+   * all, the log's fence would stop it at its next append.
+   */
+  async holderUnreachable(reportId: string, url: string): Promise<void> {
+    await expireReportLease(this.options.db, reportId, url);
   }
 
   /** The report's room closed here: another process may take it at once. */

@@ -21,6 +21,7 @@ import { SocketQuotas } from './socket-quotas.js';
 
 export interface CollabRouteDeps {
   db: Db;
+  onError(error: unknown, context: string): void;
   rooms: RoomRegistry;
   /** With several server processes: a socket of a report held elsewhere is piped there. */
   cluster: Forwarding | null;
@@ -59,7 +60,7 @@ function upgradingConnection(c: Context<AppEnv>): Socket | null {
  * counts are checked before the upgrade, so a refused client gets a plain HTTP 401/404/429 and
  * never a socket. Each frame is held to the socket's quotas before it reaches the room's queue.
  */
-export function createCollabRoute({ db, rooms, cluster, upgradeWebSocket, now, settings }: CollabRouteDeps) {
+export function createCollabRoute({ db, rooms, cluster, upgradeWebSocket, now, settings, onError }: CollabRouteDeps) {
   const sockets = new SocketCounts(settings);
   const sendBudget = new SendBudget(settings.maxTotalBufferedBytes);
   return new Hono<AppEnv>().get(
@@ -82,7 +83,7 @@ export function createCollabRoute({ db, rooms, cluster, upgradeWebSocket, now, s
       const reportId = c.req.param('reportId')!;
       const holder = c.get('holder');
       if (cluster && holder) {
-        return pipeToHolder({ url: holder, reportId, cookie: c.req.header('cookie') ?? '', processId: cluster.processId, maxBufferedBytes: settings.maxBufferedBytes });
+        return pipeToHolder({ url: holder, reportId, cookie: c.req.header('cookie') ?? '', forwarding: cluster, maxBufferedBytes: settings.maxBufferedBytes, onError });
       }
       const { user } = session;
       let peer: Peer | null = null;

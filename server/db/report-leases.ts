@@ -48,3 +48,8 @@ export async function renewReportLeases(db: Db, owner: string, reportIds: readon
 export async function releaseReportLease(db: Db, owner: string, reportId: string): Promise<void> {
   await db.deleteFrom('report_leases').where('owner', '=', owner).where('report_id', '=', reportId).execute();
 }
+
+/** Ends the lease of the process at `url` on the report now: it was found dead (its port refuses connections). */
+export async function expireReportLease(db: Db, reportId: string, url: string): Promise<void> {
+  await db.updateTable('report_leases').set({ expires_at: 0 }).where('report_id', '=', reportId).where('url', '=', url).execute();
+}
