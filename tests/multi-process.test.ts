@@ -5,7 +5,8 @@ import { startBalancer, type Balancer } from './support/balancer.js';
 import { connectClient, firstReportId, login, sectionText, waitForClose, waitForDoc, type TestClient } from './support/clients.js';
 import { startServer, type ServerProcess } from './support/server-process.js';
 import { countStoredUpdates } from './support/stored.js';
-import { createPostgresDatabase, postgresAdminUrl, queryPostgres } from './support/test-database.js';
+import { createPostgresDatabase, queryPostgres } from './support/postgres.js';
+import { postgresAdminUrl } from './support/test-database.js';
 
 // Three server processes on one PostgreSQL database and one Redis, as a city hosts its districts:
 // any process takes any socket and any request, and every promise of one process still holds.
@@ -77,6 +78,9 @@ describe('several server processes on PostgreSQL and Redis', () => {
       'each department to see the other’s typing',
     );
     expect(finance.body.toString()).toBe(food.body.toString());
+    // A report that does not exist is 404 on every process, as on one alone.
+    const missing = await fetch(`${b().url}/api/reports/no-such-report/sections`, { headers: { cookie: financeCookie } });
+    expect(missing.status).toBe(404);
     // One authority: the report is held by exactly one of the three.
     expect(processes.map((server) => server.url)).toContain(await holderUrl());
   });

@@ -1,5 +1,8 @@
 import type { Db } from '../db/database.js';
-import { claimReportLease, expireReportLease, releaseReportLease, renewReportLeases } from '../db/report-leases.js';
+import { claimReportLease, expireReportLease, releaseReportLease, renewReportLeases, type LeaseHolder } from '../db/report-leases.js';
+
+/** PostgreSQL's SQLSTATE for a row referring to one that does not exist. */
+const FOREIGN_KEY_VIOLATION = '23503';
 
 /** How long a client is asked to wait while a report moves to another process (`Retry-After`). */
 export const MOVING_RETRY_SECONDS = 2;
@@ -50,7 +53,14 @@ export class ReportOwnership {
   /** Takes the report if nobody else holds it; says where it is decided. */
   async route(reportId: string): Promise<ReportRoute> {
     const { db, processId, url, leaseMs } = this.options;
-    const holder = await claimReportLease(db, reportId, { owner: processId, url: url() }, leaseMs);
+    let holder: LeaseHolder;
+    try {
+      holder = await claimReportLease(db, reportId, { owner: processId, url: url() }, leaseMs);
+    } catch (error) {
+      // No such report (the lease refers to it): answered here, as by a process on its own.
+      if ((error as { code?: string }).code === FOREIGN_KEY_VIOLATION) return { here: true };
+      throw error;
+    }
     if (holder.owner !== processId) return { here: false, url: holder.url };
     if (!this.held.has(reportId)) this.held.set(reportId, Date.now());
     return { here: true };

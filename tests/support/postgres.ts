@@ -1,9 +1,9 @@
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { freePort } from './free-port.js';
 import pg from 'pg';
 
 export interface PostgresCluster {
@@ -224,21 +224,10 @@ function cluster(dir: string, port: number, server: RunningServer): PostgresClus
   let stopping: Promise<void> | undefined;
   return {
     adminUrl,
-    async createDatabase(prefix = 'test') {
-      // Unquoted-identifier style keeps the name easy to type in psql when debugging a test.
-      const name = `${prefix.toLowerCase().replace(/[^a-z0-9_]/g, '_')}_${randomBytes(6).toString('hex')}`;
-      // PostgreSQL silently truncates longer names, which would leave the URL pointing nowhere.
-      if (Buffer.byteLength(name) > 63) throw new Error(`database name too long (max 63 bytes): ${name}`);
-      const client = new pg.Client({ connectionString: adminUrl });
-      await client.connect();
-      try {
-        await client.query(`CREATE DATABASE ${client.escapeIdentifier(name)}`);
-      } catch (error) {
-        throw new Error(`CREATE DATABASE ${name} failed: ${(error as Error).message}\n${server.output()}`, { cause: error });
-      } finally {
-        await client.end();
-      }
-      return `${base}/${encodeURIComponent(name)}`;
+    createDatabase(prefix = 'test') {
+      return createPostgresDatabase(adminUrl, prefix).catch((error: unknown) => {
+        throw new Error(`${(error as Error).message}\n${server.output()}`, { cause: error });
+      });
     },
     stop() {
       stopping ??= (async () => {
@@ -251,13 +240,32 @@ function cluster(dir: string, port: number, server: RunningServer): PostgresClus
   };
 }
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
+/** Reads 64-bit integers (counts, timestamps) as numbers, as the server does and as SQLite gives them. */
+const types = {
+  getTypeParser: ((oid: number, format?: 'text' | 'binary') => (oid === 20 ? Number : pg.types.getTypeParser(oid, format))) as typeof pg.types.getTypeParser,
+};
+
+/** Runs `query` on the database at `url` over a connection of its own. */
+export async function queryPostgres<T>(url: string, query: string, params: unknown[] = []): Promise<T[]> {
+  const client = new pg.Client({ connectionString: url, types });
+  await client.connect();
+  try {
+    return (await client.query(query, params)).rows as T[];
+  } finally {
+    await client.end();
+  }
+}
+
+/** A fresh, empty database on the server at `adminUrl`, named after `prefix`; its URL. */
+export async function createPostgresDatabase(adminUrl: string, prefix: string): Promise<string> {
+  // Unquoted-identifier style keeps the name easy to type in psql when debugging a test.
+  const name = `${prefix.toLowerCase().replace(/[^a-z0-9_]/g, '_').slice(0, 40)}_${randomBytes(6).toString('hex')}`;
+  try {
+    await queryPostgres(adminUrl, `CREATE DATABASE "${name}"`);
+  } catch (error) {
+    throw new Error(`CREATE DATABASE ${name} failed: ${(error as Error).message}`, { cause: error });
+  }
+  const url = new URL(adminUrl);
+  url.pathname = `/${name}`;
+  return url.toString();
 }

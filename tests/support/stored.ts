@@ -1,6 +1,6 @@
 import SQLite from 'better-sqlite3';
 import type { ServerProcess } from './server-process.js';
-import { queryPostgres } from './test-database.js';
+import { queryPostgres } from './postgres.js';
 
 /**
  * Rows read straight from the database a server process writes — its SQLite file, or its

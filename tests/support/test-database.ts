@@ -1,8 +1,8 @@
-import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import pg from 'pg';
 import { inject } from 'vitest';
+import { createPostgresDatabase } from './postgres.js';
+
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -14,31 +14,6 @@ declare module 'vitest' {
 /** Whether this test file runs against PostgreSQL (the `postgres` project) rather than SQLite. */
 export function postgresAdminUrl(): string | null {
   return inject('postgresAdminUrl') ?? null;
-}
-
-/** Reads 64-bit integers (counts, timestamps) as numbers, as the server does and as SQLite gives them. */
-const types = {
-  getTypeParser: ((oid: number, format?: 'text' | 'binary') => (oid === 20 ? Number : pg.types.getTypeParser(oid, format))) as typeof pg.types.getTypeParser,
-};
-
-/** Runs `query` on the database at `url` over a connection of its own. */
-export async function queryPostgres<T>(url: string, query: string, params: unknown[] = []): Promise<T[]> {
-  const client = new pg.Client({ connectionString: url, types });
-  await client.connect();
-  try {
-    return (await client.query(query, params)).rows as T[];
-  } finally {
-    await client.end();
-  }
-}
-
-/** A fresh, empty database on the run's PostgreSQL server; its URL. */
-export async function createPostgresDatabase(adminUrl: string, prefix: string): Promise<string> {
-  const name = `${prefix.toLowerCase().replace(/[^a-z0-9]+/g, '_').slice(0, 40)}_${crypto.randomBytes(6).toString('hex')}`;
-  await queryPostgres(adminUrl, `CREATE DATABASE "${name}"`);
-  const url = new URL(adminUrl);
-  url.pathname = `/${name}`;
-  return url.toString();
 }
 
 const URL_FILE = 'test-database-url';
