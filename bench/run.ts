@@ -3,7 +3,7 @@
  * table to bench/results/latest.json. Not a test: it asserts nothing, so a slow shared machine
  * never fails the build; a missed target is printed as missed.
  *
- *   npm run bench                        every part, full sizes (about 10 minutes)
+ *   npm run bench                        every part, full sizes (about 25 minutes)
  *   npm run bench -- --quick             every part, small sizes (a smoke run)
  *   npm run bench -- --only=load,store   some parts: inspection, annex, guard, guard-fuzz, publish, store, load
  */
