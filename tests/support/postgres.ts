@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { freePort } from './free-port.js';
+import { onFreePort, PortTakenError } from './free-port.js';
 import pg from 'pg';
 
 export interface PostgresCluster {
@@ -36,18 +36,7 @@ export async function startPostgresCluster(): Promise<PostgresCluster> {
 
   try {
     await initdb(dataDir, owner);
-    // The port is free when picked but not reserved, so another process can take it before
-    // postgres binds it; a few attempts make that race harmless.
-    for (let attempt = 1; ; attempt++) {
-      const port = await freePort();
-      try {
-        const server = await startServer(dir, dataDir, port, owner);
-        return cluster(dir, port, server);
-      } catch (error) {
-        if (attempt < 3 && error instanceof PortTakenError) continue;
-        throw error;
-      }
-    }
+    return await onFreePort(async (port) => cluster(dir, port, await startServer(dir, dataDir, port, owner)));
   } catch (error) {
     fs.rmSync(dir, { recursive: true, force: true });
     throw error;
@@ -126,8 +115,6 @@ async function initdb(dataDir: string, owner: Owner | undefined): Promise<void> 
   }
   throw new Error(failures.join('\n'));
 }
-
-class PortTakenError extends Error {}
 
 interface RunningServer {
   child: ChildProcess;

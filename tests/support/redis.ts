@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { freePort } from './free-port.js';
+import { onFreePort, PortTakenError } from './free-port.js';
 
 const REDIS_SERVER = process.env.REDIS_SERVER_PATH ?? '/usr/bin/redis-server';
 const START_TIMEOUT_MS = 15_000;
@@ -24,23 +24,12 @@ export interface RedisServer {
 export async function startRedisServer(): Promise<RedisServer> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'report-editor-redis-'));
   try {
-    // The port is free when picked but not reserved, so another process can take it before
-    // redis binds it; a few attempts make that race harmless.
-    for (let attempt = 1; ; attempt++) {
-      try {
-        return await startOn(dir, await freePort());
-      } catch (error) {
-        if (attempt < 3 && error instanceof PortTakenError) continue;
-        throw error;
-      }
-    }
+    return await onFreePort((port) => startOn(dir, port));
   } catch (error) {
     fs.rmSync(dir, { recursive: true, force: true });
     throw error;
   }
 }
-
-class PortTakenError extends Error {}
 
 async function startOn(dir: string, port: number): Promise<RedisServer> {
   const child: ChildProcess = spawn(
