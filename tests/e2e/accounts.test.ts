@@ -1,31 +1,16 @@
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { firstReportId, login } from '../support/clients.js';
-import { launchChromium, loginInNewContext } from '../support/browser.js';
-import { startServer, type ServerProcess } from '../support/server-process.js';
+import { describe, expect, it } from 'vitest';
+import { login } from '../support/clients.js';
+import { loginInNewContext, useBrowserSuite } from '../support/browser.js';
 
 // The lead office's administrator keeps departments and users in the browser (部门与用户管理),
 // through the same accounts as the operator's command line.
 
-let server: ServerProcess;
-let browser: Browser;
-let reportId: string;
-
-beforeAll(async () => {
-  server = await startServer();
-  browser = await launchChromium();
-  reportId = await firstReportId(server.url, await login(server.url, 'lead'));
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.kill('SIGTERM');
-});
+const suite = useBrowserSuite();
 
 describe('部门与用户管理', () => {
   it('adds a department and a user whose handed-over password must be replaced, and a deactivation signs its user out at once', async () => {
-    const lead = await loginInNewContext(browser, server.url, '/admin', 'lead');
-    const food = await loginInNewContext(browser, server.url, `/reports/${reportId}`, 'food');
+    const lead = await loginInNewContext(suite.browser, suite.server.url, '/admin', 'lead');
+    const food = await loginInNewContext(suite.browser, suite.server.url, `/reports/${suite.reportId}`, 'food');
     try {
       const page = lead.page;
       await page.getByRole('heading', { name: '部门与用户管理' }).waitFor();
@@ -44,10 +29,10 @@ describe('部门与用户管理', () => {
       await expect.poll(() => page.getByTestId('user-jiaoyu').textContent()).toContain('示范区教育局');
 
       // The new user logs in with what was handed over and must choose their own password first.
-      const teacher = await browser.newContext({ locale: 'zh-CN' });
+      const teacher = await suite.browser.newContext({ locale: 'zh-CN' });
       try {
         const teacherPage = await teacher.newPage();
-        await teacherPage.goto(`${server.url}/login`);
+        await teacherPage.goto(`${suite.server.url}/login`);
         await teacherPage.locator('input[name="username"]').fill('jiaoyu');
         await teacherPage.locator('input[name="password"]').fill(password);
         await teacherPage.getByRole('button', { name: '登录' }).click();
@@ -62,7 +47,7 @@ describe('部门与用户管理', () => {
       await page.getByTestId('user-food').getByRole('button', { name: '停用' }).click();
       await expect.poll(() => page.getByTestId('user-food').textContent()).toContain('已停用');
       await food.page.locator('input[name="username"]').waitFor();
-      const refused = await fetch(`${server.url}/api/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'food', password: 'demo' }) });
+      const refused = await fetch(`${suite.server.url}/api/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'food', password: 'demo' }) });
       expect(refused.status).toBe(403);
     } finally {
       await lead.context.close();
@@ -71,8 +56,8 @@ describe('部门与用户管理', () => {
   });
 
   it('is the lead office’s alone', async () => {
-    const cookie = await login(server.url, 'finance');
-    const answer = await fetch(`${server.url}/api/admin/accounts`, { headers: { cookie } });
+    const cookie = await login(suite.server.url, 'finance');
+    const answer = await fetch(`${suite.server.url}/api/admin/accounts`, { headers: { cookie } });
     expect(answer.status).toBe(403);
     expect(((await answer.json()) as { error: { params: unknown } }).error.params).toEqual({ action: 'accounts' });
   });

@@ -1,28 +1,14 @@
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { connectClient, firstReportId, login, sectionText, waitForDoc } from '../support/clients.js';
-import { launchChromium, loginInNewContext, paragraphText, placeCaret } from '../support/browser.js';
-import { startServer, type ServerProcess } from '../support/server-process.js';
+import { describe, expect, it } from 'vitest';
+import { connectClient, login, sectionText, waitForDoc } from '../support/clients.js';
+import { loginInNewContext, useBrowserSuite, paragraphText, placeCaret } from '../support/browser.js';
 
-let server: ServerProcess;
-let browser: Browser;
-let reportPath: string;
-
-beforeAll(async () => {
-  server = await startServer();
-  browser = await launchChromium();
-  reportPath = `/reports/${await firstReportId(server.url, await login(server.url, 'lead'))}`;
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.kill('SIGTERM');
-});
+const suite = useBrowserSuite();
+const reportPath = () => `/reports/${suite.reportId}`;
 
 describe('two people editing one report in the browser', () => {
   it('each sees the other type, with their caret and name, and who is in which section', async () => {
-    const finance = await loginInNewContext(browser, server.url, reportPath, 'finance');
-    const food = await loginInNewContext(browser, server.url, reportPath, 'food');
+    const finance = await loginInNewContext(suite.browser, suite.server.url, reportPath(), 'finance');
+    const food = await loginInNewContext(suite.browser, suite.server.url, reportPath(), 'food');
     try {
       await placeCaret(finance.page, 'overview-finance', 'end');
       await finance.page.keyboard.type('全年公开部门预算。');
@@ -52,10 +38,10 @@ describe('two people editing one report in the browser', () => {
   });
 
   it('a Chinese input method composing while someone else types in the same paragraph ends with the intended text', async () => {
-    const finance = await loginInNewContext(browser, server.url, reportPath, 'finance');
-    const lead = await loginInNewContext(browser, server.url, reportPath, 'lead');
-    const watcherCookie = await login(server.url, 'env');
-    const watcher = connectClient(server.wsUrl, reportPath.split('/').pop()!, watcherCookie);
+    const finance = await loginInNewContext(suite.browser, suite.server.url, reportPath(), 'finance');
+    const lead = await loginInNewContext(suite.browser, suite.server.url, reportPath(), 'lead');
+    const watcherCookie = await login(suite.server.url, 'env');
+    const watcher = connectClient(suite.server.wsUrl, reportPath().split('/').pop()!, watcherCookie);
     try {
       await watcher.synced;
       const original = await paragraphText(finance.page, 'overview-finance');

@@ -1,23 +1,9 @@
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { connectClient, firstReportId, login, sectionText, waitForDoc } from '../support/clients.js';
-import { launchChromium, loginInNewContext, paragraphText, placeCaret } from '../support/browser.js';
-import { startServer, type ServerProcess } from '../support/server-process.js';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { connectClient, login, sectionText, waitForDoc } from '../support/clients.js';
+import { loginInNewContext, useBrowserSuite, paragraphText, placeCaret } from '../support/browser.js';
 
-let server: ServerProcess;
-let browser: Browser;
-let reportId: string;
-
-beforeAll(async () => {
-  server = await startServer();
-  browser = await launchChromium();
-  reportId = await firstReportId(server.url, await login(server.url, 'lead'));
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.kill('SIGTERM');
-});
+const suite = useBrowserSuite();
 
 const SECTION = 'other';
 const section = (page: Page) => page.locator(`[data-section-id="${SECTION}"]`);
@@ -34,9 +20,9 @@ async function openEditor(page: Page) {
 
 describe('the lead office runs a section from assignment to lock', () => {
   it('assign, write, submit, return with a comment, fix, resubmit, approve and lock — each seen live, with history and compare', async () => {
-    const lead = await loginInNewContext(browser, server.url, `/reports/${reportId}`, 'lead');
-    const finance = await loginInNewContext(browser, server.url, `/reports/${reportId}`, 'finance');
-    const watcher = connectClient(server.wsUrl, reportId, await login(server.url, 'env'));
+    const lead = await loginInNewContext(suite.browser, suite.server.url, `/reports/${suite.reportId}`, 'lead');
+    const finance = await loginInNewContext(suite.browser, suite.server.url, `/reports/${suite.reportId}`, 'finance');
+    const watcher = connectClient(suite.server.wsUrl, suite.reportId, await login(suite.server.url, 'env'));
     try {
       await watcher.synced;
       // Before the assignment the section is the lead office's: read-only for finance.
@@ -113,9 +99,9 @@ describe('the lead office runs a section from assignment to lock', () => {
 
 describe('undo while the lead office runs other sections', () => {
   it('a lock on another section leaves the department’s undo history: Ctrl+Z still undoes its last edit', async () => {
-    const finance = await loginInNewContext(browser, server.url, `/reports/${reportId}`, 'finance');
-    const cookie = await login(server.url, 'lead');
-    const watcher = connectClient(server.wsUrl, reportId, cookie);
+    const finance = await loginInNewContext(suite.browser, suite.server.url, `/reports/${suite.reportId}`, 'finance');
+    const cookie = await login(suite.server.url, 'lead');
+    const watcher = connectClient(suite.server.wsUrl, suite.reportId, cookie);
     try {
       await watcher.synced;
       const before = await paragraphText(finance.page, 'overview-finance');
@@ -123,7 +109,7 @@ describe('undo while the lead office runs other sections', () => {
       await finance.page.keyboard.type('撤销测试');
       await waitForDoc(watcher.doc, () => sectionText(watcher.body, 'overview-finance').toString().includes('撤销测试'), 'the typing');
 
-      const locked = await fetch(`${server.url}/api/reports/${reportId}/sections/overview-food/lock`, { method: 'POST', headers: { cookie } });
+      const locked = await fetch(`${suite.server.url}/api/reports/${suite.reportId}/sections/overview-food/lock`, { method: 'POST', headers: { cookie } });
       expect(locked.status).toBe(200);
       // The lock has reached the page (before, every such change cleared everyone's undo).
       await expect.poll(() => finance.page.locator('[data-section-id="overview-food"] .state-locked').count()).toBe(1);
@@ -134,14 +120,14 @@ describe('undo while the lead office runs other sections', () => {
     } finally {
       watcher.destroy();
       await finance.context.close();
-      await fetch(`${server.url}/api/reports/${reportId}/sections/overview-food/unlock`, { method: 'POST', headers: { cookie } });
+      await fetch(`${suite.server.url}/api/reports/${suite.reportId}/sections/overview-food/unlock`, { method: 'POST', headers: { cookie } });
     }
   });
 });
 
 describe('a read-only section', () => {
   it('answers a keystroke with a notice saying it is read-only, and changes nothing', async () => {
-    const finance = await loginInNewContext(browser, server.url, `/reports/${reportId}`, 'finance');
+    const finance = await loginInNewContext(suite.browser, suite.server.url, `/reports/${suite.reportId}`, 'finance');
     try {
       const before = await paragraphText(finance.page, 'overview-food');
       const paragraph = finance.page.locator('[data-section-id="overview-food"] .report-section-body p').first();
@@ -157,7 +143,7 @@ describe('a read-only section', () => {
 
 describe('errors in the user’s language', () => {
   it('a request that cannot reach the server says so in words, in Chinese and in English', async () => {
-    const lead = await loginInNewContext(browser, server.url, `/reports/${reportId}`, 'lead');
+    const lead = await loginInNewContext(suite.browser, suite.server.url, `/reports/${suite.reportId}`, 'lead');
     try {
       await openDashboard(lead.page);
       // The network goes away under the page (the browser's own request fails; the server is fine).
@@ -174,7 +160,7 @@ describe('errors in the user’s language', () => {
   });
 
   it('a refusal from the server is written from its code and parameters in the language the user chose', async () => {
-    const lead = await loginInNewContext(browser, server.url, `/reports/${reportId}`, 'lead');
+    const lead = await loginInNewContext(suite.browser, suite.server.url, `/reports/${suite.reportId}`, 'lead');
     try {
       await openDashboard(lead.page);
       // The lock reaches the server for a section that is not there (as if removed meanwhile).

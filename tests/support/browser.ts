@@ -1,5 +1,8 @@
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { afterAll, beforeAll } from 'vitest';
 import { CHROMIUM_ARGS } from '../../server/publish/pdf-printer.js';
+import { firstReportId, login } from './clients.js';
+import { startServer, type ServerProcess } from './server-process.js';
 
 /** Debian's Chromium, headless, with nothing that reaches outside the machine. */
 export function launchChromium(): Promise<Browser> {
@@ -7,6 +10,45 @@ export function launchChromium(): Promise<Browser> {
     executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
     args: CHROMIUM_ARGS,
   });
+}
+
+/** What a browser test file shares: the real server with the demo, Chromium, and the demo's report. */
+export interface BrowserSuite {
+  readonly server: ServerProcess;
+  readonly browser: Browser;
+  /** The report being written this year. */
+  readonly reportId: string;
+}
+
+/** Starts the server and Chromium before the file's tests and stops both after them. */
+export function useBrowserSuite(): BrowserSuite {
+  let started: { server: ServerProcess; browser: Browser; reportId: string } | undefined;
+  let server: ServerProcess | undefined;
+  let browser: Browser | undefined;
+  const ready = () => {
+    if (!started) throw new Error('the server and the browser are not ready: use them inside a test');
+    return started;
+  };
+  beforeAll(async () => {
+    server = await startServer();
+    browser = await launchChromium();
+    started = { server, browser, reportId: await firstReportId(server.url, await login(server.url, 'lead')) };
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await server?.kill('SIGTERM');
+  });
+  return {
+    get server() {
+      return ready().server;
+    },
+    get browser() {
+      return ready().browser;
+    },
+    get reportId() {
+      return ready().reportId;
+    },
+  };
 }
 
 /** A separate browser profile (own cookies, no shared BroadcastChannel) logged in through the login page. */

@@ -5,6 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { onFreePort, PortTakenError } from './free-port.js';
 import pg from 'pg';
+import { int8AsNumber } from '../../server/db/postgres-dialect.js';
 
 export interface PostgresCluster {
   /** postgres://postgres@127.0.0.1:<port>/postgres */
@@ -227,14 +228,9 @@ function cluster(dir: string, port: number, server: RunningServer): PostgresClus
   };
 }
 
-/** Reads 64-bit integers (counts, timestamps) as numbers, as the server does and as SQLite gives them. */
-const types = {
-  getTypeParser: ((oid: number, format?: 'text' | 'binary') => (oid === 20 ? Number : pg.types.getTypeParser(oid, format))) as typeof pg.types.getTypeParser,
-};
-
-/** Runs `query` on the database at `url` over a connection of its own. */
+/** Runs `query` on the database at `url` over a connection of its own; 64-bit integers read as the server reads them. */
 export async function queryPostgres<T>(url: string, query: string, params: unknown[] = []): Promise<T[]> {
-  const client = new pg.Client({ connectionString: url, types });
+  const client = new pg.Client({ connectionString: url, types: int8AsNumber });
   await client.connect();
   try {
     return (await client.query(query, params)).rows as T[];
