@@ -6,7 +6,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CloseCode } from '../blocks/contract.js';
 import * as Y from 'yjs';
 import { findSectionElement } from '../blocks/report-json.js';
-import { connectClient, login, waitForClose, waitForDoc, type TestClient } from './support/clients.js';
+import { connectClient, firstReportId, login, waitForClose, waitForDoc, type TestClient } from './support/clients.js';
+import { approveAllSections, callApi, publishReport } from './support/publishing.js';
 import { makeDataDir, startServer, type ServerProcess } from './support/server-process.js';
 
 // A district installs the product for real: the server built once and run by plain node, with no
@@ -47,8 +48,8 @@ beforeAll(async () => {
   // Inside the project, so the built files find its node_modules; never in dist/, which is the user's.
   fs.mkdirSync(path.join(REPO, 'node_modules/.cache'), { recursive: true });
   buildDir = fs.mkdtempSync(path.join(REPO, 'node_modules/.cache/server-build-'));
-  await run(process.execPath, [path.join(REPO, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.build.json', '--outDir', buildDir], { cwd: REPO }).catch((error: { stdout?: string }) => {
-    throw new Error(`npm run build's server build failed:\n${error.stdout ?? String(error)}`);
+  await run(process.execPath, ['--import', 'tsx', 'scripts/build-server.ts', path.join(buildDir, 'server')], { cwd: REPO }).catch((error: { stdout?: string; stderr?: string }) => {
+    throw new Error(`npm run build's server build failed:\n${error.stdout ?? ''}${error.stderr ?? String(error)}`);
   });
   dataDir = makeDataDir();
   server = await serveBuilt(dataDir);
@@ -68,7 +69,8 @@ describe('a production install', () => {
       expect.arrayContaining([expect.objectContaining({ level: 'info', event: expect.stringContaining('listening on http://127.0.0.1:') })]),
     );
     expect(await loginStatus('lead', 'demo')).toMatchObject({ status: 401, code: 'wrong-credentials' });
-    expect(fs.readdirSync(buildDir)).toEqual(expect.arrayContaining(['server', 'blocks']));
+    // One bundle, and the digest worker beside it.
+    expect(fs.readdirSync(path.join(buildDir, 'server'))).toEqual(expect.arrayContaining(['main.js', 'digest-worker.js']));
   });
 
   it('the operator sets up the district, a department and its user from the command line; both can log in', async () => {
@@ -168,6 +170,30 @@ describe('a production install', () => {
       if (typing) clearInterval(typing);
       typist.destroy();
       observer.destroy();
+    }
+  });
+});
+
+describe('the built server', () => {
+  it('publishes the demo report with the parts it loads on demand: the portal page, its DOCX and its PDF', async () => {
+    const demo = await startServer({ command: [path.join(buildDir, 'server/main.js'), '--demo'] });
+    try {
+      const cookies = new Map<string, string>();
+      const cookieOf = async (username: string) => cookies.get(username) ?? cookies.set(username, await login(demo.url, username)).get(username)!;
+      const suite = { server: demo, reportId: await firstReportId(demo.url, await cookieOf('lead')), cookieOf };
+      await approveAllSections(suite);
+      const published = await publishReport(suite, '首次发布');
+      const page = await callApi(suite, 'GET', published.url);
+      expect(page.text).toContain('<caption>附表B 收到和处理政府信息公开申请情况</caption>');
+      const docx = await callApi(suite, 'GET', `${published.url}/report.docx`);
+      expect(docx.status).toBe(200);
+      // A DOCX is a ZIP archive; a PDF says so in its first bytes.
+      expect(new TextDecoder().decode(docx.bytes.subarray(0, 2))).toBe('PK');
+      const pdf = await callApi(suite, 'GET', `${published.url}/report.pdf`);
+      expect(pdf.status).toBe(200);
+      expect(new TextDecoder().decode(pdf.bytes.subarray(0, 5))).toBe('%PDF-');
+    } finally {
+      await demo.kill('SIGTERM');
     }
   });
 });

@@ -8,6 +8,7 @@ import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import { buildServer } from '../../scripts/build-server.js';
 import { leadSession } from './demo-session.js';
 import type { ClientProtocol } from './protocol.js';
 import { REPO_ROOT, reportServerEnv, startServerProcess, type ServerProcess } from './server-process.js';
@@ -26,9 +27,9 @@ const run = promisify(execFile);
 let build: Promise<string> | null = null;
 
 /**
- * Compiles our server and the peers' launchers (bench/load/tsconfig.servers.json) into a
- * directory under node_modules/.cache, once per benchmark process; it is removed when the
- * process exits. Resolves with the directory.
+ * Builds our server as `npm run build` does (into `server/`) and compiles the peers' launchers
+ * (bench/load/tsconfig.servers.json) into a directory under node_modules/.cache, once per
+ * benchmark process; it is removed when the process exits. Resolves with the directory.
  */
 export function builtServers(): Promise<string> {
   build ??= (async () => {
@@ -37,6 +38,7 @@ export function builtServers(): Promise<string> {
     process.once('exit', () => fs.rmSync(dir, { recursive: true, force: true }));
     const tsc = path.join(REPO_ROOT, 'node_modules/typescript/bin/tsc');
     await run(process.execPath, [tsc, '-p', 'bench/load/tsconfig.servers.json', '--outDir', dir], { cwd: REPO_ROOT });
+    await buildServer(path.join(dir, 'server'));
     return dir;
   })();
   return build;

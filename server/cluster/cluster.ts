@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { ClusterConfig } from '../config.js';
 import type { Db } from '../db/database.js';
 import type { Forwarding } from './forwarding.js';
-import { RedisRelay, type Relay } from './relay.js';
+import type { Relay } from './relay.js';
 import { ReportOwnership } from './report-ownership.js';
 
 /** This process as one of several: who decides which report, and the relay between them. */
@@ -20,6 +20,8 @@ export async function joinCluster(
   deps: { db: Db; isOpen(reportId: string): boolean; onLost(reportId: string): void; onError(error: unknown, context: string): void },
 ): Promise<Cluster> {
   const processId = randomUUID();
+  // Loaded only here: a single process does not carry the Redis client in memory.
+  const { RedisRelay } = await import('./relay.js');
   const relay = await RedisRelay.connect(config.redisUrl, processId, deps.onError);
   let url = config.internalUrl;
   const ownership = new ReportOwnership({

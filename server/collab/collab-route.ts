@@ -115,8 +115,9 @@ export function createCollabRoute({ db, rooms, cluster, upgradeWebSocket, now, s
               departmentName: user.departmentName,
               color: user.departmentColor,
             },
+            // Straight to the \`ws\` socket: this runs once per peer for every keystroke.
             send(frame) {
-              if (ws.readyState !== OPEN) return;
+              if (raw.readyState !== OPEN) return;
               if (raw.bufferedAmount > settings.maxBufferedBytes) {
                 // A client this far behind (stalled, or on a very slow line) catches up sooner by
                 // reconnecting and resyncing than by reading the backlog, and the server keeps no
@@ -125,7 +126,7 @@ export function createCollabRoute({ db, rooms, cluster, upgradeWebSocket, now, s
                 return;
               }
               if (!sendBudget.admit(raw, frame.byteLength)) return;
-              ws.send(frame as Uint8Array<ArrayBuffer>);
+              raw.send(frame);
             },
             close(code, reason) {
               close(ws, code, reason);

@@ -3,7 +3,6 @@ import path from 'node:path';
 import SQLite from 'better-sqlite3';
 import { Kysely, Migrator, sql } from 'kysely';
 import { migrationProvider } from './migrations.js';
-import { createPostgresDialect, displayedUrl } from './postgres-dialect.js';
 import { createSqliteDialect, type BusyWaitPolicy } from './sqlite-dialect.js';
 import type { Database } from './types.js';
 
@@ -67,6 +66,8 @@ function openSqlite(target: Extract<DatabaseTarget, { kind: 'sqlite' }>): Opened
 
 /** Connects to PostgreSQL, failing at once (not at the first keystroke) when it cannot be reached. */
 async function openPostgres(target: Extract<DatabaseTarget, { kind: 'postgres' }>): Promise<OpenedDatabase> {
+  // Loaded only here: a server on its SQLite file does not carry the PostgreSQL client in memory.
+  const { createPostgresDialect, displayedUrl } = await import('./postgres-dialect.js');
   const { dialect } = createPostgresDialect(target.url, target.poolSize ?? DEFAULT_POOL_SIZE);
   const db = new Kysely<Database>({ dialect });
   const location = displayedUrl(target.url);

@@ -1,4 +1,4 @@
-import { sql, type SqlBool } from 'kysely';
+import { sql, type CompiledQuery, type SqlBool } from 'kysely';
 import type { Db } from './database.js';
 import type { StoredPartKind } from './types.js';
 
@@ -50,22 +50,35 @@ export async function readLastSeq(db: Db, reportId: string): Promise<number> {
   return Number(last?.seq ?? 0);
 }
 
+/**
+ * The append runs once per keystroke. Its SQL is compiled once per database handle and run with
+ * each update's values: built afresh through the query builder, it cost as much as the insert
+ * itself. The template is compiled from stand-in values of each column's type, so every value is
+ * a parameter (a null would be written into the SQL).
+ */
+const appendTemplates = new WeakMap<Db, CompiledQuery>();
+
+function appendTemplate(db: Db): CompiledQuery {
+  let template = appendTemplates.get(db);
+  if (!template) {
+    template = db
+      .insertInto('update_log')
+      .values({ report_id: '', seq: 0, data: new Uint8Array(), user_id: 0, created_at: 0, sections: '' })
+      .compile();
+    appendTemplates.set(db, template);
+  }
+  return template;
+}
+
 export async function appendUpdate(
   db: Db,
   entry: { reportId: string; seq: number; data: Uint8Array; userId: number | null; now: number; sectionIds?: Iterable<string> },
 ) {
   const sectionIds = [...(entry.sectionIds ?? [])];
-  await db
-    .insertInto('update_log')
-    .values({
-      report_id: entry.reportId,
-      seq: entry.seq,
-      data: entry.data,
-      user_id: entry.userId,
-      created_at: entry.now,
-      sections: sectionIds.length > 0 ? JSON.stringify(sectionIds) : null,
-    })
-    .execute();
+  const sections = sectionIds.length > 0 ? JSON.stringify(sectionIds) : null;
+  // In the order of the template's columns.
+  const parameters = [entry.reportId, entry.seq, entry.data, entry.userId, entry.now, sections];
+  await db.executeQuery({ ...appendTemplate(db), parameters });
 }
 
 /** The nearest snapshot at or before `seq` and the updates after it up to `seq`: the report as it was then. */
