@@ -2,8 +2,8 @@
  * Builds the server as a district runs it (`npm run serve`): one minified ES module bundle in
  * `dist/server` (or the directory given), with each part loaded on demand (the DOCX writer, the
  * PDF printer, the PostgreSQL and Redis clients) in a chunk of its own. Bundled, the server
- * holds a fraction of the module sources and their compiled code in memory: idle RSS went from
- * 98 to 76 MiB on the 2-core benchmark machine.
+ * holds a fraction of the module sources and their compiled code in memory: idle RSS in
+ * `npm run bench` went from 103 to 83 MiB.
  *
  * Left outside the bundle: better-sqlite3 (a native addon), playwright-core (it resolves its own
  * files at run time) and pg's optional native binding.
