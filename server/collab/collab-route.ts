@@ -115,7 +115,7 @@ export function createCollabRoute({ db, rooms, cluster, upgradeWebSocket, now, s
               departmentName: user.departmentName,
               color: user.departmentColor,
             },
-            // Straight to the \`ws\` socket: this runs once per peer for every keystroke.
+            // Straight to the `ws` socket: this runs once per peer for every keystroke.
             send(frame) {
               if (raw.readyState !== OPEN) return;
               if (raw.bufferedAmount > settings.maxBufferedBytes) {

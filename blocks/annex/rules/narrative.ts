@@ -66,6 +66,15 @@ const TEXT_FIGURES: readonly TextFigure[] = [
   { id: 'handled', zh: '办结申请数', words: /办结|已答复|答复申请|办理完毕/g, readings: [{ cells: [B('total')] }] },
   { id: 'carried', zh: '上年结转数', words: /上年结转/g, readings: [{ cells: [B('carried')] }] },
   { id: 'forward', zh: '结转下年度数', words: /结转(至)?下(一)?年(度)?/g, readings: [{ cells: [B('forward')] }] },
+  // Both named together count both ("行政复议、行政诉讼案件共N件", "复议诉讼案件N件"): whichever word
+  // is nearer the number would compare the sum with one of them. "…各N件" gives each its own count,
+  // which the nearer word's figure checks.
+  {
+    id: 'reviews-and-lawsuits',
+    zh: '行政复议和行政诉讼案件合计数',
+    words: /(?:行政)?复议(?:和|及|与|或|、|以及)?(?:行政)?诉讼(?![^,。;\d]{0,10}各)/g,
+    readings: withoutPending(['review', ...LITIGATION]),
+  },
   { id: 'reviews', zh: '行政复议案件数', words: /行政复议/g, readings: withoutPending(['review']) },
   { id: 'lawsuits', zh: '行政诉讼案件数', words: /行政诉讼/g, readings: withoutPending(LITIGATION) },
   { id: 'regulations', zh: '制发规章数', words: /(制发|制定|出台|印发)[^,。;]{0,4}规章/g, readings: [{ cells: [{ table: 'A', row: 'regulations', column: 'issued' }] }] },

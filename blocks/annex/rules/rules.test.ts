@@ -710,6 +710,26 @@ describe('T1: figures in the text restate the tables', () => {
     expect(narrative('行政复议170件，行政诉讼77件，其中尚未审结的20件。', cityTables())).toEqual([]);
   });
 
+  it('reviews and lawsuits counted together are compared with their sum, never with the nearer of the two', () => {
+    const tables = cityTables();
+    // 170 reviews + 25 direct + 52 after review.
+    expect(narrative('本年度发生政府信息公开行政复议、行政诉讼案件共247件。', tables)).toEqual([]);
+    expect(narrative('全年复议诉讼案件247件。', tables)).toEqual([]);
+    const findings = narrative('全年行政复议和行政诉讼案件共77件。', tables);
+    expect(findings.map((f) => [f.rule, f.severity, f.expected, f.actual, cellIds(f.cells)])).toEqual([
+      ['T1', 'error', 247, 77, ['C/cases:review-total', 'C/cases:direct-total', 'C/cases:after-review-total']],
+    ]);
+    expect(findings[0]!.message).toContain('行政复议和行政诉讼案件合计数为 77，附表为 247');
+    // Without the pending cases, like each count alone.
+    expect(narrative('行政复议和行政诉讼案件共191件。', tables).map((f) => [f.rule, f.severity, f.expected, f.actual])).toEqual([['T1', 'warning', 247, 191]]);
+  });
+
+  it('“行政复议、行政诉讼各N件” gives each its own count: checked as the nearer word’s figure, not as a sum', () => {
+    const tables = cityTables();
+    expect(narrative('行政复议、行政诉讼各77件。', tables)).toEqual([]);
+    expect(narrative('行政复议、行政诉讼各2件。', tables).map((f) => [f.rule, f.expected, f.actual])).toEqual([['T1', 77, 2]]);
+  });
+
   it('a review or lawsuit count matching neither reading is an error', () => {
     const findings = narrative('行政复议150件。', cityTables());
     expect(findings.map((f) => [f.rule, f.severity, f.expected, f.actual, cellIds(f.cells)])).toEqual([['T1', 'error', 170, 150, ['C/cases:review-total']]]);
