@@ -549,6 +549,26 @@ describe('S1: the report’s parts, in the format’s order and titles', () => {
     expect(findings.map((f) => f.message)).toEqual(['「六、工作亮点」不是格式规定的部分。请将其作为某一部分下的小节，或改用格式标题。']);
   });
 
+  it('a part under another title is one finding naming the format’s title, not a missing part and an extra one', () => {
+    const sections = parts2021.map((part) => ({ ...part }));
+    sections[3]!.title = '四、因政府信息公开申请行政复议、行政诉讼情况';
+    const findings = structureFindings(format2021, shape(sections));
+    expect(findings.map((f) => [f.rule, f.severity, f.sectionId, f.message])).toEqual([
+      ['S1', 'error', 'reviews', '「四、因政府信息公开申请行政复议、行政诉讼情况」的标题应为「四、政府信息公开行政复议、行政诉讼情况」（格式规定的第4部分标题）。'],
+    ]);
+  });
+
+  it('a mistitled part is found by its number when the report’s ids are its own (an imported report), and by its id when it has no number', () => {
+    const imported = parts2021.map((part, index) => ({ ...part, sectionId: `part-${index + 1}` }));
+    imported[1]!.title = '二、主动公开情况';
+    expect(structureFindings(format2021, shape(imported)).map((f) => [f.sectionId, f.message])).toEqual([
+      ['part-2', '「二、主动公开情况」的标题应为「二、主动公开政府信息情况」（格式规定的第2部分标题）。'],
+    ]);
+    const unnumbered = parts2021.map((part) => ({ ...part }));
+    unnumbered[4]!.title = '存在问题';
+    expect(structureFindings(format2021, shape(unnumbered)).map((f) => f.sectionId)).toEqual([unnumbered[4]!.sectionId]);
+  });
+
   it('a part without its table is reported', () => {
     const findings = structureFindings(format2021, shape(parts2021, 2024, ['A', 'C']));
     expect(findings.map((f) => f.message)).toEqual(['「三、收到和处理政府信息公开申请情况」缺少附表B。']);

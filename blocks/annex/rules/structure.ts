@@ -34,20 +34,33 @@ export function structureFindings(format: FormatDefinition, shape: ReportShape):
     );
   }
   if (!format.strictSections) return findings;
-  const parts = shape.sections.filter((section) => section.level === 1).map((section) => normaliseTitle(section.title));
+  const parts = shape.sections.filter((section) => section.level === 1);
+  const titles = parts.map((section) => normaliseTitle(section.title));
   const required = format.sections.map((section) => ({ ...section, normalised: normaliseTitle(section.title) }));
-  const positions = required.map((section) => parts.indexOf(section.normalised));
+  const positions = required.map((section) => titles.indexOf(section.normalised));
+  // Parts whose title is none of the format's: a required part under another title, or an extra.
+  const unmatched = parts.map((_, index) => index).filter((index) => !positions.includes(index));
   for (const [index, section] of required.entries()) {
-    if (positions[index] === -1) {
+    if (positions[index] !== -1) continue;
+    const standIn = mistitledPart(section, parts, titles, unmatched);
+    if (standIn === null) {
       findings.push(structureFinding(`缺少第${index + 1}部分「${section.title}」（或其标题与格式不符）。格式要求六部分齐全，“不能遗漏”。`, `Part ${index + 1} "${section.title}" is missing or mistitled.`));
+      continue;
     }
+    unmatched.splice(unmatched.indexOf(standIn), 1);
+    positions[index] = standIn;
+    const part = parts[standIn]!;
+    findings.push({
+      ...structureFinding(`「${part.title}」的标题应为「${section.title}」（格式规定的第${index + 1}部分标题）。`, `"${part.title}" should be titled "${section.title}" (part ${index + 1} of the format).`),
+      sectionId: part.sectionId,
+    });
   }
   const found = positions.filter((position) => position >= 0);
   if (found.some((position, index) => index > 0 && position < found[index - 1]!)) {
     findings.push(structureFinding('报告各部分顺序与格式不符，应依次为：' + required.map((section) => section.title).join('；') + '。', 'The parts are not in the format’s order.'));
   }
-  const extra = shape.sections.filter((section) => section.level === 1 && !required.some((r) => r.normalised === normaliseTitle(section.title)));
-  for (const section of extra) {
+  for (const index of unmatched) {
+    const section = parts[index]!;
     findings.push(structureFinding(`「${section.title}」不是格式规定的部分。请将其作为某一部分下的小节，或改用格式标题。`, `"${section.title}" is not a part of the format.`));
   }
   for (const section of required) {
@@ -56,6 +69,25 @@ export function structureFindings(format: FormatDefinition, shape: ReportShape):
     }
   }
   return findings;
+}
+
+/** The leading number of a part's title ("四、…"), as reports number their parts. */
+const ordinalOf = (normalisedTitle: string) => /^([一二三四五六七八九十]+)、/.exec(normalisedTitle)?.[1] ?? null;
+
+/**
+ * Which of the `unmatched` parts is a required part under another title: the one that is that
+ * part in the report (its section id), or else the one numbered as it is ("四、…").
+ */
+function mistitledPart(
+  section: { sectionId: string; normalised: string },
+  parts: ReportShape['sections'],
+  titles: readonly string[],
+  unmatched: readonly number[],
+): number | null {
+  const byId = unmatched.find((index) => parts[index]!.sectionId === section.sectionId);
+  if (byId !== undefined) return byId;
+  const ordinal = ordinalOf(section.normalised);
+  return unmatched.find((index) => ordinal !== null && ordinalOf(titles[index]!) === ordinal) ?? null;
 }
 
 /** Reports of 2021 on that still cite the 2019 trial format's notice (a warning: text, not tables). */
