@@ -364,6 +364,15 @@ describe('POST /api/validate checks annex data anyone sends', () => {
     expect(findings[0]!.message).toBe('附表B「自然人」列：二、上年结转应等于上一年度报告的四、结转下年度 7，现填 5。');
   });
 
+  it('with a "year", the rules that depend on it apply: the 2019 trial layout for a 2022 report is S1, for 2020 it is right', async () => {
+    const findings = await validate({ format: 'gov-disclosure-2019', tables: {}, year: 2022 });
+    expect(findings.map((f) => [f.rule, f.severity])).toEqual([['S1', 'error']]);
+    expect(findings[0]!.message).toContain('2022年度报告应使用');
+    expect(await validate({ format: 'gov-disclosure-2019', tables: {}, year: 2020 })).toEqual([]);
+    // Without a year, nothing is assumed.
+    expect(await validate({ format: 'gov-disclosure-2019', tables: {} })).toEqual([]);
+  });
+
   const tablesWith = (tables: unknown) => ({ format: 'gov-disclosure-2021', tables });
   const withPrevious = (previous: unknown) => ({ format: 'gov-disclosure-2021', tables: {}, previous });
 
@@ -395,6 +404,8 @@ describe('POST /api/validate checks annex data anyone sends', () => {
     ['previous without tables', { body: withPrevious({ format: 'gov-disclosure-2021', year: 2024 }) }, 'previous.tables must be an object of tables', 'invalid-request'],
     ['previous with a string cell', { body: withPrevious({ format: 'gov-disclosure-2021', tables: { B: { forward: { natural: '5' } } } }) }, 'previous.tables.B.forward.natural must be a number or null', 'invalid-request'],
     ['previous with an unknown row', { body: withPrevious({ format: 'gov-disclosure-2021', tables: { B: { backlog: {} } } }) }, 'previous.tables.B.backlog', 'invalid-request'],
+    ['a year given as text', { body: { format: 'gov-disclosure-2021', tables: {}, year: '2025' } }, '"year" must be the year reported on', 'invalid-request'],
+    ['a year before the regulation', { body: { format: 'gov-disclosure-2021', tables: {}, year: 1999 } }, '"year" must be the year reported on', 'invalid-request'],
   ] as const)('%s is answered 400 with a message saying what is wrong', async (_what, request, message, code) => {
     const answer = await call('POST', '/api/validate', request);
     expectError(answer, 400, code, message);

@@ -6,7 +6,7 @@ import { crossYearFindings } from './rules/cross-year.js';
 import type { Finding, Severity } from './rules/finding.js';
 import { narrativeFindings } from './rules/narrative.js';
 import { rollUpFindings, type ContributingUnit } from './rules/roll-up.js';
-import { outdatedCitationFindings, structureFindings } from './rules/structure.js';
+import { formatOfYearFindings, outdatedCitationFindings, structureFindings } from './rules/structure.js';
 import { tableFindings } from './rules/table-rules.js';
 
 export interface AnnexValidationInput {
@@ -16,6 +16,8 @@ export interface AnnexValidationInput {
   previous?: AnnexTables | null;
   /** Contributing units of a district roll-up (H1), each keeping its copies "B@<unit>", "C@<unit>". */
   units?: readonly ContributingUnit[];
+  /** The year reported on, for the rules that depend on it (the format a year must use). */
+  year?: number;
 }
 
 const SEVERITY_ORDER: Record<Severity, number> = { error: 0, warning: 1, info: 2 };
@@ -25,7 +27,7 @@ function bySeverity(findings: Finding[]): Finding[] {
 }
 
 /** The rules that read only numbers: each table's own rules, cross-year and roll-up. `POST /api/validate` runs these. */
-export function validateAnnex({ format, tables, previous, units = [] }: AnnexValidationInput): Finding[] {
+export function validateAnnex({ format, tables, previous, units = [], year }: AnnexValidationInput): Finding[] {
   const unitNames = new Map(units.map((unit) => [unit.id, unit.name]));
   const naming = { unitName: (id: string) => unitNames.get(id) ?? id };
   const findings: Finding[] = [];
@@ -35,10 +37,11 @@ export function validateAnnex({ format, tables, previous, units = [] }: AnnexVal
   }
   if (previous) findings.push(...crossYearFindings(format, tables, previous));
   findings.push(...rollUpFindings(format, tables, units));
+  if (year !== undefined) findings.push(...formatOfYearFindings(format, year));
   return bySeverity(findings);
 }
 
-export interface ReportValidationInput extends AnnexValidationInput {
+export interface ReportValidationInput extends Omit<AnnexValidationInput, 'year'> {
   year: number;
   reading: ReportReading;
 }
@@ -55,7 +58,8 @@ export function validateReport(input: ReportValidationInput): Finding[] {
     if (table && !tables[tableId]) tables[tableId] = blankTable(table);
   }
   return bySeverity([
-    ...validateAnnex({ ...input, tables }),
+    // The year's rule comes with S1 below.
+    ...validateAnnex({ format, tables, previous: input.previous, units: input.units }),
     ...structureFindings(format, { year, sections: reading.sections, placedTables: reading.placedTables }),
     ...outdatedCitationFindings(year, reading.narrative),
     ...(format.format === 'gov-disclosure-legacy' ? [] : narrativeFindings(reading.narrative, tables, reading.partSix)),

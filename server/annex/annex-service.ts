@@ -2,7 +2,7 @@ import * as Y from 'yjs';
 import { parseAnnexTables, blankTable, type AnnexTables } from '../../blocks/annex/annex-data.js';
 import { ANNEX_TABLE_NODE } from '../../blocks/annex/annex-table-node.js';
 import { splitTableId, unitTableId, type FormatDefinition } from '../../blocks/annex/definition.js';
-import { findFormat, formatIds, formatOfYear } from '../../blocks/annex/formats/index.js';
+import { findFormat, formatIds, formatOfYear, isReportYear, REPORT_YEARS } from '../../blocks/annex/formats/index.js';
 import type { Finding } from '../../blocks/annex/rules/finding.js';
 import { ANNEX_FIELD, BODY_FIELD } from '../../blocks/contract.js';
 import { findSectionElement } from '../../blocks/report-json.js';
@@ -134,7 +134,7 @@ export class AnnexService {
   async createReport(actor: UserWithDepartment, input: Record<string, unknown>): Promise<{ id: string }> {
     requireLead(actor, 'create-report');
     const year = input.year;
-    if (typeof year !== 'number' || !Number.isInteger(year) || year < 2008 || year > 2100) throw invalidRequest('"year" must be the report year, e.g. 2026');
+    if (!isReportYear(year)) throw invalidRequest(`"year" must be the report year, e.g. 2026 (${REPORT_YEARS.first}–${REPORT_YEARS.last})`);
     const title = typeof input.title === 'string' && input.title.trim() !== '' ? input.title.trim() : null;
     if (!title || title.length > contentLimits.maxTitleLength) throw refuse('title-length', { max: contentLimits.maxTitleLength });
     if (input.format !== undefined && typeof input.format !== 'string') throw invalidRequest(`"format" must be a format id: ${formatIds()}`);

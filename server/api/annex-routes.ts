@@ -1,5 +1,5 @@
 import { Hono } from 'hono';
-import { findFormat, formatIds, reportFormats } from '../../blocks/annex/formats/index.js';
+import { findFormat, formatIds, isReportYear, REPORT_YEARS, reportFormats } from '../../blocks/annex/formats/index.js';
 import { parseAnnexTables } from '../../blocks/annex/annex-data.js';
 import { columnsOfRow, splitTableId, type FormatDefinition } from '../../blocks/annex/definition.js';
 import { validateAnnex } from '../../blocks/annex/validate.js';
@@ -69,6 +69,8 @@ export function createFormatRoutes() {
       const tables = parseAnnexTables(body.tables, format);
       if (!tables.ok) throw invalidRequest(tables.error);
       checkUnitTableIds(tables.tables, 'tables');
+      const year = body.year ?? undefined;
+      if (year !== undefined && !isReportYear(year)) throw invalidRequest(`"year" must be the year reported on, e.g. 2026 (${REPORT_YEARS.first}–${REPORT_YEARS.last})`);
       let previous = null;
       if (body.previous !== undefined && body.previous !== null) {
         if (typeof body.previous !== 'object' || Array.isArray(body.previous)) {
@@ -85,7 +87,7 @@ export function createFormatRoutes() {
         checkUnitTableIds(parsed.tables, 'previous.tables');
         previous = parsed.tables;
       }
-      return c.json({ findings: validateAnnex({ format, tables: tables.tables, previous }) });
+      return c.json({ findings: validateAnnex({ format, tables: tables.tables, previous, year }) });
     });
 }
 

@@ -13,6 +13,16 @@ export function findFormat(format: string): FormatDefinition | null {
   return reportFormats.find((candidate) => candidate.format === format) ?? null;
 }
 
+/**
+ * The years a report can be of: the regulation on government information disclosure took effect
+ * in 2008, the first year reported on.
+ */
+export const REPORT_YEARS = { first: 2008, last: 2100 } as const;
+
+export function isReportYear(year: unknown): year is number {
+  return typeof year === 'number' && Number.isInteger(year) && year >= REPORT_YEARS.first && year <= REPORT_YEARS.last;
+}
+
 /** The format a report of `year` is written in. */
 export function formatOfYear(year: number): FormatId {
   if (year >= 2021) return 'gov-disclosure-2021';

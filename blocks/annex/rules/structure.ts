@@ -23,16 +23,7 @@ const structureFinding = (message: string, messageEn: string, severity?: 'warnin
  * tables placed — and, from 2021 on, the 2021 format itself, not the 2019 trial layout.
  */
 export function structureFindings(format: FormatDefinition, shape: ReportShape): Finding[] {
-  const findings: Finding[] = [];
-  const expectedFormat = formatOfYear(shape.year);
-  if (shape.year >= 2021 && format.format !== expectedFormat) {
-    findings.push(
-      structureFinding(
-        `${shape.year}年度报告应使用${findFormat(expectedFormat)?.title ?? expectedFormat}，而本报告使用的是${format.title}（如2019年表格样式）。`,
-        `A ${shape.year} report must use the 2021 format, not ${format.format}.`,
-      ),
-    );
-  }
+  const findings = formatOfYearFindings(format, shape.year);
   if (!format.strictSections) return findings;
   const parts = shape.sections.filter((section) => section.level === 1);
   const titles = parts.map((section) => normaliseTitle(section.title));
@@ -69,6 +60,18 @@ export function structureFindings(format: FormatDefinition, shape: ReportShape):
     }
   }
   return findings;
+}
+
+/** S1's part that reads only the year: from 2021 on, the 2021 format itself, not the 2019 trial layout. */
+export function formatOfYearFindings(format: FormatDefinition, year: number): Finding[] {
+  const expectedFormat = formatOfYear(year);
+  if (year < 2021 || format.format === expectedFormat) return [];
+  return [
+    structureFinding(
+      `${year}年度报告应使用${findFormat(expectedFormat)?.title ?? expectedFormat}，而本报告使用的是${format.title}（如2019年表格样式）。`,
+      `A ${year} report must use the 2021 format, not ${format.format}.`,
+    ),
+  ];
 }
 
 /** The leading number of a part's title ("四、…"), as reports number their parts. */
