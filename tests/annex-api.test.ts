@@ -99,6 +99,7 @@ interface Finding {
   expected: number | null;
   actual: number | null;
   message: string;
+  suggestion?: { cell: { table: string; row: string; column: string }; value: number };
 }
 
 const FORMATS = ['gov-disclosure-2021', 'gov-disclosure-2019', 'gov-disclosure-legacy'] as const;
@@ -330,9 +331,12 @@ describe('POST /api/validate checks annex data anyone sends', () => {
     const rowTotal = B.total!.total!;
     const b3 = findings.find((finding) => finding.rule === 'B3')!;
     expect(b3).toMatchObject({ severity: 'error', expected: rowTotal + 1, actual: rowTotal });
-    expect(b3.cells).toEqual(B_COLUMNS.map((column) => cell('B', 'total', column)));
+    // The row's 总计 still agrees with the 总计 column: the applicant cells are what to check, and
+    // nothing is offered for the total (it would break B1 there).
+    expect(b3.cells).toEqual(B_COLUMNS.filter((column) => column !== 'total').map((column) => cell('B', 'total', column)));
+    expect(b3.suggestion).toBeUndefined();
     expect(b3.message).toContain('附表B「（七）总计」行');
-    expect(b3.message).toContain(`合计应为 ${rowTotal + 1}，现填 ${rowTotal}`);
+    expect(b3.message).toContain(`各项之和为 ${rowTotal + 1}，总计填 ${rowTotal}`);
 
     // 一 + 二 = （七） + 四 no longer holds in the 自然人 column either.
     const b1 = findings.find((finding) => finding.rule === 'B1')!;

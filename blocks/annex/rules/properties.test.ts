@@ -165,6 +165,26 @@ function checksCovering(format: FormatDefinition, cell: CellRef): Map<string, 'p
   return checks;
 }
 
+/** The total a B2, B3 or C1 check defines. */
+function totalOfCheck(check: string): CellRef {
+  const [rule, at] = check.split(':') as [string, string];
+  if (rule === 'B2') return { table: 'B', row: 'total', column: at };
+  if (rule === 'B3') return { table: 'B', row: at, column: 'total' };
+  return { table: 'C', row: 'cases', column: `${at}-total` };
+}
+
+/**
+ * The value a finding should offer for its total after one changed cell: none for B1; none when a
+ * part changed and another check covering the total is untouched by the change (it holds, and
+ * would break were the total changed).
+ */
+function suggestionWanted(format: FormatDefinition, check: string, side: 'part' | 'total', broken: ReadonlyMap<string, unknown>, value: number) {
+  if (check.startsWith('B1:')) return undefined;
+  const total = totalOfCheck(check);
+  const confirmed = side === 'part' && [...checksCovering(format, total).keys()].some((other) => other !== check && !broken.has(other));
+  return confirmed ? undefined : { cell: total, value };
+}
+
 /** Which check a finding is: B1/B2 by column, B3 by row, C1 by group. */
 function checkOf(finding: Finding): string {
   const first = finding.cells[0]!;
@@ -229,7 +249,8 @@ describe('property: one changed cell', () => {
       expect(findings.map(checkOf).sort(), context).toEqual([...expected.keys()].sort());
       // each finding: an error naming the cell; the side of its equation holding the cell moved by
       // the change, the other did not; B2, B3 and C1 define their total and offer the parts' sum
-      // (for a changed total, the value it had); B1 offers nothing, either side may be wrong
+      // (for a changed total, the value it had) unless another rule, untouched by the change and
+      // so still holding, confirms the total as it is; B1 offers nothing, either side may be wrong
       const seenFindings = findings.map((finding) => {
         seen.add(finding.rule);
         const side = expected.get(checkOf(finding))!;
@@ -248,7 +269,7 @@ describe('property: one changed cell', () => {
           severity: 'error',
           namesCell: true,
           moved: delta,
-          suggestion: finding.rule === 'B1' ? undefined : { cell: finding.cells.at(-1), value: side === 'total' ? before : finding.expected },
+          suggestion: suggestionWanted(testCase.format, checkOf(finding), side, expected, side === 'total' ? before : finding.expected!),
         };
       });
       expect(seenFindings, context).toEqual(wanted);

@@ -150,7 +150,12 @@ describe('B1: 一 + 二 = （七）总计 + 四, column by column', () => {
     const findings = validateAnnex({ format: format2021, tables });
     expect(rules(findings).sort()).toEqual(['B1', 'B3']);
     expect(only(findings, 'B1')[0]).toMatchObject({ expected: 2, actual: 0 });
-    expect(only(findings, 'B3')[0]).toMatchObject({ expected: 3527, actual: 3525, suggestion: { cell: B('new'), value: 3527 } });
+    // 新收's total agrees with B1 down the 总计 column: 3527 there would break it, so the row's cells are what to check.
+    const b3 = only(findings, 'B3')[0]!;
+    expect(b3).toMatchObject({ expected: 3527, actual: 3525 });
+    expect(b3.suggestion).toBeUndefined();
+    expect(cellIds(b3.cells)).toEqual(['B/new:natural', 'B/new:business', 'B/new:research', 'B/new:nonprofit', 'B/new:legal', 'B/new:other']);
+    expect(b3.message).toContain('总计与附表B「总计」列的勾稽关系（B1）相符，请核对各项数字，而不是改总计');
   });
 });
 
@@ -176,7 +181,9 @@ describe('B2: （七）总计 = every result sub-row', () => {
     expect(rules(findings).sort()).toEqual(['B1', 'B2', 'B3']);
     for (const f of findings) expect(f.cells).toContainEqual(B('total', 'business'));
     expect(only(findings, 'B2')[0]!.suggestion).toEqual({ cell: B('total', 'business'), value: 120 });
-    expect(only(findings, 'B3')[0]).toMatchObject({ expected: 3524, actual: 3521, suggestion: { cell: B('total', 'total'), value: 3524 } });
+    // The row's 总计 agrees with B1 and B2 down the 总计 column: nothing to offer for it.
+    expect(only(findings, 'B3')[0]).toMatchObject({ expected: 3524, actual: 3521 });
+    expect(only(findings, 'B3')[0]!.suggestion).toBeUndefined();
   });
 
   it('a changed result sub-row raises B2 for its column and B3 for its row, not B1', () => {
@@ -184,8 +191,14 @@ describe('B2: （七）总计 = every result sub-row', () => {
     add(tables, B('declined-excessive', 'legal'), 4);
     const findings = validateAnnex({ format: format2021, tables });
     expect(rules(findings).sort()).toEqual(['B2', 'B3']);
-    expect(only(findings, 'B2')[0]).toMatchObject({ expected: 4, actual: 0, suggestion: { cell: B('total', 'legal'), value: 4 } });
-    expect(only(findings, 'B3')[0]).toMatchObject({ expected: 4, actual: 0, suggestion: { cell: B('declined-excessive'), value: 4 } });
+    // Neither total is offered a value: B1 confirms the column's total, B2 down the 总计 column the row's.
+    const b2 = only(findings, 'B2')[0]!;
+    expect(b2).toMatchObject({ expected: 4, actual: 0 });
+    expect(b2.suggestion).toBeUndefined();
+    expect(cellIds(b2.cells)).toContain('B/declined-excessive:legal');
+    expect(cellIds(b2.cells)).not.toContain('B/total:legal');
+    expect(only(findings, 'B3')[0]).toMatchObject({ expected: 4, actual: 0 });
+    expect(only(findings, 'B3')[0]!.suggestion).toBeUndefined();
   });
 
   it('in the 2019 format the single （六）其他处理 row counts among the results', () => {
@@ -194,7 +207,8 @@ describe('B2: （七）总计 = every result sub-row', () => {
     const findings = validateAnnex({ format: format2019, tables });
     expect(rules(findings).sort()).toEqual(['B2', 'B3']);
     const b2 = only(findings, 'B2')[0]!;
-    expect(b2.cells).toHaveLength(20);
+    // The 19 result rows: B1 confirms the total, so they are what to check.
+    expect(b2.cells).toHaveLength(19);
     expect(b2).toMatchObject({ expected: 671, actual: 670 });
   });
 });
@@ -668,7 +682,9 @@ describe('L1–L5: the pre-2019 附表', () => {
     const tables = legacyTables();
     set(tables, { table: 'B', row: 'refused', column: 'count' }, 4);
     const findings = validateAnnex({ format: legacy, tables });
-    expect(findings.map((f) => [f.rule, f.expected, f.actual, f.suggestion?.cell.row])).toEqual([['L3', 29, 28, 'answered']]);
+    // 答复总数 agrees with 按时 + 延期 (L5): the outcomes are what to check.
+    expect(findings.map((f) => [f.rule, f.expected, f.actual, f.suggestion])).toEqual([['L3', 29, 28, undefined]]);
+    expect(findings[0]!.message).toContain('（L5）相符');
   });
 
   it('more answers than requests is a warning', () => {

@@ -2,7 +2,7 @@ import { cellValue, type AnnexTables } from '../annex-data.js';
 import { cellKindOf, columnsOfRow, splitTableId, type CellRef, type FormatDefinition, type TableDefinition } from '../definition.js';
 import { TABLE_C_GROUPS } from '../formats/national-tables.js';
 import { finding, type Finding } from './finding.js';
-import { evaluateSumCheck, type SumCheck } from './sum-check.js';
+import { evaluateSumChecks, type SumCheck } from './sum-check.js';
 
 /** How findings name a table: "附表B", or "附表B（示范区财政局）" for a unit's copy. */
 export interface TableNaming {
@@ -199,10 +199,7 @@ export function tableFindings(format: FormatDefinition, table: TableDefinition, 
   const findings = fillFindings(format, table, tableId, tables, name);
   const legacy = format.format === 'gov-disclosure-legacy';
   const checks = legacy ? legacyChecks(table, tableId, tables, name) : nationalChecks(table, tableId, name);
-  for (const check of checks) {
-    const result = evaluateSumCheck(check, tables);
-    if (result) findings.push(result);
-  }
+  findings.push(...evaluateSumChecks(checks, tables));
   if (legacy && table.id === 'B') findings.push(...answeredWithinReceived(tableId, tables, name));
   if (!legacy && table.id === 'A') findings.push(...regulationFindings(tableId, tables));
   return findings;
