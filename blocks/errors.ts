@@ -27,6 +27,7 @@ const leadActions = {
   'retitle-section': ['修改章节标题', 'rename sections'],
   audit: ['查看审计日志', 'read the audit log'],
   'previous-figures': ['录入上年数据', 'enter last year’s figures'],
+  'report-level': ['设置报告主体层级', 'set who writes the report'],
   'create-report': ['新建报告', 'create reports'],
   'unit-tables': ['设置分单位汇总表', 'set up the unit tables'],
   publish: ['发布报告', 'publish'],

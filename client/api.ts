@@ -1,4 +1,5 @@
 import type { AnnexTables } from '../blocks/annex/annex-data.js';
+import type { BodyLevel } from '../blocks/annex/body-level.js';
 import type { Finding } from '../blocks/annex/rules/finding.js';
 import type { Role, Writer } from '../blocks/section/permissions.js';
 import { localizeApiError } from './i18n.js';
@@ -65,6 +66,7 @@ export interface ReportSummary {
   title: string;
   year: number;
   format: string;
+  level: BodyLevel;
 }
 
 export interface SectionInfo {
@@ -146,6 +148,8 @@ export interface ReportAnnex {
   previous: AnnexTables | null;
   previousSource: { reportId: string; title: string } | 'entered' | null;
   units: Array<{ id: string; name: string; kind: string; sectionId: string }>;
+  /** Who writes the report (rule A2). */
+  level: BodyLevel;
 }
 
 /** How the report now differs from what it is compared against (the last published version, or last year's report). */
@@ -242,7 +246,8 @@ export const api = {
   annex: (reportId: string) => request<ReportAnnex>('GET', `${reportPath(reportId)}/annex`),
   setUnits: (reportId: string, units: ReportAnnex['units']) => request<unknown>('PUT', `${reportPath(reportId)}/units`, { units }),
   setPreviousAnnex: (reportId: string, tables: AnnexTables | null) => request<unknown>('PUT', `${reportPath(reportId)}/previous-annex`, { tables }),
-  createReport: (input: { title: string; year: number }) => request<{ id: string }>('POST', '/api/reports', input),
+  createReport: (input: { title: string; year: number; level?: BodyLevel }) => request<{ id: string }>('POST', '/api/reports', input),
+  setReportLevel: (reportId: string, level: BodyLevel) => request<unknown>('PUT', `${reportPath(reportId)}/level`, { level }),
   resolveComment: (reportId: string, commentId: string) =>
     request<unknown>('POST', `${reportPath(reportId)}/comments/${encodeURIComponent(commentId)}/resolve`),
   preflight: (reportId: string) => request<Preflight>('GET', `${reportPath(reportId)}/publications/preflight`),

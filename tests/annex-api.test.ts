@@ -5,7 +5,7 @@ import { ANNEX_FIELD, BODY_FIELD, CloseCode } from '../blocks/contract.js';
 import { findSectionElement } from '../blocks/report-json.js';
 import { waitForClose, waitForDoc } from './support/clients.js';
 import { useReportServer } from './support/report-server.js';
-import { countStoredUpdates } from './support/stored.js';
+import { countStoredUpdates, storedRows } from './support/stored.js';
 
 // The annex API against the real server (its own process, its own SQLite file): the formats and
 // the validator anyone may call, a report's numbers and findings, last year's figures, the units
@@ -66,6 +66,7 @@ interface AnnexAnswer {
   previous: Tables | null;
   previousSource: { reportId: string; title: string } | 'entered' | null;
   units: Array<{ id: string; name: string; kind: string; sectionId: string }>;
+  level: string;
 }
 
 interface FormatRow {
@@ -518,6 +519,50 @@ describe('a table belongs to the section that holds it', () => {
   });
 });
 
+describe('who writes the report (PUT /api/reports/:id/level): A2 applies to counties and districts only', () => {
+  const path = () => `/api/reports/${suite.reportId}/level`;
+  const storedLevel = async () => (await storedRows<{ level: string }>(suite.server, 'select level from reports where id = ?', suite.reportId))[0]!.level;
+  const a2 = async () => (await findingsOf(suite.reportId)).filter((f) => f.rule === 'A2');
+
+  it('a district’s report is a county’s; new 规章 are questioned there, not once the lead office says a city writes it', async () => {
+    expect((await annexOf(suite.reportId)).level).toBe('county');
+    const lead = await syncedClient('lead');
+    const tableA = lead.doc.getMap(ANNEX_FIELD).get('A') as Y.Map<number>;
+    tableA.set('regulations:issued', 1);
+    await expect.poll(async () => (await a2()).length).toBe(1);
+
+    expect((await call('PUT', path(), { as: 'lead', body: { level: 'city' } })).status).toBe(200);
+    expect(await storedLevel()).toBe('city');
+    expect((await annexOf(suite.reportId)).level).toBe('city');
+    expect(await a2()).toEqual([]);
+
+    expect((await call('PUT', path(), { as: 'lead', body: { level: 'county' } })).status).toBe(200);
+    expect(await a2()).toHaveLength(1);
+    tableA.set('regulations:issued', 0);
+    await expect.poll(async () => (await a2()).length).toBe(0);
+  });
+
+  it.each([
+    ['a department', { as: 'finance', body: { level: 'city' } }, 403, 'lead-office-only'],
+    ['a level that is not one', { as: 'lead', body: { level: 'township' } }, 400, 'invalid-request'],
+    ['no level', { as: 'lead', body: {} }, 400, 'invalid-request'],
+  ] as const)('%s is refused and the stored level stays', async (_what, request, status, code) => {
+    const answer = await call('PUT', path(), request);
+    expect(answer.status).toBe(status);
+    expect(answer.json.error.code).toBe(code);
+    expect(await storedLevel()).toBe('county');
+  });
+
+  it('POST /api/validate reads a "level" the same way', async () => {
+    const tables = clone((await annexOf(suite.reportId)).tables);
+    tables.A!.regulations!.issued = 2;
+    expect((await validate({ format: 'gov-disclosure-2021', tables })).map((f) => f.rule)).toEqual(['A2']);
+    expect((await validate({ format: 'gov-disclosure-2021', tables, level: 'county' })).map((f) => f.rule)).toEqual(['A2']);
+    expect(await validate({ format: 'gov-disclosure-2021', tables, level: 'province' })).toEqual([]);
+    expectError(await call('POST', '/api/validate', { body: { format: 'gov-disclosure-2021', tables, level: 'town' } }), 400, 'invalid-request', '"level" must be one of');
+  });
+});
+
 describe('last year’s figures entered by hand (PUT /api/reports/:id/previous-annex)', () => {
   const path = () => `/api/reports/${lastYearId}/previous-annex`;
   /** 2023's figures: 结转下年度 as the 2024 report carried them over, and 2023's documents in force. */
@@ -607,6 +652,7 @@ describe('a new year’s report (POST /api/reports)', () => {
     ['an unknown format', { title: '2026年度报告', year: 2026, format: 'gov-disclosure-2030' }, 'gov-disclosure-2030', 'format-unknown'],
     ['a format that is not a string', { title: '2026年度报告', year: 2026, format: 2021 }, '"format"', 'invalid-request'],
     ['the pre-2019 附表 for a 2026 report', { title: '2026年度报告', year: 2026, format: 'gov-disclosure-legacy' }, 'gov-disclosure-2021', 'format-not-for-year'],
+    ['a level that is not one', { title: '2026年度报告', year: 2026, level: 'township' }, '"level" must be one of province, city, county', 'invalid-request'],
   ] as const)('%s is answered 400 and no report is made', async (_what, body, message, code) => {
     const before = await reportList();
     expectError(await call('POST', '/api/reports', { as: 'lead', body }), 400, code, message);
@@ -620,7 +666,8 @@ describe('a new year’s report (POST /api/reports)', () => {
     expect(created.json).toEqual({ id: expect.stringMatching(/^[a-z0-9]+$/) });
     const id = created.json.id as string;
 
-    expect((await reportList()).find((report) => report.id === id)).toMatchObject({ title, year: 2026, format: 'gov-disclosure-2021' });
+    // Written by the same body as last year's: a district.
+    expect((await reportList()).find((report) => report.id === id)).toMatchObject({ title, year: 2026, format: 'gov-disclosure-2021', level: 'county' });
 
     const format = await formatOf('gov-disclosure-2021');
     const sections = (await call('GET', `/api/reports/${id}/sections`, { as: 'lead' })).json as Array<Record<string, unknown>>;

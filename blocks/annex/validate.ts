@@ -1,4 +1,5 @@
 import { blankTable, type AnnexTables } from './annex-data.js';
+import { DEFAULT_BODY_LEVEL, type BodyLevel } from './body-level.js';
 import type { FormatDefinition } from './definition.js';
 import { findTable } from './formats/index.js';
 import type { ReportReading } from './report-reading.js';
@@ -18,6 +19,8 @@ export interface AnnexValidationInput {
   units?: readonly ContributingUnit[];
   /** The year reported on, for the rules that depend on it (the format a year must use). */
   year?: number;
+  /** Who writes the report (A2); a county or district unless said. */
+  level?: BodyLevel;
 }
 
 const SEVERITY_ORDER: Record<Severity, number> = { error: 0, warning: 1, info: 2 };
@@ -27,13 +30,13 @@ function bySeverity(findings: Finding[]): Finding[] {
 }
 
 /** The rules that read only numbers: each table's own rules, cross-year and roll-up. `POST /api/validate` runs these. */
-export function validateAnnex({ format, tables, previous, units = [], year }: AnnexValidationInput): Finding[] {
+export function validateAnnex({ format, tables, previous, units = [], year, level = DEFAULT_BODY_LEVEL }: AnnexValidationInput): Finding[] {
   const unitNames = new Map(units.map((unit) => [unit.id, unit.name]));
   const naming = { unitName: (id: string) => unitNames.get(id) ?? id };
   const findings: Finding[] = [];
   for (const tableId of Object.keys(tables)) {
     const table = findTable(format, tableId);
-    if (table) findings.push(...tableFindings(format, table, tableId, tables, naming));
+    if (table) findings.push(...tableFindings(format, table, tableId, tables, naming, level));
   }
   if (previous) findings.push(...crossYearFindings(format, tables, previous));
   findings.push(...rollUpFindings(format, tables, units));
@@ -59,7 +62,7 @@ export function validateReport(input: ReportValidationInput): Finding[] {
   }
   return bySeverity([
     // The year's rule comes with S1 below.
-    ...validateAnnex({ format, tables, previous: input.previous, units: input.units }),
+    ...validateAnnex({ format, tables, previous: input.previous, units: input.units, level: input.level }),
     ...structureFindings(format, { year, sections: reading.sections, placedTables: reading.placedTables }),
     ...outdatedCitationFindings(year, reading.narrative),
     ...(format.format === 'gov-disclosure-legacy' ? [] : narrativeFindings(reading.narrative, tables, reading.partSix)),

@@ -1,9 +1,11 @@
 import { useState } from 'react';
 import type { AnnexTables } from '../../blocks/annex/annex-data.js';
+import type { BodyLevel } from '../../blocks/annex/body-level.js';
 import { findFormat, formatOfYear } from '../../blocks/annex/formats/index.js';
 import { parseCellInput } from '../../blocks/annex/number-input.js';
 import { api, type ReportAnnex, type SectionInfo } from '../api.js';
 import { useI18n, type MessageKey } from '../i18n.js';
+import { LevelSelect } from './level-select.js';
 
 type Unit = ReportAnnex['units'][number];
 
@@ -142,12 +144,34 @@ export function LastYearSource({ source }: { source: ReportAnnex['previousSource
 }
 
 /** The lead office's annex settings: where last year's figures come from, and the roll-up's units. */
+/** Who writes the report, which decides rule A2; the findings follow once it is saved. */
+function LevelForm({ reportId, annex, onError }: { reportId: string; annex: ReportAnnex; onError: (message: string) => void }) {
+  const { t } = useI18n();
+  const [level, setLevel] = useState<BodyLevel>(annex.level);
+  return (
+    <form
+      className="level-form"
+      onSubmit={(event) => {
+        event.preventDefault();
+        api.setReportLevel(reportId, level).catch((error: Error) => onError(error.message));
+      }}
+    >
+      <LevelSelect value={level} onChange={setLevel} />
+      <p className="muted">{t('reportLevelHint')}</p>
+      <button type="submit" disabled={level === annex.level}>
+        {t('saveLevel')}
+      </button>
+    </form>
+  );
+}
+
 export function AnnexSettings({ reportId, annex, sections, onError }: { reportId: string; annex: ReportAnnex; sections: SectionInfo[]; onError: (message: string) => void }) {
   const { t } = useI18n();
   const source = annex.previousSource;
   return (
     <section className="annex-settings" aria-label={t('annexSettings')}>
       <h2>{t('annexSettings')}</h2>
+      <LevelForm key={annex.level} reportId={reportId} annex={annex} onError={onError} />
       <p>
         <LastYearSource source={source} />
       </p>

@@ -1,6 +1,7 @@
 import * as Y from 'yjs';
 import { readAnnexTables, type AnnexTables } from '../../blocks/annex/annex-data.js';
 import { formatFigureCell } from '../../blocks/annex/annex-figure-node.js';
+import type { BodyLevel } from '../../blocks/annex/body-level.js';
 import { cellKey, type FormatDefinition } from '../../blocks/annex/definition.js';
 import { readReport } from '../../blocks/annex/report-reading.js';
 import type { Finding } from '../../blocks/annex/rules/finding.js';
@@ -14,6 +15,7 @@ export interface AnnexRulesContext {
   year: number;
   previous: AnnexTables | null;
   units: readonly ContributingUnit[];
+  level: BodyLevel;
 }
 
 function indexByCell(findings: readonly Finding[]): Map<string, Finding[]> {
@@ -102,7 +104,7 @@ export class AnnexState implements AnnexViewModel {
     this.bodyJSON ??= readBodyJSON(this.doc);
     // Linked figures show live values, so the text is read again whenever numbers change.
     const reading = readReport(this.bodyJSON, this.format, tables);
-    const findings = validateReport({ format: this.format, year: this.context.year, tables, reading, previous: this.context.previous, units: this.context.units });
+    const findings = validateReport({ format: this.format, year: this.context.year, tables, reading, previous: this.context.previous, units: this.context.units, level: this.context.level });
     // Most updates are someone typing text: the numbers and findings come out as they were, and
     // telling every table and figure would re-render every cell of the report on every keystroke.
     if (sameData(tables, this.snapshot.tables) && sameData(findings, this.snapshot.findings)) return;

@@ -6,7 +6,7 @@ import { AnnexState } from './annex-state.js';
 
 /**
  * The live annex state of the open report: built on the connection's document once the report's
- * format and the rules' context (last year, units) are known; `refresh` re-reads the context when
+ * format and the rules' context (last year, units, who writes it) are known; `refresh` re-reads the context when
  * the server says it changed.
  */
 export function useAnnex(reportId: string, connection: CollabConnection | null, onError: (message: string) => void) {
@@ -22,7 +22,7 @@ export function useAnnex(reportId: string, connection: CollabConnection | null, 
   const format = info ? findFormat(info.format) : null;
   useEffect(() => {
     if (!connection || !format || !info) return;
-    const created = new AnnexState(connection.doc, format, { year: info.year, previous: info.previous, units: info.units });
+    const created = new AnnexState(connection.doc, format, { year: info.year, previous: info.previous, units: info.units, level: info.level });
     setState(created);
     return () => {
       created.destroy();
@@ -32,7 +32,7 @@ export function useAnnex(reportId: string, connection: CollabConnection | null, 
   }, [connection, format]);
 
   useEffect(() => {
-    if (state && info) state.setContext({ year: info.year, previous: info.previous, units: info.units });
+    if (state && info) state.setContext({ year: info.year, previous: info.previous, units: info.units, level: info.level });
   }, [state, info]);
 
   return { model: state, info, refresh };

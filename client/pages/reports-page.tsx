@@ -1,5 +1,7 @@
 import { useEffect, useState } from 'react';
+import { DEFAULT_BODY_LEVEL, type BodyLevel } from '../../blocks/annex/body-level.js';
 import { findFormat } from '../../blocks/annex/formats/index.js';
+import { LevelSelect } from '../annex/level-select.js';
 import { AppLink } from '../app-link.js';
 import { api, type Me, type ReportSummary } from '../api.js';
 import { useI18n } from '../i18n.js';
@@ -13,12 +15,13 @@ function NewReportForm({ latest, onError }: { latest: ReportSummary | undefined;
   const { t } = useI18n();
   const [year, setYear] = useState(() => (latest ? latest.year + 1 : new Date().getFullYear() - 1));
   const [title, setTitle] = useState(() => latest?.title.replace(String(latest.year), String(latest.year + 1)) ?? '');
+  const [level, setLevel] = useState<BodyLevel>(() => latest?.level ?? DEFAULT_BODY_LEVEL);
   return (
     <form
       className="new-report-form"
       onSubmit={(event) => {
         event.preventDefault();
-        api.createReport({ title, year }).then(({ id }) => navigate(`/reports/${encodeURIComponent(id)}`), (error: Error) => onError(error.message));
+        api.createReport({ title, year, level }).then(({ id }) => navigate(`/reports/${encodeURIComponent(id)}`), (error: Error) => onError(error.message));
       }}
     >
       <h2>{t('newReport')}</h2>
@@ -30,6 +33,7 @@ function NewReportForm({ latest, onError }: { latest: ReportSummary | undefined;
         {t('newReportTitle')}
         <input value={title} onChange={(event) => setTitle(event.target.value)} required maxLength={200} />
       </label>
+      <LevelSelect value={level} onChange={setLevel} />
       <button type="submit">{t('create')}</button>
     </form>
   );

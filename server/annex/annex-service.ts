@@ -1,6 +1,7 @@
 import * as Y from 'yjs';
 import { parseAnnexTables, blankTable, type AnnexTables } from '../../blocks/annex/annex-data.js';
 import { ANNEX_TABLE_NODE } from '../../blocks/annex/annex-table-node.js';
+import { BODY_LEVELS, DEFAULT_BODY_LEVEL, isBodyLevel } from '../../blocks/annex/body-level.js';
 import { splitTableId, unitTableId, type FormatDefinition } from '../../blocks/annex/definition.js';
 import { findFormat, formatIds, formatOfYear, isReportYear, REPORT_YEARS } from '../../blocks/annex/formats/index.js';
 import type { Finding } from '../../blocks/annex/rules/finding.js';
@@ -10,7 +11,7 @@ import { contentLimits } from '../../blocks/content-limits.js';
 import { invalidRequest, refuse } from '../../blocks/errors.js';
 import { requireLead } from '../workflow/lead-office.js';
 import type { RoomRegistry } from '../collab/room-registry.js';
-import { findPreviousReport, findReportOfYear, listUnits, replaceUnits, savePreviousAnnex, type UnitRow } from '../db/annex.js';
+import { findPreviousReport, findReportOfYear, listUnits, replaceUnits, savePreviousAnnex, saveReportLevel, type UnitRow } from '../db/annex.js';
 import type { Db } from '../db/database.js';
 import { appendAudit } from '../db/sections.js';
 import type { Report, UnitKind } from '../db/types.js';
@@ -59,12 +60,23 @@ export class AnnexService {
   async context(report: Report): Promise<AnnexContext> {
     const units = await listUnits(this.deps.db, report.id);
     const previousReport = await findPreviousReport(this.deps.db, report);
+    const { level } = report;
     if (previousReport) {
       const previous = await this.deps.digests.tables(previousReport);
-      return { previous, previousSource: { reportId: previousReport.id, title: previousReport.title }, units };
+      return { previous, previousSource: { reportId: previousReport.id, title: previousReport.title }, units, level };
     }
-    if (report.previous_annex) return { previous: JSON.parse(report.previous_annex) as AnnexTables, previousSource: 'entered', units };
-    return { previous: null, previousSource: null, units };
+    if (report.previous_annex) return { previous: JSON.parse(report.previous_annex) as AnnexTables, previousSource: 'entered', units, level };
+    return { previous: null, previousSource: null, units, level };
+  }
+
+  /** Who writes the report (rule A2), as the lead office says. */
+  async setLevel(actor: UserWithDepartment, report: Report, input: unknown): Promise<void> {
+    requireLead(actor, 'report-level');
+    if (!isBodyLevel(input)) throw invalidRequest(`"level" must be one of ${BODY_LEVELS.join(', ')}`);
+    if (input === report.level) return;
+    await saveReportLevel(this.deps.db, report.id, input);
+    await appendAudit(this.deps.db, { reportId: report.id, sectionId: null, userId: actor.id, action: 'report-level', detail: { from: report.level, to: input }, now: this.deps.now() });
+    this.deps.events.publish(report.id, { type: 'annex' });
   }
 
   /** Every rule over the report as it stands now — the same code the browser runs as people type. */
@@ -144,6 +156,7 @@ export class AnnexService {
       // Rule S1 holds every report from 2021 on to the 2021 format: such a report could never be published.
       throw refuse('format-not-for-year', { year, format: format.format, expected: formatOfYear(year) });
     }
+    if (input.level !== undefined && !isBodyLevel(input.level)) throw invalidRequest(`"level" must be one of ${BODY_LEVELS.join(', ')}`);
     const districtId = actor.districtId;
     // One report per year: "last year's report" must name exactly one.
     if (await findReportOfYear(this.deps.db, districtId, year)) throw refuse('report-exists', { year });
@@ -154,6 +167,8 @@ export class AnnexService {
       title,
       year,
       format,
+      // Unless said, who wrote last year's report writes this one.
+      level: input.level ?? previousReport?.level ?? DEFAULT_BODY_LEVEL,
       sections: templateSections(format),
       tables: templateTables(format, previous),
       userId: actor.id,

@@ -1,3 +1,4 @@
+import type { BodyLevel } from '../../blocks/annex/body-level.js';
 import { randomBytes } from 'node:crypto';
 import * as Y from 'yjs';
 import { blankTable, type AnnexTables } from '../../blocks/annex/annex-data.js';
@@ -23,6 +24,8 @@ export interface NewReport {
   title: string;
   year: number;
   format: FormatDefinition;
+  /** Who writes it; a county or district unless said. */
+  level?: BodyLevel;
   sections: NewSection[];
   tables: AnnexTables;
   userId: number | null;
@@ -69,7 +72,7 @@ export async function insertReport(db: Db, report: NewReport): Promise<string> {
   const write = async (trx: Db) => {
     await trx
       .insertInto('reports')
-      .values({ id, district_id: report.districtId, title: report.title, year: report.year, format: report.format.format, created_at: report.now })
+      .values({ id, district_id: report.districtId, title: report.title, year: report.year, format: report.format.format, level: report.level, created_at: report.now })
       .execute();
     await trx
       .insertInto('sections')

@@ -1,6 +1,7 @@
 import { Hono } from 'hono';
 import { findFormat, formatIds, isReportYear, REPORT_YEARS, reportFormats } from '../../blocks/annex/formats/index.js';
 import { parseAnnexTables } from '../../blocks/annex/annex-data.js';
+import { BODY_LEVELS, isBodyLevel } from '../../blocks/annex/body-level.js';
 import { columnsOfRow, splitTableId, type FormatDefinition } from '../../blocks/annex/definition.js';
 import { validateAnnex } from '../../blocks/annex/validate.js';
 import { invalidRequest, refuse } from '../../blocks/errors.js';
@@ -71,6 +72,8 @@ export function createFormatRoutes() {
       checkUnitTableIds(tables.tables, 'tables');
       const year = body.year ?? undefined;
       if (year !== undefined && !isReportYear(year)) throw invalidRequest(`"year" must be the year reported on, e.g. 2026 (${REPORT_YEARS.first}–${REPORT_YEARS.last})`);
+      const level = body.level ?? undefined;
+      if (level !== undefined && !isBodyLevel(level)) throw invalidRequest(`"level" must be one of ${BODY_LEVELS.join(', ')}`);
       let previous = null;
       if (body.previous !== undefined && body.previous !== null) {
         if (typeof body.previous !== 'object' || Array.isArray(body.previous)) {
@@ -87,7 +90,7 @@ export function createFormatRoutes() {
         checkUnitTableIds(parsed.tables, 'previous.tables');
         previous = parsed.tables;
       }
-      return c.json({ findings: validateAnnex({ format, tables: tables.tables, previous, year }) });
+      return c.json({ findings: validateAnnex({ format, tables: tables.tables, previous, year, level }) });
     });
 }
 
@@ -118,6 +121,13 @@ export function createReportAnnexRoutes({ db, annex }: ReportAnnexRoutesDeps) {
       const report = await findVisibleReport(db, session, c.req.param('id'));
       const body = await readJsonObject(c);
       await annex.setPreviousAnnex(session.user, report, body.tables);
+      return c.json({ ok: true });
+    })
+    .put('/:id/level', async (c) => {
+      const session = requireSession(c);
+      const report = await findVisibleReport(db, session, c.req.param('id'));
+      const body = await readJsonObject(c);
+      await annex.setLevel(session.user, report, body.level);
       return c.json({ ok: true });
     })
     .put('/:id/units', async (c) => {

@@ -1,3 +1,4 @@
+import type { BodyLevel } from '../../blocks/annex/body-level.js';
 import type { Db } from './database.js';
 import type { Report, UnitKind } from './types.js';
 
@@ -29,6 +30,10 @@ export async function replaceUnits(db: Db, reportId: string, units: readonly Uni
 
 export async function savePreviousAnnex(db: Db, reportId: string, json: string | null): Promise<void> {
   await db.updateTable('reports').set({ previous_annex: json }).where('id', '=', reportId).execute();
+}
+
+export async function saveReportLevel(db: Db, reportId: string, level: BodyLevel): Promise<void> {
+  await db.updateTable('reports').set({ level }).where('id', '=', reportId).execute();
 }
 
 /** The report of a body (district) for a year, if the system has it; a body writes one report a year. */

@@ -393,6 +393,16 @@ const migrations = (ddl: Ddl): Record<string, Migration> => ({
       await ddl.keyOrderedLog(db);
     },
   },
+  '2026-12-01-0008-report-level': {
+    async up(db: Kysely<any>) {
+      // Who writes the report: a province, a city divided into districts, or a county or district
+      // (blocks/annex/body-level.ts). Reports made before were all districts'.
+      await db.schema
+        .alterTable('reports')
+        .addColumn('level', 'text', (c) => c.notNull().defaultTo('county').check(sql`level in ('province', 'city', 'county')`))
+        .execute();
+    },
+  },
 });
 
 export function migrationProvider(kind: DatabaseKind): MigrationProvider {

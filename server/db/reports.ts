@@ -4,7 +4,7 @@ import type { SectionRow } from './types.js';
 export async function listReportsOfDistrict(db: Db, districtId: string) {
   return db
     .selectFrom('reports')
-    .select(['id', 'title', 'year', 'format', 'district_id as districtId'])
+    .select(['id', 'title', 'year', 'format', 'level', 'district_id as districtId'])
     .where('district_id', '=', districtId)
     .orderBy('year', 'desc')
     .orderBy('title')

@@ -1,5 +1,5 @@
 import type { ColumnType, Generated, Insertable, Selectable } from 'kysely';
-
+import type { BodyLevel } from '../../blocks/annex/body-level.js';
 import type { Role } from '../../blocks/section/permissions.js';
 
 export type { Role };
@@ -61,6 +61,8 @@ export interface ReportTable {
   created_at: ColumnType<number, number, never>;
   /** JSON annex tables of last year, entered by hand when last year's report is not in the system. */
   previous_annex: ColumnType<string | null, string | null | undefined, string | null>;
+  /** Who writes the report (rule A2). */
+  level: ColumnType<BodyLevel, BodyLevel | undefined, BodyLevel>;
 }
 
 /** 本级政府, a department, or a township: who contributes to a district roll-up. */
@@ -120,7 +122,8 @@ export type AuditAction =
   /** The section's approved text was edited, so it went back to draft (by the editor, automatically). */
   | 'approval-revoked'
   | 'units'
-  | 'previous-annex';
+  | 'previous-annex'
+  | 'report-level';
 
 export interface AuditLogTable {
   id: Generated<number>;

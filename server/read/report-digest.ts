@@ -1,3 +1,4 @@
+import type { BodyLevel } from '../../blocks/annex/body-level.js';
 import type * as Y from 'yjs';
 import { readAnnexTables, type AnnexTables } from '../../blocks/annex/annex-data.js';
 import { figureText, type FigureAttrs } from '../../blocks/annex/annex-figure-node.js';
@@ -40,15 +41,16 @@ function sectionTexts(body: NodeJSON, tables: AnnexTables): SectionText[] {
     .map((node) => ({ id: String(node.attrs?.sectionId ?? ''), title: String(node.attrs?.title ?? ''), blocks: blockTexts(node, figure) }));
 }
 
-/** What the rules need besides the report: last year's numbers and the units rolled up. */
+/** What the rules need besides the report: last year's numbers, the units rolled up, and who writes it. */
 export interface RulesContext {
   previous: AnnexTables | null;
   units: readonly ContributingUnit[];
+  level: BodyLevel;
 }
 
 /** Every rule over the digested report — the same code the browser runs as people type. */
 export function findingsOfDigest(digest: ReportDigest, format: FormatDefinition, year: number, context: RulesContext): Finding[] {
-  return validateReport({ format, year, tables: digest.tables, reading: digest.reading, previous: context.previous, units: context.units });
+  return validateReport({ format, year, tables: digest.tables, reading: digest.reading, previous: context.previous, units: context.units, level: context.level });
 }
 
 /** A section at one moment, with the report's numbers of that moment. */

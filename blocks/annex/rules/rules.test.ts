@@ -346,6 +346,14 @@ describe('A1 and A2: table A', () => {
     expect(findings[0]!.message).toContain('区县人民政府无权制定规章');
   });
 
+  it('a province or a city divided into districts may make 规章: no A2 for them', () => {
+    const tables = cityTables();
+    set(tables, A('regulations', 'issued'), 2);
+    expect(validateAnnex({ format: format2021, tables, level: 'city' })).toEqual([]);
+    expect(validateAnnex({ format: format2021, tables, level: 'province' })).toEqual([]);
+    expect(rules(validateAnnex({ format: format2021, tables, level: 'county' }))).toEqual(['A2']);
+  });
+
   it('0 new 规章, or 规章 only repealed, raises no A2', () => {
     const tables = cityTables();
     set(tables, A('regulations', 'repealed'), 1);

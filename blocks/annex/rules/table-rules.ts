@@ -1,4 +1,5 @@
 import { cellValue, type AnnexTables } from '../annex-data.js';
+import { mayMakeRegulations, type BodyLevel } from '../body-level.js';
 import { cellKindOf, columnsOfRow, splitTableId, type CellRef, type FormatDefinition, type TableDefinition } from '../definition.js';
 import { TABLE_C_GROUPS } from '../formats/national-tables.js';
 import { finding, type Finding } from './finding.js';
@@ -160,8 +161,9 @@ function fillFindings(format: FormatDefinition, table: TableDefinition, tableId:
   return findings;
 }
 
-/** A2: a district's government cannot make 规章 (立法法), so a count of new ones is suspect. */
-function regulationFindings(tableId: string, tables: AnnexTables): Finding[] {
+/** A2: a county's or district's government cannot make 规章 (立法法), so a count of new ones is suspect. */
+function regulationFindings(tableId: string, tables: AnnexTables, level: BodyLevel): Finding[] {
+  if (mayMakeRegulations(level)) return [];
   for (const column of ['issued', 'made']) {
     const cell = ref(tableId, 'regulations', column);
     const value = cellValue(tables, cell);
@@ -193,15 +195,15 @@ function nationalChecks(table: TableDefinition, tableId: string, name: { zh: str
   return checks;
 }
 
-/** The rules inside one table: its fill rule, its sums, and A2 for table A. */
-export function tableFindings(format: FormatDefinition, table: TableDefinition, tableId: string, tables: AnnexTables, naming: TableNaming): Finding[] {
+/** The rules inside one table: its fill rule, its sums, and A2 for table A (by who writes the report). */
+export function tableFindings(format: FormatDefinition, table: TableDefinition, tableId: string, tables: AnnexTables, naming: TableNaming, level: BodyLevel): Finding[] {
   const name = tableName(tableId, naming);
   const findings = fillFindings(format, table, tableId, tables, name);
   const legacy = format.format === 'gov-disclosure-legacy';
   const checks = legacy ? legacyChecks(table, tableId, tables, name) : nationalChecks(table, tableId, name);
   findings.push(...evaluateSumChecks(checks, tables));
   if (legacy && table.id === 'B') findings.push(...answeredWithinReceived(tableId, tables, name));
-  if (!legacy && table.id === 'A') findings.push(...regulationFindings(tableId, tables));
+  if (!legacy && table.id === 'A') findings.push(...regulationFindings(tableId, tables, level));
   return findings;
 }
 
