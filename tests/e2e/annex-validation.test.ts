@@ -105,6 +105,37 @@ describe('annex tables are checked live for everyone', () => {
     await finance.context.close();
   });
 
+  it('new 规章 are questioned (A2) until the lead office says a city writes the report; the finding goes in every browser', async () => {
+    const lead = await loginInNewContext(browser, server.url, `/reports/${reportId}`, 'lead');
+    const finance = await loginInNewContext(browser, server.url, `/reports/${reportId}`, 'finance');
+    const warned = (page: Page) => page.locator('[data-testid="findings-panel"] li[data-severity="warning"][data-rule="A2"]').count();
+    await openFindings(lead.page);
+    await openFindings(finance.page);
+    await typeInto(lead.page, 'A/regulations:issued', '1');
+    for (const page of [lead.page, finance.page]) await expect.poll(() => warned(page)).toBe(1);
+
+    await lead.page.getByTestId('dashboard-tab').click();
+    const settings = lead.page.locator('form.level-form');
+    await settings.getByLabel('报告主体层级').selectOption('city');
+    await settings.getByRole('button', { name: '保存层级' }).click();
+    await expect.poll(async () => (await getJson<{ level: string }>(server.url, `/api/reports/${reportId}/annex`, leadCookie)).level).toBe('city');
+    // The other browser hears of it and checks again with the new level.
+    await expect.poll(() => warned(finance.page)).toBe(0);
+    expect(await settings.getByRole('button', { name: '保存层级' }).isDisabled()).toBe(true);
+
+    const restored = await fetch(`${server.url}/api/reports/${reportId}/level`, { method: 'PUT', headers: { cookie: leadCookie, 'content-type': 'application/json' }, body: JSON.stringify({ level: 'county' }) });
+    expect(restored.status).toBe(200);
+    await expect.poll(() => warned(finance.page)).toBe(1);
+    // Table A as it was, for the tests after this one.
+    const client = connectClient(server.wsUrl, reportId, leadCookie);
+    await client.synced;
+    (client.doc.getMap(ANNEX_FIELD).get('A') as Y.Map<number>).set('regulations:issued', 0);
+    await expect.poll(() => warned(finance.page)).toBe(0);
+    client.destroy();
+    await lead.context.close();
+    await finance.context.close();
+  });
+
   it('a department inserts a linked figure into its text and everyone sees it show the live table value', async () => {
     const lead = await loginInNewContext(browser, server.url, `/reports/${reportId}`, 'lead');
     const finance = await loginInNewContext(browser, server.url, `/reports/${reportId}`, 'finance');
