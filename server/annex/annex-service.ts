@@ -72,7 +72,7 @@ export class AnnexService {
   /** Who writes the report (rule A2), as the lead office says. */
   async setLevel(actor: UserWithDepartment, report: Report, input: unknown): Promise<void> {
     requireLead(actor, 'report-level');
-    if (!isBodyLevel(input)) throw invalidRequest(`"level" must be one of ${BODY_LEVELS.join(', ')}`);
+    if (!isBodyLevel(input)) throw invalidLevel();
     if (input === report.level) return;
     await saveReportLevel(this.deps.db, report.id, input);
     await appendAudit(this.deps.db, { reportId: report.id, sectionId: null, userId: actor.id, action: 'report-level', detail: { from: report.level, to: input }, now: this.deps.now() });
@@ -156,7 +156,7 @@ export class AnnexService {
       // Rule S1 holds every report from 2021 on to the 2021 format: such a report could never be published.
       throw refuse('format-not-for-year', { year, format: format.format, expected: formatOfYear(year) });
     }
-    if (input.level !== undefined && !isBodyLevel(input.level)) throw invalidRequest(`"level" must be one of ${BODY_LEVELS.join(', ')}`);
+    if (input.level !== undefined && !isBodyLevel(input.level)) throw invalidLevel();
     const districtId = actor.districtId;
     // One report per year: "last year's report" must name exactly one.
     if (await findReportOfYear(this.deps.db, districtId, year)) throw refuse('report-exists', { year });
@@ -177,6 +177,9 @@ export class AnnexService {
     return { id };
   }
 }
+
+/** A level that is none of the body levels, wherever one is read. */
+export const invalidLevel = () => invalidRequest(`"level" must be one of ${BODY_LEVELS.join(', ')}`);
 
 function parseUnits(input: unknown): UnitRow[] {
   if (!Array.isArray(input)) throw invalidRequest('"units" must be a list of { id, name, kind, sectionId }');

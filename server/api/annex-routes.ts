@@ -1,11 +1,11 @@
 import { Hono } from 'hono';
 import { findFormat, formatIds, isReportYear, REPORT_YEARS, reportFormats } from '../../blocks/annex/formats/index.js';
 import { parseAnnexTables } from '../../blocks/annex/annex-data.js';
-import { BODY_LEVELS, isBodyLevel } from '../../blocks/annex/body-level.js';
+import { isBodyLevel } from '../../blocks/annex/body-level.js';
 import { columnsOfRow, splitTableId, type FormatDefinition } from '../../blocks/annex/definition.js';
 import { validateAnnex } from '../../blocks/annex/validate.js';
 import { invalidRequest, refuse } from '../../blocks/errors.js';
-import { formatOf, UNIT_ID_PATTERN, type AnnexService } from '../annex/annex-service.js';
+import { formatOf, invalidLevel, UNIT_ID_PATTERN, type AnnexService } from '../annex/annex-service.js';
 import { requireLead } from '../workflow/lead-office.js';
 import { requireSession } from '../auth/session-middleware.js';
 import type { Db } from '../db/database.js';
@@ -73,7 +73,7 @@ export function createFormatRoutes() {
       const year = body.year ?? undefined;
       if (year !== undefined && !isReportYear(year)) throw invalidRequest(`"year" must be the year reported on, e.g. 2026 (${REPORT_YEARS.first}–${REPORT_YEARS.last})`);
       const level = body.level ?? undefined;
-      if (level !== undefined && !isBodyLevel(level)) throw invalidRequest(`"level" must be one of ${BODY_LEVELS.join(', ')}`);
+      if (level !== undefined && !isBodyLevel(level)) throw invalidLevel();
       let previous = null;
       if (body.previous !== undefined && body.previous !== null) {
         if (typeof body.previous !== 'object' || Array.isArray(body.previous)) {
