@@ -143,7 +143,6 @@ export function LastYearSource({ source }: { source: ReportAnnex['previousSource
   return <>{source === 'entered' ? t('lastYearEntered') : source ? `${t('lastYearFrom')}《${source.title}》` : t('lastYearMissing')}</>;
 }
 
-/** The lead office's annex settings: where last year's figures come from, and the roll-up's units. */
 /** Who writes the report, which decides rule A2; the findings follow once it is saved. */
 function LevelForm({ reportId, annex, onError }: { reportId: string; annex: ReportAnnex; onError: (message: string) => void }) {
   const { t } = useI18n();
@@ -165,6 +164,7 @@ function LevelForm({ reportId, annex, onError }: { reportId: string; annex: Repo
   );
 }
 
+/** The lead office's annex settings: who writes the report, where last year's figures come from, and the roll-up's units. */
 export function AnnexSettings({ reportId, annex, sections, onError }: { reportId: string; annex: ReportAnnex; sections: SectionInfo[]; onError: (message: string) => void }) {
   const { t } = useI18n();
   const source = annex.previousSource;

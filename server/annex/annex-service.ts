@@ -60,13 +60,13 @@ export class AnnexService {
   async context(report: Report): Promise<AnnexContext> {
     const units = await listUnits(this.deps.db, report.id);
     const previousReport = await findPreviousReport(this.deps.db, report);
-    const { level } = report;
+    const always = { units, level: report.level };
     if (previousReport) {
       const previous = await this.deps.digests.tables(previousReport);
-      return { previous, previousSource: { reportId: previousReport.id, title: previousReport.title }, units, level };
+      return { previous, previousSource: { reportId: previousReport.id, title: previousReport.title }, ...always };
     }
-    if (report.previous_annex) return { previous: JSON.parse(report.previous_annex) as AnnexTables, previousSource: 'entered', units, level };
-    return { previous: null, previousSource: null, units, level };
+    if (report.previous_annex) return { previous: JSON.parse(report.previous_annex) as AnnexTables, previousSource: 'entered', ...always };
+    return { previous: null, previousSource: null, ...always };
   }
 
   /** Who writes the report (rule A2), as the lead office says. */
