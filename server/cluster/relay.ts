@@ -12,7 +12,8 @@ export interface Relay {
   close(): Promise<void>;
 }
 
-export type RelayTopic = 'report-events' | 'session-ends';
+const RELAY_TOPICS = ['report-events', 'session-ends'] as const;
+export type RelayTopic = (typeof RELAY_TOPICS)[number];
 
 const CHANNEL_PREFIX = 'district-report-editor:';
 
@@ -34,11 +35,16 @@ export class RedisRelay implements Relay {
     this.subscriber.on('messageBuffer', (channel: Buffer, payload: Buffer) => this.receive(channel.toString(), payload.toString()));
   }
 
-  /** Connects both connections, failing at once (not at the first event) when Redis cannot be reached. */
+  /**
+   * Connects both connections and listens on every topic before answering, so a process serves
+   * nothing until it can hear the others (a logout published a moment after start-up is not
+   * missed). Fails at once, not at the first event, when Redis cannot be reached.
+   */
   static async connect(url: string, processId: string, onError: (error: unknown, context: string) => void): Promise<RedisRelay> {
     const relay = new RedisRelay(url, processId, onError);
     try {
       await Promise.all([relay.publisher.connect(), relay.subscriber.connect()]);
+      await relay.subscriber.subscribe(...RELAY_TOPICS.map((topic) => CHANNEL_PREFIX + topic));
     } catch (error) {
       relay.publisher.disconnect();
       relay.subscriber.disconnect();
@@ -53,13 +59,7 @@ export class RedisRelay implements Relay {
 
   subscribe(topic: RelayTopic, deliver: (message: unknown) => void): void {
     const channel = CHANNEL_PREFIX + topic;
-    const handlers = this.handlers.get(channel);
-    if (handlers) {
-      handlers.push(deliver);
-      return;
-    }
-    this.handlers.set(channel, [deliver]);
-    this.subscriber.subscribe(channel).catch((error: unknown) => this.onError(error, `Redis relay: subscribing to ${topic}`));
+    this.handlers.set(channel, [...(this.handlers.get(channel) ?? []), deliver]);
   }
 
   private receive(channel: string, payload: string): void {
