@@ -29,6 +29,7 @@ const leadActions = {
   'previous-figures': ['录入上年数据', 'enter last year’s figures'],
   'report-level': ['设置报告主体层级', 'set who writes the report'],
   'create-report': ['新建报告', 'create reports'],
+  import: ['导入报告', 'import reports'],
   'unit-tables': ['设置分单位汇总表', 'set up the unit tables'],
   publish: ['发布报告', 'publish'],
   redeliver: ['重新推送', 'send a publication again'],
@@ -129,6 +130,26 @@ export const errorTexts = {
   ),
   'unit-section-missing': texts<{ unit: string; section: string }>(({ unit, section }) => `单位 ${unit} 的章节 ${section} 不存在`, ({ unit, section }) => `Unit ${unit}: no section ${section}`),
   'previous-figures-invalid': texts<{ detail: string }>(({ detail }) => `上年数据格式有误：${detail}`, ({ detail }) => `Last year's figures are malformed: ${detail}`),
+  'report-archived': texts<{ title: string }>(
+    ({ title }) => `「${title}」是导入的归档报告，只能查看，不能修改`,
+    ({ title }) => `"${title}" is an imported archive: it can be read, not changed`,
+  ),
+
+  // Importing a published report or a draft
+  'import-file-required': plain('请选择要导入的文件（表单字段 file）', 'Choose a file to import (form field "file")'),
+  'import-type-unsupported': texts<{ name: string; types: string }>(
+    ({ name, types }) => `不能导入「${name}」：只接受 ${types} 文件${/\.(doc|wps)$/i.test(name) ? '（请在 Word 或 WPS 中另存为 .docx）' : ''}`,
+    ({ name, types }) => `Cannot import "${name}": only ${types} files are read${/\.(doc|wps)$/i.test(name) ? ' (save it as .docx in Word or WPS)' : ''}`,
+  ),
+  'import-too-large': texts<{ max: string }>(({ max }) => `导入文件过大，上限为 ${max}`, ({ max }) => `The file is too large to import: at most ${max}`),
+  'import-unreadable': texts<{ name: string; detail: string }>(
+    ({ name, detail }) => `无法读取「${name}」，文件可能已损坏或类型不符：${detail}`,
+    ({ name, detail }) => `Cannot read "${name}": the file may be damaged or of another type (${detail})`,
+  ),
+  'import-no-text': texts<{ name: string }>(
+    ({ name }) => `「${name}」中没有可读取的文字（扫描件请先进行文字识别）`,
+    ({ name }) => `"${name}" has no text to read (run text recognition on scanned pages first)`,
+  ),
 
   // Requests the server does not take from anyone
   'foreign-origin': texts<{ origin: string }>(({ origin }) => `拒绝来自其他网站的请求：${origin}`, ({ origin }) => `Refused: the request comes from another site (${origin})`),

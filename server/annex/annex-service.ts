@@ -1,7 +1,7 @@
 import * as Y from 'yjs';
 import { parseAnnexTables, blankTable, type AnnexTables } from '../../blocks/annex/annex-data.js';
 import { ANNEX_TABLE_NODE } from '../../blocks/annex/annex-table-node.js';
-import { BODY_LEVELS, DEFAULT_BODY_LEVEL, isBodyLevel } from '../../blocks/annex/body-level.js';
+import { BODY_LEVELS, DEFAULT_BODY_LEVEL, isBodyLevel, type BodyLevel } from '../../blocks/annex/body-level.js';
 import { splitTableId, unitTableId, type FormatDefinition } from '../../blocks/annex/definition.js';
 import { findFormat, formatIds, formatOfYear, isReportYear, REPORT_YEARS } from '../../blocks/annex/formats/index.js';
 import type { Finding } from '../../blocks/annex/rules/finding.js';
@@ -20,6 +20,7 @@ import type { ReportEvents } from '../workflow/report-events.js';
 import { findingsOfDigest, type RulesContext } from '../read/report-digest.js';
 import type { ReportDigests } from '../read/report-digests.js';
 import { insertReport, templateSections, templateTables } from './report-template.js';
+import { parseArchive } from '../import/archive.js';
 
 export interface AnnexServiceDeps {
   db: Db;
@@ -142,39 +143,51 @@ export class AnnexService {
     return units;
   }
 
-  /** A new year's report from its format's template, 上年结转 filled from last year's report when there is one. */
+  /**
+   * A new year's report from its format's template, 上年结转 filled from last year's report when
+   * there is one — or, with `archived: true`, an earlier year's publication kept read-only, as
+   * the import read it (`parseArchive`).
+   */
   async createReport(actor: UserWithDepartment, input: Record<string, unknown>): Promise<{ id: string }> {
     requireLead(actor, 'create-report');
     const year = input.year;
     if (!isReportYear(year)) throw invalidRequest(`"year" must be the report year, e.g. 2026 (${REPORT_YEARS.first}–${REPORT_YEARS.last})`);
     const title = typeof input.title === 'string' && input.title.trim() !== '' ? input.title.trim() : null;
     if (!title || title.length > contentLimits.maxTitleLength) throw refuse('title-length', { max: contentLimits.maxTitleLength });
-    if (input.format !== undefined && typeof input.format !== 'string') throw invalidRequest(`"format" must be a format id: ${formatIds()}`);
-    const format = findFormat(typeof input.format === 'string' ? input.format : formatOfYear(year));
-    if (!format) throw refuse('format-unknown', { format: String(input.format), formats: formatIds() });
-    if (year >= 2021 && format.format !== formatOfYear(year)) {
-      // Rule S1 holds every report from 2021 on to the 2021 format: such a report could never be published.
-      throw refuse('format-not-for-year', { year, format: format.format, expected: formatOfYear(year) });
-    }
     if (input.level !== undefined && !isBodyLevel(input.level)) throw invalidLevel();
+    if (input.archived !== undefined && typeof input.archived !== 'boolean') throw invalidRequest('"archived" must be true or false');
+    const archive = input.archived === true ? parseArchive(input) : null;
+    const format = archive?.format ?? this.formatOfNewReport(year, input.format);
     const districtId = actor.districtId;
     // One report per year: "last year's report" must name exactly one.
     if (await findReportOfYear(this.deps.db, districtId, year)) throw refuse('report-exists', { year });
     const previousReport = await findPreviousReport(this.deps.db, { district_id: districtId, year });
-    const previous = previousReport ? await this.deps.digests.tables(previousReport) : null;
     const id = await insertReport(this.deps.db, {
       districtId,
       title,
       year,
       format,
       // Unless said, who wrote last year's report writes this one.
-      level: input.level ?? previousReport?.level ?? DEFAULT_BODY_LEVEL,
-      sections: templateSections(format),
-      tables: templateTables(format, previous),
+      level: archive?.level ?? (input.level as BodyLevel | undefined) ?? previousReport?.level ?? DEFAULT_BODY_LEVEL,
+      sections: archive?.sections ?? templateSections(format),
+      tables: archive?.tables ?? templateTables(format, previousReport ? await this.deps.digests.tables(previousReport) : null),
+      archived: archive !== null,
       userId: actor.id,
       now: this.deps.now(),
     });
     return { id };
+  }
+
+  /** The format a new report is written in: its year's, or one named that the year allows. */
+  private formatOfNewReport(year: number, named: unknown): FormatDefinition {
+    if (named !== undefined && typeof named !== 'string') throw invalidRequest(`"format" must be a format id: ${formatIds()}`);
+    const format = findFormat(typeof named === 'string' ? named : formatOfYear(year));
+    if (!format) throw refuse('format-unknown', { format: String(named), formats: formatIds() });
+    if (year >= 2021 && format.format !== formatOfYear(year)) {
+      // Rule S1 holds every report from 2021 on to the 2021 format: such a report could never be published.
+      throw refuse('format-not-for-year', { year, format: format.format, expected: formatOfYear(year) });
+    }
+    return format;
   }
 }
 

@@ -28,6 +28,8 @@ export interface NewReport {
   level?: BodyLevel;
   sections: NewSection[];
   tables: AnnexTables;
+  /** Imported from an earlier year's publication: read-only. */
+  archived?: boolean;
   userId: number | null;
   now: number;
 }
@@ -72,7 +74,7 @@ export async function insertReport(db: Db, report: NewReport): Promise<string> {
   const write = async (trx: Db) => {
     await trx
       .insertInto('reports')
-      .values({ id, district_id: report.districtId, title: report.title, year: report.year, format: report.format.format, level: report.level, created_at: report.now })
+      .values({ id, district_id: report.districtId, title: report.title, year: report.year, format: report.format.format, level: report.level, archived: report.archived ? 1 : 0, created_at: report.now })
       .execute();
     await trx
       .insertInto('sections')

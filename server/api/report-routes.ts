@@ -1,4 +1,4 @@
-import { Hono } from 'hono';
+import { Hono, type MiddlewareHandler } from 'hono';
 import { BODY_FIELD } from '../../blocks/contract.js';
 import { readSectionOutline } from '../../blocks/section/outline.js';
 import { requireSession } from '../auth/session-middleware.js';
@@ -24,6 +24,22 @@ export async function findVisibleReport(db: Db, session: AuthenticatedSession, r
     throw refuse('report-not-found', { report: reportId });
   }
   return report;
+}
+
+const READS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+/**
+ * An archived report (imported from an earlier year's publication) is read, never changed: every
+ * request to change it or anything in it is refused here, once for all routes.
+ */
+export function archivedReportsReadOnly(db: Db): MiddlewareHandler<AppEnv> {
+  return async (c, next) => {
+    if (!READS.has(c.req.method)) {
+      const report = await findReport(db, c.req.param('reportId')!);
+      if (report?.archived === 1) throw refuse('report-archived', { title: report.title });
+    }
+    return next();
+  };
 }
 
 export function createReportRoutes({ db, rooms }: ReportRoutesDeps) {

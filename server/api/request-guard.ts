@@ -2,6 +2,7 @@ import type { MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { refuse } from '../../blocks/errors.js';
 import type { AppEnv } from './app-env.js';
+import { MAX_IMPORT_BYTES } from '../../blocks/import/source.js';
 
 /** Who the server trusts about where a request comes from. */
 export interface WebSecurity {
@@ -15,6 +16,10 @@ export const defaultWebSecurity: WebSecurity = { trustProxy: false, allowedOrigi
 
 /** The largest request body any route takes (annex data, a comment, a section title): far above them all. */
 export const MAX_BODY_BYTES = 1024 * 1024;
+
+/** Routes that take a file (multipart/form-data, field `file`), and how large it may be. */
+const UPLOAD_ROUTES: ReadonlyArray<{ path: RegExp; maxBytes: number }> = [{ path: /^\/api\/imports\/?$/, maxBytes: MAX_IMPORT_BYTES }];
+const uploadRoute = (path: string) => UPLOAD_ROUTES.find((route) => route.path.test(path));
 
 /**
  * What every page sends so that a browser confines it: the app's own scripts only, no framing by
@@ -65,9 +70,20 @@ export function sameOriginOnly(security: WebSecurity): MiddlewareHandler<AppEnv>
     const origin = c.req.header('origin');
     if (origin !== undefined && !isOwnOrigin(origin, c.req.header('host'), security)) throw refuse('foreign-origin', { origin });
     const type = c.req.header('content-type')?.split(';')[0]?.trim().toLowerCase();
+    if (type === 'multipart/form-data' && uploadRoute(c.req.path) && sentByOwnPage(origin, c.req.header('sec-fetch-site'))) return next();
     if (type && FORM_CONTENT_TYPES.includes(type)) throw refuse('unsupported-content-type', { type });
     return next();
   };
+}
+
+/**
+ * A file upload is a form encoding, so it needs more than a missing Origin: a browser that names
+ * the page (Origin, checked above, or Sec-Fetch-Site) must name the product's own; a script that
+ * names none sends its cookie deliberately.
+ */
+function sentByOwnPage(origin: string | undefined, fetchSite: string | undefined): boolean {
+  if (origin !== undefined) return true;
+  return fetchSite === undefined || fetchSite === 'same-origin';
 }
 
 function isOwnOrigin(origin: string, host: string | undefined, security: WebSecurity): boolean {
@@ -79,12 +95,20 @@ function isOwnOrigin(origin: string, host: string | undefined, security: WebSecu
   }
 }
 
-/** Bodies past `MAX_BODY_BYTES` are refused while they arrive, before anything reads them. */
-export function bodySizeLimit(): MiddlewareHandler<AppEnv> {
-  return bodyLimit({
-    maxSize: MAX_BODY_BYTES,
+const limitTo = (maxSize: number) =>
+  bodyLimit({
+    maxSize,
     onError: () => {
-      throw refuse('body-too-large', { max: `${MAX_BODY_BYTES / 1024 / 1024} MB` });
+      throw refuse('body-too-large', { max: `${maxSize / 1024 / 1024} MB` });
     },
   });
+
+/** Bodies past `MAX_BODY_BYTES` (an upload route's own limit for files) are refused while they arrive, before anything reads them. */
+export function bodySizeLimit(): MiddlewareHandler<AppEnv> {
+  const ordinary = limitTo(MAX_BODY_BYTES);
+  const uploads = new Map(UPLOAD_ROUTES.map((route) => [route, limitTo(route.maxBytes)]));
+  return (c, next) => {
+    const route = uploadRoute(c.req.path);
+    return (route ? uploads.get(route)! : ordinary)(c, next);
+  };
 }

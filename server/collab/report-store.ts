@@ -16,6 +16,8 @@ export interface LoadedReport {
   rules: Map<string, SectionRule>;
   /** The report's format (its annex tables' shape), if the report is registered. */
   format: string | null;
+  /** An imported archive: read-only for everyone. */
+  archived: boolean;
   /** Who writes under each Yjs client id (null: the server). */
   clientOwners: Map<number, number | null>;
 }
@@ -119,7 +121,7 @@ export class ReportStore {
     ]);
     const rules = new Map(rows.map((row) => [row.section_id, { departmentId: row.department_id, locked: row.locked === 1, approved: row.state === 'approved' }]));
     const doc = replayed(() => replayReport(reportId, tail.snapshot, tail.updates));
-    return { doc, lastSeq: tail.lastSeq, updatesSinceSnapshot: tail.updates.length, rules, format: report?.format ?? null, clientOwners };
+    return { doc, lastSeq: tail.lastSeq, updatesSinceSnapshot: tail.updates.length, rules, format: report?.format ?? null, archived: report?.archived === 1, clientOwners };
   }
 
   /**

@@ -66,6 +66,7 @@ export class Room {
   /** Set when the document and the log may disagree: the room takes no more edits. */
   private broken = false;
   private rules = new Map<string, SectionRule>();
+  private archived = false;
   /** Which annex cells the report's format has; writes to any other cell are refused. */
   private annexCellAllowed: AnnexCellCheck | undefined;
   /** Which section holds each annex table node; rebuilt when annex nodes come or go. */
@@ -216,6 +217,7 @@ export class Room {
     this.lastSeq = loaded.lastSeq;
     this.updatesSinceSnapshot = loaded.updatesSinceSnapshot;
     this.rules = loaded.rules;
+    this.archived = loaded.archived;
     this.clientIds = new ClientIdOwners(loaded.clientOwners);
     this.clientIds.reserveForServer(loaded.doc.clientID);
     const format = loaded.format === null ? null : findFormat(loaded.format);
@@ -311,6 +313,10 @@ export class Room {
       return;
     }
     if (!inspection.addsContent) return;
+    if (this.archived) {
+      this.expel(peer, CloseCode.Forbidden, '已归档的报告只能查看，不能修改（archived report is read-only）', 'not-permitted');
+      return;
+    }
     if (this.broken) {
       this.expel(peer, CloseCode.ServerError, '报告暂时无法编辑，请稍后重新连接（report is reloading）', 'reloading');
       return;

@@ -403,6 +403,13 @@ const migrations = (ddl: Ddl): Record<string, Migration> => ({
         .execute();
     },
   },
+  '2026-12-01-0009-archived-reports': {
+    async up(db: Kysely<any>) {
+      // A report imported from what a district published in an earlier year: kept to be read (and
+      // as last year for the cross-year rules), never edited or published again.
+      await db.schema.alterTable('reports').addColumn('archived', 'integer', (c) => c.notNull().defaultTo(0)).execute();
+    },
+  },
 });
 
 export function migrationProvider(kind: DatabaseKind): MigrationProvider {

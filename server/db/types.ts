@@ -63,6 +63,8 @@ export interface ReportTable {
   previous_annex: ColumnType<string | null, string | null | undefined, string | null>;
   /** Who writes the report (rule A2). */
   level: ColumnType<BodyLevel, BodyLevel | undefined, BodyLevel>;
+  /** 1: imported from an earlier year's publication, read-only. */
+  archived: ColumnType<number, number | undefined, never>;
 }
 
 /** 本级政府, a department, or a township: who contributes to a district roll-up. */

@@ -184,7 +184,7 @@ const PRINT_STYLE = [
   'p{text-indent:2em;margin:0.5em 0}',
   'table{border-collapse:collapse;width:100%;margin:1rem 0;font-size:0.85rem;overflow-wrap:anywhere}',
   'th,td{border:1px solid #555;padding:0.2rem 0.35rem}th{font-weight:600;background:#f2f2f2}',
-  'th[scope=row]{text-align:left}td.number{text-align:right;font-variant-numeric:tabular-nums}',
+  'th[scope=row]{text-align:left}td.number{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap;overflow-wrap:normal}',
   '.depth-1 th[scope=row]{padding-left:1.2rem}.depth-2 th[scope=row]{padding-left:2.4rem;font-weight:400}',
   'caption{font-weight:600;text-align:left;padding:0.25rem 0}',
   'a{color:#1d4ed8}a:focus{outline:3px solid #f59e0b}',
