@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { connectClient, sectionText, waitForClose } from './support/clients.js';
 import { approveAllSections, callApi, publishReport } from './support/publishing.js';
 import { useReportServer } from './support/report-server.js';
 import { storedRows } from './support/stored.js';
@@ -24,7 +25,7 @@ interface Preview {
 /** Uploads a file to `POST /api/imports` as the browser's import dialog does (multipart, field `file`). */
 async function upload(name: string, bytes: Uint8Array | string, options: { as?: string; fields?: Record<string, string>; headers?: Record<string, string> } = {}) {
   const form = new FormData();
-  form.append('file', new Blob([typeof bytes === 'string' ? new TextEncoder().encode(bytes) : bytes]), name);
+  form.append('file', new Blob([typeof bytes === 'string' ? new TextEncoder().encode(bytes) : new Uint8Array(bytes)]), name);
   for (const [field, value] of Object.entries(options.fields ?? {})) form.append(field, value);
   const headers: Record<string, string> = { ...options.headers };
   if (options.as !== undefined) headers.cookie = await suite.cookieOf(options.as);
@@ -59,5 +60,140 @@ describe('importing a report this product published, in every format it publishe
       expect(preview.findings.filter((finding) => finding.severity === 'error'), name).toEqual([]);
     }
     expect(await countReports()).toBe(before);
+  });
+});
+
+describe('what the import refuses, storing nothing', () => {
+  it('only the lead office imports: a department is refused before its file is read', async () => {
+    const answer = await upload('report.html', '<h1>报告</h1>', { as: 'finance' });
+    expect(answer.status).toBe(403);
+    expect(answer.json.error.code).toBe('lead-office-only');
+    expect((await upload('report.html', '<h1>报告</h1>')).status).toBe(401);
+  });
+
+  it('wrong types, damaged files, empty files, a missing file and oversized uploads get a clear 4xx', async () => {
+    const before = await countReports();
+    const refusals: Array<[string, Uint8Array | string, number, string]> = [
+      ['setup.exe', 'MZ', 415, 'import-type-unsupported'],
+      ['report.doc', 'binary', 415, 'import-type-unsupported'],
+      ['report.pdf', '<html>not a pdf</html>', 422, 'import-unreadable'],
+      ['report.docx', 'PK\u0003\u0004 but no archive', 422, 'import-unreadable'],
+      ['report.pdf', '%PDF-1.7 truncated', 422, 'import-unreadable'],
+      ['report.txt', '   \n\n  ', 422, 'import-no-text'],
+    ];
+    for (const [name, bytes, status, code] of refusals) {
+      const answer = await upload(name, bytes, { as: 'lead' });
+      expect([name, answer.status, answer.json.error?.code]).toEqual([name, status, code]);
+      expect(answer.json.error.message.length).toBeGreaterThan(10);
+    }
+    // An old Word file is named as such, with what to do.
+    expect((await upload('report.doc', 'x', { as: 'lead' })).json.error.message).toContain('.docx');
+    const missing = await fetch(`${suite.server.url}/api/imports`, { method: 'POST', headers: { cookie: await suite.cookieOf('lead'), 'content-type': 'application/json' }, body: '{}' });
+    expect([missing.status, ((await missing.json()) as { error: { code: string } }).error.code]).toEqual([400, 'import-file-required']);
+    const huge = new Uint8Array(21 * 1024 * 1024);
+    const tooLarge = await upload('report.txt', huge, { as: 'lead' });
+    expect([tooLarge.status, tooLarge.json.error.code]).toEqual([413, 'body-too-large']);
+    const badYear = await upload('report.txt', '2023年报告', { as: 'lead', fields: { year: '1900' } });
+    expect([badYear.status, badYear.json.error.code]).toEqual([400, 'invalid-request']);
+    expect(await countReports()).toBe(before);
+  });
+
+  it('an upload from another site is refused: a foreign Origin, or a browser saying the request is cross-site', async () => {
+    const foreign = await upload('report.txt', '报告', { as: 'lead', headers: { origin: 'https://evil.example' } });
+    expect([foreign.status, foreign.json.error.code]).toEqual([403, 'foreign-origin']);
+    const crossSite = await upload('report.txt', '报告', { as: 'lead', headers: { 'sec-fetch-site': 'cross-site' } });
+    expect([crossSite.status, crossSite.json.error.code]).toEqual([415, 'unsupported-content-type']);
+    // Other routes still take no form encoding at all.
+    const form = new FormData();
+    form.append('title', 'x');
+    const elsewhere = await fetch(`${suite.server.url}/api/reports`, { method: 'POST', body: form, headers: { cookie: await suite.cookieOf('lead') } });
+    expect(elsewhere.status).toBe(415);
+  });
+});
+
+describe('a report mirrored in traditional characters', () => {
+  it('is read in simplified characters, tables and all', async () => {
+    const page = (await callApi(suite, 'GET', published.url)).text;
+    const { Converter } = await import('opencc-js/cn2t');
+    const traditional = Converter({ from: 'cn', to: 'tw' })(page);
+    expect(traditional).toContain('政府信息公開工作年度報告');
+    const answer = await upload('report-big5-mirror.html', traditional, { as: 'lead' });
+    expect(answer.status).toBe(200);
+    expect(answer.json.traditional).toBe(true);
+    expect(answer.json.title).toBe('示范区人民政府2025年政府信息公开工作年度报告');
+    expect(answer.json.tables.B).toEqual(live.B);
+    expect(answer.json.unread).toEqual([]);
+  });
+});
+
+describe('keeping an import as an archived report', () => {
+  let archiveId: string;
+
+  it('the lead office keeps the preview as the report of its year: listed as archived, and the next year’s cross-year rules read it', async () => {
+    const page = (await callApi(suite, 'GET', published.url)).bytes;
+    const preview = (await upload('report.html', page, { as: 'lead', fields: { year: '2023' } })).json;
+    expect(preview.year).toBe(2023);
+    const kept = await callApi(suite, 'POST', '/api/reports', {
+      as: 'lead',
+      body: { archived: true, year: 2023, title: '示范区人民政府2023年政府信息公开工作年度报告', format: preview.format, sections: preview.sections, tables: preview.tables },
+    });
+    expect(kept.status, kept.text).toBe(201);
+    archiveId = kept.json.id;
+    const listed = (await callApi(suite, 'GET', '/api/reports', { as: 'lead' })).json as Array<{ id: string; archived: boolean; year: number }>;
+    expect(listed.find((report) => report.id === archiveId)).toMatchObject({ archived: true, year: 2023 });
+    expect(listed.find((report) => report.id === suite.reportId)).toMatchObject({ archived: false });
+    const annex = (await callApi(suite, 'GET', `/api/reports/${archiveId}/annex`, { as: 'lead' })).json;
+    expect(annex.tables.B).toEqual(live.B);
+    const sections = (await callApi(suite, 'GET', `/api/reports/${archiveId}/sections`, { as: 'lead' })).json as Array<{ id: string; title: string }>;
+    expect(sections.map((section) => section.title)).toEqual(preview.sections.map((section) => section.title));
+    expect(sections.find((section) => section.title === '三、收到和处理政府信息公开申请情况')?.id).toBe('requests');
+    // The 2024 report now has a real last year.
+    const report2024 = listed.find((report) => report.year === 2024)!;
+    const annex2024 = (await callApi(suite, 'GET', `/api/reports/${report2024.id}/annex`, { as: 'lead' })).json;
+    expect(annex2024.previousSource).toMatchObject({ reportId: archiveId });
+  });
+
+  it('a second report for the same year, or an archive with malformed parts or tables, is refused', async () => {
+    const before = await countReports();
+    const body = { archived: true, year: 2023, title: '重复', format: 'gov-disclosure-2021', sections: [{ title: '一、总体情况', text: '' }], tables: {} };
+    expect((await callApi(suite, 'POST', '/api/reports', { as: 'lead', body })).status).toBe(409);
+    const malformed = [
+      { ...body, year: 2019, sections: [] },
+      { ...body, year: 2019, sections: [{ title: '', text: 'x' }] },
+      { ...body, year: 2019, sections: [{ title: '一、', text: 'x', tables: ['Z'] }] },
+      { ...body, year: 2019, tables: { B: { new: { natural: 'many' } } } },
+      { ...body, year: 2019, format: 'no-such-format' },
+    ];
+    for (const archive of malformed) {
+      const answer = await callApi(suite, 'POST', '/api/reports', { as: 'lead', body: archive });
+      expect(answer.status, JSON.stringify(archive)).toBeGreaterThanOrEqual(400);
+      expect(answer.status).toBeLessThan(500);
+    }
+    expect((await callApi(suite, 'POST', '/api/reports', { as: 'finance', body: { ...body, year: 2019 } })).status).toBe(403);
+    expect(await countReports()).toBe(before);
+  });
+
+  it('an archived report is read-only: every change is refused over HTTP and over the socket, and nothing is stored', async () => {
+    const stored = () => storedRows<{ n: number }>(suite.server, 'select count(*) as n from update_log where report_id = ?', archiveId);
+    const [before] = await stored();
+    const sectionsPath = `/api/reports/${archiveId}/sections`;
+    for (const [path, body] of [
+      [`${sectionsPath}/requests/lock`, undefined],
+      [`${sectionsPath}/requests/assign`, { department: 'finance' }],
+      [`/api/reports/${archiveId}/publications`, { note: '', acknowledge: [] }],
+      [`/api/reports/${archiveId}/comments`, { sectionId: 'requests', text: '意见' }],
+    ] as const) {
+      const answer = await callApi(suite, 'POST', path, { as: 'lead', body });
+      expect([path, answer.status, answer.json?.error?.code]).toEqual([path, 409, 'report-archived']);
+    }
+    const client = connectClient(suite.server.wsUrl, archiveId, await suite.cookieOf('lead'));
+    await client.synced;
+    const closed = waitForClose(client.provider);
+    sectionText(client.body, 'requests').insert(0, '篡改');
+    const { code, reason } = await closed;
+    client.destroy();
+    expect(code).toBe(4403);
+    expect(reason).toContain('archived');
+    expect(await stored()).toEqual([before]);
   });
 });
