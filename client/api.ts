@@ -1,6 +1,7 @@
 import type { AnnexTables } from '../blocks/annex/annex-data.js';
 import type { BodyLevel } from '../blocks/annex/body-level.js';
 import type { Finding } from '../blocks/annex/rules/finding.js';
+import type { ImportPreview } from '../blocks/import/report-import.js';
 import type { Role, Writer } from '../blocks/section/permissions.js';
 import { localizeApiError } from './i18n.js';
 
@@ -15,14 +16,16 @@ export class ApiRequestError extends Error {
   }
 }
 
+/** `body`: JSON, or a form carrying a file (the browser labels it multipart/form-data). */
 async function request<T>(method: string, url: string, body?: unknown): Promise<T> {
   let response: Response;
+  const isForm = body instanceof FormData;
   try {
     response = await fetch(url, {
       method,
       credentials: 'same-origin',
-      headers: body === undefined ? {} : { 'content-type': 'application/json' },
-      body: body === undefined ? undefined : JSON.stringify(body),
+      headers: body === undefined || isForm ? {} : { 'content-type': 'application/json' },
+      body: body === undefined ? undefined : isForm ? body : JSON.stringify(body),
     });
   } catch {
     throw new ApiRequestError(0, 'network', localizeApiError('network', ''));
@@ -67,6 +70,18 @@ export interface ReportSummary {
   year: number;
   format: string;
   level: BodyLevel;
+  /** Imported from an earlier year's publication: read-only. */
+  archived: boolean;
+}
+
+/** An earlier year's report to keep read-only, as an import preview read it. */
+export interface ArchiveInput {
+  title: string;
+  year: number;
+  format: string;
+  level: BodyLevel;
+  sections: Array<{ title: string; text: string; tables: string[] }>;
+  tables: AnnexTables;
 }
 
 export interface SectionInfo {
@@ -247,6 +262,14 @@ export const api = {
   setUnits: (reportId: string, units: ReportAnnex['units']) => request<unknown>('PUT', `${reportPath(reportId)}/units`, { units }),
   setPreviousAnnex: (reportId: string, tables: AnnexTables | null) => request<unknown>('PUT', `${reportPath(reportId)}/previous-annex`, { tables }),
   createReport: (input: { title: string; year: number; level?: BodyLevel }) => request<{ id: string }>('POST', '/api/reports', input),
+  /** Reads a published report (the file; the year when it does not say) and answers the preview; stores nothing. */
+  importPreview: (file: File, year: number | null) => {
+    const form = new FormData();
+    form.append('file', file);
+    if (year !== null) form.append('year', String(year));
+    return request<ImportPreview>('POST', '/api/imports', form);
+  },
+  createArchive: (input: ArchiveInput) => request<{ id: string }>('POST', '/api/reports', { ...input, archived: true }),
   setReportLevel: (reportId: string, level: BodyLevel) => request<unknown>('PUT', `${reportPath(reportId)}/level`, { level }),
   resolveComment: (reportId: string, commentId: string) =>
     request<unknown>('POST', `${reportPath(reportId)}/comments/${encodeURIComponent(commentId)}/resolve`),

@@ -7,7 +7,7 @@ import type { Finding } from '../annex/rules/finding.js';
 import { normaliseTitle } from '../annex/rules/structure.js';
 import { validateAnnex, validateReport } from '../annex/validate.js';
 import { labelKey } from './cell-text.js';
-import type { SourceBlock } from './source.js';
+import type { ImportSource, SourceBlock } from './source.js';
 import { columnLabelHits, gridSegments, readTable, textSegments, type Segment, type TableReading, type UnreadCell } from './table-reading.js';
 
 /** A part of an imported report: its heading and its paragraphs (one per line), and the tables it held. */
@@ -26,6 +26,16 @@ export interface ImportedReport {
   /** The format's tables that were found, every cell present (null where blank or unread). */
   tables: AnnexTables;
   unread: UnreadCell[];
+}
+
+/** What `POST /api/imports` answers: the report as read, what could not be read, and the rules' findings on it. */
+export interface ImportPreview extends ImportedReport {
+  source: ImportSource;
+  /** The file was in traditional characters and was read in simplified ones. */
+  traditional: boolean;
+  level: BodyLevel;
+  unread: Array<UnreadCell & { message: string }>;
+  findings: Finding[];
 }
 
 /** A part heading as reports number them: 一、 二、 … (also 一. or 一，). */
@@ -129,10 +139,17 @@ function tableTextBlocks(rowBlocks: readonly number[], texts: readonly string[])
   return Array.from({ length: last - first + 1 }, (_, index) => first + index);
 }
 
-/** The report's title: the first short line near the top that names a report (page furniture above it is skipped). */
+/**
+ * The report's title: the first short line near the top that names a report of a year, or else
+ * any report — page furniture above it (breadcrumbs "首页 > 政务公开 > 年度报告", an index
+ * number, the publishing office) is skipped.
+ */
 function findTitle(texts: readonly string[]): number | null {
   const top = texts.slice(0, 40);
-  const named = top.findIndex((text) => /报告|年报/.test(text) && text.length <= MAX_TITLE_LENGTH && !/[。；]$/.test(text));
+  const titleLike = (text: string) => text.length <= MAX_TITLE_LENGTH && !/[。；]$/.test(text) && !/[>›»]/.test(text);
+  const ofYear = top.findIndex((text) => titleLike(text) && /(?:19|20)\d{2}\s*年.*(?:报告|年报)/.test(text.normalize('NFKC')));
+  if (ofYear >= 0) return ofYear;
+  const named = top.findIndex((text) => titleLike(text) && /报告|年报/.test(text));
   if (named >= 0) return named;
   const first = top.findIndex((text) => text !== '');
   return first >= 0 ? first : null;

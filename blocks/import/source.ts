@@ -1,6 +1,9 @@
 /** The files a report or a draft can be imported from, by the name's ending. */
 export const IMPORT_FILE_TYPES = ['.html', '.htm', '.docx', '.pdf', '.txt'] as const;
 
+/** What an import was read from. */
+export type ImportSource = 'html' | 'docx' | 'pdf' | 'txt';
+
 /** A report of several hundred pages with its tables is a few MB; nothing larger is a report. */
 export const MAX_IMPORT_BYTES = 20 * 1024 * 1024;
 

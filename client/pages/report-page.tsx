@@ -100,7 +100,8 @@ export function ReportPage({ reportId, me, onSessionEnded }: { reportId: string;
     },
   );
 
-  const writer = useMemo(() => writerOf(me), [me]);
+  // An archived report is read by everyone and written by no one, the lead office included.
+  const writer = useMemo(() => (report?.archived ? { ...writerOf(me), role: 'viewer' as const } : writerOf(me)), [me, report]);
   const editableIds = useMemo(
     () => new Set(sections.filter((s) => sectionEditRefusal(writer, { departmentId: s.department, locked: s.locked }) === null).map((s) => s.id)),
     [sections, writer],
@@ -214,6 +215,7 @@ export function ReportPage({ reportId, me, onSessionEnded }: { reportId: string;
         {annex.model && <FindingsBadge model={annex.model} pressed={showFindings} onToggle={() => setShowFindings((shown) => !shown)} />}
         <div className="report-status" data-status={status} role="status">{t(status)}</div>
       </div>
+      {report?.archived && <p className="notice" data-testid="archived-notice">{t('archivedReadOnly')}</p>}
       {notice && (
         <div className="notice" role="alert" data-testid="notice">
           {notice}

@@ -2,6 +2,7 @@ import { useEffect, useState } from 'react';
 import { DEFAULT_BODY_LEVEL, type BodyLevel } from '../../blocks/annex/body-level.js';
 import { findFormat } from '../../blocks/annex/formats/index.js';
 import { LevelSelect } from '../annex/level-select.js';
+import { ImportPanel } from '../import/import-panel.js';
 import { AppLink } from '../app-link.js';
 import { api, type Me, type ReportSummary } from '../api.js';
 import { useI18n } from '../i18n.js';
@@ -56,6 +57,7 @@ export function ReportsPage({ me }: { me: Me }) {
         {reports?.map((report) => (
           <li key={report.id}>
             <AppLink href={`/reports/${encodeURIComponent(report.id)}`}>{report.title}</AppLink>
+            {report.archived && <span className="readonly-badge">{t('archived')}</span>}
             <span className="muted">
               {t('year')} {report.year} · {t('format')} {findFormat(report.format)?.title ?? report.format}
             </span>
@@ -63,6 +65,7 @@ export function ReportsPage({ me }: { me: Me }) {
         ))}
       </ul>
       {me.role === 'lead' && reports && <NewReportForm latest={reports[0]} onError={setError} />}
+      {me.role === 'lead' && reports && <ImportPanel reports={reports} onError={setError} />}
     </main>
   );
 }

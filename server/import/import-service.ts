@@ -1,23 +1,15 @@
-import { DEFAULT_BODY_LEVEL, isBodyLevel, type BodyLevel } from '../../blocks/annex/body-level.js';
+import { DEFAULT_BODY_LEVEL, isBodyLevel } from '../../blocks/annex/body-level.js';
 import { isReportYear, REPORT_YEARS } from '../../blocks/annex/formats/index.js';
-import type { Finding } from '../../blocks/annex/rules/finding.js';
 import { invalidRequest } from '../../blocks/errors.js';
-import { importFindings, readImportedReport, type ImportedReport } from '../../blocks/import/report-import.js';
+import { importFindings, readImportedReport, type ImportPreview } from '../../blocks/import/report-import.js';
+import { unreadMessage } from '../../blocks/import/unread-text.js';
+import { findFormat } from '../../blocks/annex/formats/index.js';
 import { findReportOfYear } from '../db/annex.js';
 import type { Db } from '../db/database.js';
 import type { UserWithDepartment } from '../db/users.js';
 import type { ReportDigests } from '../read/report-digests.js';
 import { requireLead } from '../workflow/lead-office.js';
-import type { Upload, UploadKind } from './read-upload.js';
-
-/** What `POST /api/imports` answers: the report as read, what could not be read, and the rules' findings on it. */
-export interface ImportPreview extends ImportedReport {
-  source: UploadKind;
-  /** The file was in traditional characters and was read in simplified ones. */
-  traditional: boolean;
-  level: BodyLevel;
-  findings: Finding[];
-}
+import type { Upload } from './read-upload.js';
 
 export interface ImportServiceDeps {
   db: Db;
@@ -44,7 +36,15 @@ export class ImportService {
     const previousReport = report.year === null ? undefined : await findReportOfYear(this.deps.db, actor.districtId, report.year - 1);
     const previous = previousReport ? await this.deps.digests.tables(previousReport) : null;
     const level = hints.level ?? previousReport?.level ?? DEFAULT_BODY_LEVEL;
-    return { ...report, source: kind, traditional, level, findings: importFindings(report, { level, previous }) };
+    const format = findFormat(report.format)!;
+    return {
+      ...report,
+      unread: report.unread.map((cell) => ({ ...cell, message: unreadMessage(cell, format, 'zh') })),
+      source: kind,
+      traditional,
+      level,
+      findings: importFindings(report, { level, previous }),
+    };
   }
 }
 

@@ -1,12 +1,11 @@
 import { refuse } from '../../blocks/errors.js';
-import { IMPORT_FILE_TYPES, MAX_IMPORT_BYTES, type SourceBlock } from '../../blocks/import/source.js';
+import { IMPORT_FILE_TYPES, MAX_IMPORT_BYTES, type ImportSource, type SourceBlock } from '../../blocks/import/source.js';
 import { htmlBlocks } from './html-blocks.js';
 import { pdfBlocks } from './pdf-blocks.js';
 import { toSimplified } from './traditional.js';
 
 /** The files a report can be imported from, by the name's ending. */
-const KINDS = { html: 'html', htm: 'html', docx: 'docx', pdf: 'pdf', txt: 'txt' } as const;
-export type UploadKind = (typeof KINDS)[keyof typeof KINDS];
+const KINDS: Record<string, ImportSource> = { html: 'html', htm: 'html', docx: 'docx', pdf: 'pdf', txt: 'txt' };
 const IMPORT_TYPES = IMPORT_FILE_TYPES.join(', ');
 
 export interface Upload {
@@ -15,16 +14,16 @@ export interface Upload {
 }
 
 export interface UploadReading {
-  kind: UploadKind;
+  kind: ImportSource;
   blocks: SourceBlock[];
   /** The text was in traditional characters and was read in simplified ones. */
   traditional: boolean;
 }
 
 /** The kind of an uploaded file by its name, checked against its first bytes. */
-export function uploadKind(upload: Upload): UploadKind {
+export function uploadKind(upload: Upload): ImportSource {
   const extension = /\.([a-z0-9]+)$/i.exec(upload.name)?.[1]?.toLowerCase() ?? '';
-  const kind = (KINDS as Record<string, UploadKind>)[extension];
+  const kind = KINDS[extension];
   if (!kind) throw refuse('import-type-unsupported', { name: upload.name, types: IMPORT_TYPES });
   if (upload.bytes.length > MAX_IMPORT_BYTES) throw refuse('import-too-large', { max: `${MAX_IMPORT_BYTES / 1024 / 1024} MB` });
   const starts = (magic: string) => Buffer.from(upload.bytes.subarray(0, magic.length)).toString('latin1') === magic;
@@ -47,7 +46,7 @@ export async function readUpload(upload: Upload): Promise<UploadReading> {
   return { kind, ...converted };
 }
 
-async function blocksOf(kind: UploadKind, bytes: Uint8Array): Promise<SourceBlock[]> {
+async function blocksOf(kind: ImportSource, bytes: Uint8Array): Promise<SourceBlock[]> {
   switch (kind) {
     case 'html':
       return htmlBlocks(decodeText(bytes, true));
