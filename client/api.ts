@@ -1,6 +1,7 @@
 import type { AnnexTables } from '../blocks/annex/annex-data.js';
 import type { BodyLevel } from '../blocks/annex/body-level.js';
 import type { Finding } from '../blocks/annex/rules/finding.js';
+import type { RulesContext } from '../blocks/annex/validate.js';
 import type { ImportPreview } from '../blocks/import/report-import.js';
 import type { Role, Writer } from '../blocks/section/permissions.js';
 import { localizeApiError } from './i18n.js';
@@ -156,15 +157,12 @@ export interface CellChange {
 }
 
 /** A report's annex and the rules' context: last year's figures and the roll-up's units. */
-export interface ReportAnnex {
+export interface ReportAnnex extends RulesContext {
   format: string;
   year: number;
   tables: AnnexTables;
-  previous: AnnexTables | null;
   previousSource: { reportId: string; title: string } | 'entered' | null;
   units: Array<{ id: string; name: string; kind: string; sectionId: string }>;
-  /** Who writes the report (rule A2). */
-  level: BodyLevel;
 }
 
 /** How the report now differs from what it is compared against (the last published version, or last year's report). */

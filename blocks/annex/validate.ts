@@ -7,6 +7,7 @@ import { crossYearFindings } from './rules/cross-year.js';
 import type { Finding, Severity } from './rules/finding.js';
 import { narrativeFindings } from './rules/narrative.js';
 import { rollUpFindings, type ContributingUnit } from './rules/roll-up.js';
+import { sameAsLastYearFindings, type LastYearSection } from './rules/same-as-last-year.js';
 import { formatOfYearFindings, outdatedCitationFindings, structureFindings } from './rules/structure.js';
 import { tableFindings } from './rules/table-rules.js';
 
@@ -21,6 +22,17 @@ export interface AnnexValidationInput {
   year?: number;
   /** Who writes the report (A2); a county or district unless said. */
   level?: BodyLevel;
+}
+
+/**
+ * What the rules read besides the report itself: last year's numbers and text, the units of a
+ * roll-up, and who writes it. The server fills it in; the API hands it to the browser as is.
+ */
+export interface RulesContext {
+  previous: AnnexTables | null;
+  previousText: readonly LastYearSection[] | null;
+  units: readonly ContributingUnit[];
+  level: BodyLevel;
 }
 
 const SEVERITY_ORDER: Record<Severity, number> = { error: 0, warning: 1, info: 2 };
@@ -47,6 +59,8 @@ export function validateAnnex({ format, tables, previous, units = [], year, leve
 export interface ReportValidationInput extends Omit<AnnexValidationInput, 'year'> {
   year: number;
   reading: ReportReading;
+  /** Last year's report's sections and their text, for D1 (内容雷同). */
+  previousText?: readonly LastYearSection[] | null;
 }
 
 /**
@@ -66,5 +80,6 @@ export function validateReport(input: ReportValidationInput): Finding[] {
     ...structureFindings(format, { year, sections: reading.sections, placedTables: reading.placedTables }),
     ...outdatedCitationFindings(year, reading.narrative),
     ...(format.format === 'gov-disclosure-legacy' ? [] : narrativeFindings(reading.narrative, tables, reading.partSix)),
+    ...(input.previousText ? sameAsLastYearFindings(reading.narrative, reading.sections, input.previousText) : []),
   ]);
 }

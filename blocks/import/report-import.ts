@@ -6,7 +6,7 @@ import type { ReportReading } from '../annex/report-reading.js';
 import type { Finding } from '../annex/rules/finding.js';
 import { normaliseTitle } from '../annex/rules/structure.js';
 import { validateAnnex, validateReport } from '../annex/validate.js';
-import { labelKey } from './cell-text.js';
+import { isNumberText, labelKey } from './cell-text.js';
 import type { ImportSource, SourceBlock } from './source.js';
 import { columnLabelHits, gridSegments, readTable, textSegments, type Segment, type TableReading, type UnreadCell } from './table-reading.js';
 
@@ -47,8 +47,11 @@ const MAX_TITLE_LENGTH = 80;
 const ROW_LABELS = new Set(reportFormats.flatMap((format) => format.tables.flatMap((table) => table.rows.map((row) => labelKey(row.label)))));
 
 /** A part's heading: numbered, short, alone on its line — not a table row that carries its numbers. */
-const isPartHeading = (text: string) =>
-  PART_HEADING.test(text) && text.length <= MAX_HEADING_LENGTH && !text.includes('\t') && !ROW_LABELS.has(labelKey(text.split(/\s+/)[0]!));
+function isPartHeading(text: string): boolean {
+  if (!PART_HEADING.test(text) || text.length > MAX_HEADING_LENGTH || text.includes('\t')) return false;
+  const words = text.split(/\s+/).filter(Boolean);
+  return !words.slice(1).some(isNumberText) && !ROW_LABELS.has(labelKey(words.join('')));
+}
 
 /** Where a candidate reading of a table came from: a drawn table (its block) or the running text. */
 interface Candidate {
@@ -133,7 +136,8 @@ function tableTextBlocks(rowBlocks: readonly number[], texts: readonly string[])
   const last = rowBlocks[rowBlocks.length - 1]!;
   while (first > 0) {
     const above = texts[first - 1]!;
-    if (above.length > MAX_HEADING_LENGTH || /[。；;]$/.test(above) || isPartHeading(above)) break;
+    // Column headers copied as one line of cells may be long; a paragraph is long and has no tabs.
+    if ((above.length > MAX_HEADING_LENGTH && !above.includes('\t')) || /[。；;]$/.test(above) || isPartHeading(above)) break;
     first--;
   }
   return Array.from({ length: last - first + 1 }, (_, index) => first + index);

@@ -1,21 +1,16 @@
 import * as Y from 'yjs';
-import { readAnnexTables, type AnnexTables } from '../../blocks/annex/annex-data.js';
+import { readAnnexTables } from '../../blocks/annex/annex-data.js';
 import { formatFigureCell } from '../../blocks/annex/annex-figure-node.js';
-import type { BodyLevel } from '../../blocks/annex/body-level.js';
 import { cellKey, type FormatDefinition } from '../../blocks/annex/definition.js';
 import { readReport } from '../../blocks/annex/report-reading.js';
 import type { Finding } from '../../blocks/annex/rules/finding.js';
-import type { ContributingUnit } from '../../blocks/annex/rules/roll-up.js';
-import { validateReport } from '../../blocks/annex/validate.js';
+import { validateReport, type RulesContext } from '../../blocks/annex/validate.js';
 import type { AnnexSnapshot, AnnexViewModel } from '../../blocks/annex/view-context.js';
 import { ANNEX_FIELD, BODY_FIELD } from '../../blocks/contract.js';
 import { readBodyJSON, type NodeJSON } from '../../blocks/report-json.js';
 
-export interface AnnexRulesContext {
+export interface AnnexRulesContext extends RulesContext {
   year: number;
-  previous: AnnexTables | null;
-  units: readonly ContributingUnit[];
-  level: BodyLevel;
 }
 
 function indexByCell(findings: readonly Finding[]): Map<string, Finding[]> {
@@ -104,7 +99,7 @@ export class AnnexState implements AnnexViewModel {
     this.bodyJSON ??= readBodyJSON(this.doc);
     // Linked figures show live values, so the text is read again whenever numbers change.
     const reading = readReport(this.bodyJSON, this.format, tables);
-    const findings = validateReport({ format: this.format, year: this.context.year, tables, reading, previous: this.context.previous, units: this.context.units, level: this.context.level });
+    const findings = validateReport({ format: this.format, tables, reading, ...this.context });
     // Most updates are someone typing text: the numbers and findings come out as they were, and
     // telling every table and figure would re-render every cell of the report on every keystroke.
     if (sameData(tables, this.snapshot.tables) && sameData(findings, this.snapshot.findings)) return;

@@ -2,7 +2,7 @@ import { useCallback, useEffect, useState } from 'react';
 import { findFormat } from '../../blocks/annex/formats/index.js';
 import { api, type ReportAnnex } from '../api.js';
 import type { CollabConnection } from '../collab/collab-session.js';
-import { AnnexState } from './annex-state.js';
+import { AnnexState, type AnnexRulesContext } from './annex-state.js';
 
 /**
  * The live annex state of the open report: built on the connection's document once the report's
@@ -22,7 +22,7 @@ export function useAnnex(reportId: string, connection: CollabConnection | null, 
   const format = info ? findFormat(info.format) : null;
   useEffect(() => {
     if (!connection || !format || !info) return;
-    const created = new AnnexState(connection.doc, format, { year: info.year, previous: info.previous, units: info.units, level: info.level });
+    const created = new AnnexState(connection.doc, format, rulesContextOf(info));
     setState(created);
     return () => {
       created.destroy();
@@ -32,8 +32,10 @@ export function useAnnex(reportId: string, connection: CollabConnection | null, 
   }, [connection, format]);
 
   useEffect(() => {
-    if (state && info) state.setContext({ year: info.year, previous: info.previous, units: info.units, level: info.level });
+    if (state && info) state.setContext(rulesContextOf(info));
   }, [state, info]);
 
   return { model: state, info, refresh };
 }
+
+const rulesContextOf = (info: ReportAnnex): AnnexRulesContext => ({ year: info.year, previous: info.previous, previousText: info.previousText, units: info.units, level: info.level });

@@ -17,7 +17,8 @@ import { appendAudit } from '../db/sections.js';
 import type { Report, UnitKind } from '../db/types.js';
 import type { UserWithDepartment } from '../db/users.js';
 import type { ReportEvents } from '../workflow/report-events.js';
-import { findingsOfDigest, type RulesContext } from '../read/report-digest.js';
+import type { RulesContext } from '../../blocks/annex/validate.js';
+import { findingsOfDigest, lastYearText } from '../read/report-digest.js';
 import type { ReportDigests } from '../read/report-digests.js';
 import { insertReport, templateSections, templateTables } from './report-template.js';
 import { parseArchive } from '../import/archive.js';
@@ -63,11 +64,11 @@ export class AnnexService {
     const previousReport = await findPreviousReport(this.deps.db, report);
     const always = { units, level: report.level };
     if (previousReport) {
-      const previous = await this.deps.digests.tables(previousReport);
-      return { previous, previousSource: { reportId: previousReport.id, title: previousReport.title }, ...always };
+      const digest = await this.deps.digests.of(previousReport);
+      return { previous: digest.tables, previousText: lastYearText(digest), previousSource: { reportId: previousReport.id, title: previousReport.title }, ...always };
     }
-    if (report.previous_annex) return { previous: JSON.parse(report.previous_annex) as AnnexTables, previousSource: 'entered', ...always };
-    return { previous: null, previousSource: null, ...always };
+    if (report.previous_annex) return { previous: JSON.parse(report.previous_annex) as AnnexTables, previousText: null, previousSource: 'entered', ...always };
+    return { previous: null, previousText: null, previousSource: null, ...always };
   }
 
   /** Who writes the report (rule A2), as the lead office says. */

@@ -1,12 +1,11 @@
-import type { BodyLevel } from '../../blocks/annex/body-level.js';
 import type * as Y from 'yjs';
 import { readAnnexTables, type AnnexTables } from '../../blocks/annex/annex-data.js';
 import { figureText, type FigureAttrs } from '../../blocks/annex/annex-figure-node.js';
 import type { FormatDefinition } from '../../blocks/annex/definition.js';
 import { readReport, type ReportReading } from '../../blocks/annex/report-reading.js';
 import type { Finding } from '../../blocks/annex/rules/finding.js';
-import type { ContributingUnit } from '../../blocks/annex/rules/roll-up.js';
-import { validateReport } from '../../blocks/annex/validate.js';
+import type { LastYearSection } from '../../blocks/annex/rules/same-as-last-year.js';
+import { validateReport, type RulesContext } from '../../blocks/annex/validate.js';
 import { blockTexts, readBodyJSON, type NodeJSON } from '../../blocks/report-json.js';
 import { readSectionOutline, type SectionOutlineEntry } from '../../blocks/section/outline.js';
 import { BODY_FIELD } from '../../blocks/contract.js';
@@ -33,6 +32,11 @@ export function digestReport(doc: Y.Doc, format: FormatDefinition, seq: number, 
   return { seq, tables, reading: readReport(body, format, tables), sections: sectionTexts(body, tables), outline: readSectionOutline(doc.getXmlFragment(BODY_FIELD)) };
 }
 
+/** Last year's report as rule D1 compares this year's with: each section's text. */
+export function lastYearText(digest: ReportDigest): LastYearSection[] {
+  return digest.sections.map((section) => ({ sectionId: section.id, title: section.title, text: section.blocks.join('\n') }));
+}
+
 /** Each top-level section's text, with linked figures read as their values (what readers see). */
 function sectionTexts(body: NodeJSON, tables: AnnexTables): SectionText[] {
   const figure = (node: { attrs?: Record<string, unknown> }) => figureText(node.attrs as Partial<FigureAttrs>, tables) || '—';
@@ -41,16 +45,9 @@ function sectionTexts(body: NodeJSON, tables: AnnexTables): SectionText[] {
     .map((node) => ({ id: String(node.attrs?.sectionId ?? ''), title: String(node.attrs?.title ?? ''), blocks: blockTexts(node, figure) }));
 }
 
-/** What the rules need besides the report: last year's numbers, the units rolled up, and who writes it. */
-export interface RulesContext {
-  previous: AnnexTables | null;
-  units: readonly ContributingUnit[];
-  level: BodyLevel;
-}
-
 /** Every rule over the digested report — the same code the browser runs as people type. */
 export function findingsOfDigest(digest: ReportDigest, format: FormatDefinition, year: number, context: RulesContext): Finding[] {
-  return validateReport({ format, year, tables: digest.tables, reading: digest.reading, previous: context.previous, units: context.units, level: context.level });
+  return validateReport({ format, year, tables: digest.tables, reading: digest.reading, ...context });
 }
 
 /** A section at one moment, with the report's numbers of that moment. */

@@ -38,6 +38,7 @@ export const RULES: Readonly<Record<string, { severity: Severity; zh: string; en
   T2: { severity: 'error', zh: '正文百分比与数字一致', en: 'percentages in the text match the counts' },
   T3: { severity: 'error', zh: '“均获维持”须无纠正、其他结果和尚未审结', en: '“all upheld” only when nothing was corrected, otherwise decided or pending' },
   T4: { severity: 'warning', zh: '有因未缴费不再处理的申请时，第六部分应说明收费情况', en: 'unpaid-fee closures call for a word on fees in part six' },
+  D1: { severity: 'warning', zh: '内容与上年雷同', en: 'nearly the same text as last year' },
   L1: { severity: 'error', zh: '附表每格须填写非负整数', en: 'every required cell is a whole number ≥ 0' },
   L2: { severity: 'error', zh: '申请总数等于各申请方式之和', en: 'requests equal the sum over channels' },
   L3: { severity: 'error', zh: '答复总数等于各答复情况之和', en: 'answers equal the sum of their outcomes' },
