@@ -130,6 +130,10 @@ export const errorTexts = {
   ),
   'unit-section-missing': texts<{ unit: string; section: string }>(({ unit, section }) => `单位 ${unit} 的章节 ${section} 不存在`, ({ unit, section }) => `Unit ${unit}: no section ${section}`),
   'previous-figures-invalid': texts<{ detail: string }>(({ detail }) => `上年数据格式有误：${detail}`, ({ detail }) => `Last year's figures are malformed: ${detail}`),
+  'no-report-last-year': texts<{ year: number }>(
+    ({ year }) => `系统中没有 ${year} 年度的报告，无法沿用上年内容（可先导入该年度已发布的报告）`,
+    ({ year }) => `There is no ${year} report to start from (import the one published that year first)`,
+  ),
   'report-archived': texts<{ title: string }>(
     ({ title }) => `「${title}」是导入的归档报告，只能查看，不能修改`,
     ({ title }) => `"${title}" is an imported archive: it can be read, not changed`,

@@ -259,7 +259,7 @@ export const api = {
   annex: (reportId: string) => request<ReportAnnex>('GET', `${reportPath(reportId)}/annex`),
   setUnits: (reportId: string, units: ReportAnnex['units']) => request<unknown>('PUT', `${reportPath(reportId)}/units`, { units }),
   setPreviousAnnex: (reportId: string, tables: AnnexTables | null) => request<unknown>('PUT', `${reportPath(reportId)}/previous-annex`, { tables }),
-  createReport: (input: { title: string; year: number; level?: BodyLevel }) => request<{ id: string }>('POST', '/api/reports', input),
+  createReport: (input: { title: string; year: number; level?: BodyLevel; fromLastYear?: boolean }) => request<{ id: string }>('POST', '/api/reports', input),
   /** Reads a published report (the file; the year when it does not say) and answers the preview; stores nothing. */
   importPreview: (file: File, year: number | null) => {
     const form = new FormData();

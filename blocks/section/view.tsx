@@ -1,5 +1,6 @@
 import { NodeViewContent, NodeViewWrapper, type ReactNodeViewProps } from '@tiptap/react';
-import { createContext, memo, useContext } from 'react';
+import { createContext, memo, useContext, useSyncExternalStore } from 'react';
+import { AnnexViewContext } from '../annex/view-context.js';
 
 export type SectionReviewState = 'draft' | 'submitted' | 'approved' | 'returned';
 
@@ -16,13 +17,25 @@ export interface SectionMeta {
 
 export interface SectionViewContextValue {
   meta: ReadonlyMap<string, SectionMeta>;
-  labels: { states: Record<SectionReviewState, string>; unassigned: string; locked: string; readOnly: string; deadline: string };
+  labels: { states: Record<SectionReviewState, string>; unassigned: string; locked: string; readOnly: string; deadline: string; sameAsLastYear: string };
 }
 
 export const SectionViewContext = createContext<SectionViewContextValue | null>(null);
 
+const noAnnex = () => () => undefined;
+
+/** How much of the section is still last year's text (rule D1), while it is 雷同; null otherwise. */
+function useSameAsLastYear(sectionId: string): number | null {
+  const annex = useContext(AnnexViewContext);
+  return useSyncExternalStore(annex?.model.subscribe ?? noAnnex, () => {
+    const finding = annex?.model.getSnapshot().findings.find((candidate) => candidate.rule === 'D1' && candidate.sectionId === sectionId);
+    return finding?.actual ?? null;
+  });
+}
+
 function SectionHeader({ sectionId, title, level }: { sectionId: string; title: string; level: number }) {
   const context = useContext(SectionViewContext);
+  const sameAsLastYear = useSameAsLastYear(sectionId);
   const meta = context?.meta.get(sectionId);
   const Heading = level === 2 ? 'h3' : 'h2';
   return (
@@ -37,6 +50,9 @@ function SectionHeader({ sectionId, title, level }: { sectionId: string; title: 
           {meta?.locked && <span className="state-badge state-locked">{context.labels.locked}</span>}
           {meta?.deadline && <span className="deadline-badge">{context.labels.deadline} {meta.deadline}</span>}
           {!meta?.editable && <span className="readonly-badge" data-testid="readonly-badge">{context.labels.readOnly}</span>}
+          {sameAsLastYear !== null && (
+            <span className="same-as-last-year-badge" data-testid="same-as-last-year">{context.labels.sameAsLastYear.replace('{percent}', String(sameAsLastYear))}</span>
+          )}
         </span>
       )}
     </header>

@@ -166,6 +166,7 @@ export function ReportPage({ reportId, me, onSessionEnded }: { reportId: string;
         locked: t('locked'),
         readOnly: t('readOnly'),
         deadline: t('deadline'),
+        sameAsLastYear: t('sameAsLastYear'),
       },
     };
   }, [sections, language, t, editableIds]);

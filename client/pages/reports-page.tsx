@@ -9,20 +9,25 @@ import { useI18n } from '../i18n.js';
 import { navigate } from '../router.js';
 
 /**
- * The lead office starts next year's report here: the format's parts and tables, with 上年结转
- * already filled from this year's 结转下年度.
+ * The lead office starts next year's report here: the format's parts and tables, or last year's
+ * parts, owners, deadlines and text as a draft to rewrite — 上年结转 already filled from last
+ * year's 结转下年度 either way.
  */
-function NewReportForm({ latest, onError }: { latest: ReportSummary | undefined; onError: (message: string) => void }) {
+function NewReportForm({ reports, onError }: { reports: readonly ReportSummary[]; onError: (message: string) => void }) {
+  const latest = reports[0];
   const { t } = useI18n();
   const [year, setYear] = useState(() => (latest ? latest.year + 1 : new Date().getFullYear() - 1));
   const [title, setTitle] = useState(() => latest?.title.replace(String(latest.year), String(latest.year + 1)) ?? '');
   const [level, setLevel] = useState<BodyLevel>(() => latest?.level ?? DEFAULT_BODY_LEVEL);
+  const [fromLastYear, setFromLastYear] = useState(true);
+  // Last year's report, if the district has it: the new one can start from its parts and text.
+  const lastYear = reports.find((report) => report.year === year - 1);
   return (
     <form
       className="new-report-form"
       onSubmit={(event) => {
         event.preventDefault();
-        api.createReport({ title, year, level }).then(({ id }) => navigate(`/reports/${encodeURIComponent(id)}`), (error: Error) => onError(error.message));
+        api.createReport({ title, year, level, fromLastYear: Boolean(lastYear) && fromLastYear }).then(({ id }) => navigate(`/reports/${encodeURIComponent(id)}`), (error: Error) => onError(error.message));
       }}
     >
       <h2>{t('newReport')}</h2>
@@ -35,6 +40,12 @@ function NewReportForm({ latest, onError }: { latest: ReportSummary | undefined;
         <input value={title} onChange={(event) => setTitle(event.target.value)} required maxLength={200} />
       </label>
       <LevelSelect value={level} onChange={setLevel} />
+      {lastYear && (
+        <label className="checkbox-label">
+          <input type="checkbox" data-testid="from-last-year" checked={fromLastYear} onChange={(event) => setFromLastYear(event.target.checked)} />
+          {t('fromLastYear').replace('{title}', lastYear.title)}
+        </label>
+      )}
       <button type="submit">{t('create')}</button>
     </form>
   );
@@ -64,7 +75,7 @@ export function ReportsPage({ me }: { me: Me }) {
           </li>
         ))}
       </ul>
-      {me.role === 'lead' && reports && <NewReportForm latest={reports[0]} onError={setError} />}
+      {me.role === 'lead' && reports && <NewReportForm reports={reports} onError={setError} />}
       {me.role === 'lead' && reports && <ImportPanel reports={reports} onError={setError} />}
     </main>
   );

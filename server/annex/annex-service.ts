@@ -22,6 +22,7 @@ import { findingsOfDigest, lastYearText } from '../read/report-digest.js';
 import type { ReportDigests } from '../read/report-digests.js';
 import { insertReport, templateSections, templateTables } from './report-template.js';
 import { parseArchive } from '../import/archive.js';
+import { sectionsFromLastYear } from './from-last-year.js';
 
 export interface AnnexServiceDeps {
   db: Db;
@@ -145,9 +146,10 @@ export class AnnexService {
   }
 
   /**
-   * A new year's report from its format's template, 上年结转 filled from last year's report when
-   * there is one — or, with `archived: true`, an earlier year's publication kept read-only, as
-   * the import read it (`parseArchive`).
+   * A new year's report from its format's template, or with `fromLastYear: true` from last year's
+   * report (its parts, owners, deadlines and text as a draft), 上年结转 filled from last year's
+   * 结转下年度 when last year's report is known — or, with `archived: true`, an earlier year's
+   * publication kept read-only, as the import read it (`parseArchive`).
    */
   async createReport(actor: UserWithDepartment, input: Record<string, unknown>): Promise<{ id: string }> {
     requireLead(actor, 'create-report');
@@ -157,12 +159,16 @@ export class AnnexService {
     if (!title || title.length > contentLimits.maxTitleLength) throw refuse('title-length', { max: contentLimits.maxTitleLength });
     if (input.level !== undefined && !isBodyLevel(input.level)) throw invalidLevel();
     if (input.archived !== undefined && typeof input.archived !== 'boolean') throw invalidRequest('"archived" must be true or false');
+    if (input.fromLastYear !== undefined && typeof input.fromLastYear !== 'boolean') throw invalidRequest('"fromLastYear" must be true or false');
+    if (input.archived === true && input.fromLastYear === true) throw invalidRequest('an archived report is kept as it was published, not started from last year');
     const archive = input.archived === true ? parseArchive(input) : null;
     const format = archive?.format ?? this.formatOfNewReport(year, input.format);
     const districtId = actor.districtId;
     // One report per year: "last year's report" must name exactly one.
     if (await findReportOfYear(this.deps.db, districtId, year)) throw refuse('report-exists', { year });
     const previousReport = await findPreviousReport(this.deps.db, { district_id: districtId, year });
+    if (input.fromLastYear === true && !previousReport) throw refuse('no-report-last-year', { year: year - 1 });
+    const fromLastYear = input.fromLastYear === true && previousReport ? await sectionsFromLastYear(this.deps, previousReport, format) : null;
     const id = await insertReport(this.deps.db, {
       districtId,
       title,
@@ -170,7 +176,7 @@ export class AnnexService {
       format,
       // Unless said, who wrote last year's report writes this one.
       level: archive?.level ?? (input.level as BodyLevel | undefined) ?? previousReport?.level ?? DEFAULT_BODY_LEVEL,
-      sections: archive?.sections ?? templateSections(format),
+      sections: archive?.sections ?? fromLastYear ?? templateSections(format),
       tables: archive?.tables ?? templateTables(format, previousReport ? await this.deps.digests.tables(previousReport) : null),
       archived: archive !== null,
       userId: actor.id,

@@ -15,6 +15,8 @@ export interface NewSection {
   title: string;
   level: SectionLevel;
   department: string | null;
+  /** When its department's text is due (ms), if set. */
+  deadline?: number | null;
   /** The section's blocks as ProseMirror JSON (an annexTable node places a table). */
   content: NodeJSON[];
 }
@@ -50,6 +52,25 @@ export function templateSections(format: FormatDefinition): NewSection[] {
 }
 
 /**
+ * Places each of the format's tables that no section holds yet: in the section the format gives
+ * it, or else at the end of the last one — a report always shows every table it has.
+ */
+export function placeMissingTables(sections: NewSection[], format: FormatDefinition, tableIds: readonly string[]): void {
+  const placed = new Set<string>();
+  const find = (node: NodeJSON) => {
+    if (node.type === 'annexTable' && typeof node.attrs?.tableId === 'string') placed.add(node.attrs.tableId);
+    for (const child of node.content ?? []) find(child);
+  };
+  for (const section of sections) section.content.forEach(find);
+  for (const tableId of tableIds) {
+    if (placed.has(tableId)) continue;
+    const home = format.sections.find((section) => section.tableId === tableId)?.sectionId;
+    const section = sections.find((candidate) => candidate.sectionId === home) ?? sections[sections.length - 1]!;
+    section.content.push({ type: 'annexTable', attrs: { tableId } });
+  }
+}
+
+/**
  * The format's tables, blank ("not filled", never zero) — except 上年结转, which is last year's
  * 结转下年度 when last year's report is known (rule Y1 holds from the first day).
  */
@@ -78,7 +99,7 @@ export async function insertReport(db: Db, report: NewReport): Promise<string> {
       .execute();
     await trx
       .insertInto('sections')
-      .values(report.sections.map((section) => ({ report_id: id, section_id: section.sectionId, department_id: section.department })))
+      .values(report.sections.map((section) => ({ report_id: id, section_id: section.sectionId, department_id: section.department, deadline: section.deadline ?? null })))
       .execute();
     await appendUpdate(trx, { reportId: id, seq: 1, data: update, userId: report.userId, now: report.now, sectionIds: report.sections.map((s) => s.sectionId) });
     // The server wrote it: its client id is no user's to write under.

@@ -1,12 +1,12 @@
 import { parseAnnexTables, type AnnexTables } from '../../blocks/annex/annex-data.js';
 import { isBodyLevel, type BodyLevel } from '../../blocks/annex/body-level.js';
 import type { FormatDefinition } from '../../blocks/annex/definition.js';
-import { findFormat, formatIds, findTable } from '../../blocks/annex/formats/index.js';
+import { findFormat, formatIds } from '../../blocks/annex/formats/index.js';
 import { normaliseTitle } from '../../blocks/annex/rules/structure.js';
 import { contentLimits } from '../../blocks/content-limits.js';
 import { invalidRequest, refuse } from '../../blocks/errors.js';
 import type { NodeJSON } from '../../blocks/report-json.js';
-import type { NewSection } from '../annex/report-template.js';
+import { placeMissingTables, type NewSection } from '../annex/report-template.js';
 
 /** Parts an archived report may have: far more than any report's six or seven. */
 const MAX_ARCHIVE_SECTIONS = 60;
@@ -68,11 +68,6 @@ export function parseArchive(input: Record<string, unknown>): Archive {
     };
   });
   // Tables the preview found but no part claimed: where the format puts them, or at the end.
-  for (const tableId of Object.keys(tables)) {
-    if (placed.has(tableId) || !findTable(format, tableId)) continue;
-    const home = format.sections.find((section) => section.tableId === tableId)?.sectionId;
-    const section = sections.find((candidate) => candidate.sectionId === home) ?? sections[sections.length - 1]!;
-    section.content.push({ type: 'annexTable', attrs: { tableId } });
-  }
+  placeMissingTables(sections, format, Object.keys(tables));
   return { format, level: isBodyLevel(input.level) ? input.level : undefined, sections, tables };
 }

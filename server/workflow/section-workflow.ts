@@ -347,6 +347,15 @@ function parseDeadline(deadline: unknown): number | null {
   return endOfDay;
 }
 
+/** The same day a year later (28 February for 29 February): a report started from last year's moves its deadlines so. */
+export function deadlineAYearLater(deadline: number): number {
+  const day = new Date(deadline + 8 * 3600_000);
+  const year = day.getUTCFullYear() + 1;
+  const month = day.getUTCMonth();
+  const lastOfMonth = new Date(Date.UTC(year, month + 1, 0)).getUTCDate();
+  return Date.UTC(year, month, Math.min(day.getUTCDate(), lastOfMonth), 23, 59, 59, 999) - 8 * 3600_000;
+}
+
 /** The deadline as the date a person entered. */
 export function formatDeadline(deadline: number | null): string | null {
   if (deadline === null) return null;
