@@ -134,6 +134,10 @@ export const errorTexts = {
     ({ year }) => `系统中没有 ${year} 年度的报告，无法沿用上年内容（可先导入该年度已发布的报告）`,
     ({ year }) => `There is no ${year} report to start from (import the one published that year first)`,
   ),
+  'may-not-write-section': texts<{ section: string; why: 'read-only' | 'locked' | 'not-yours' }>(
+    ({ section, why }) => `不能向章节 ${section} 导入草稿：${why === 'locked' ? '该章节已锁定' : why === 'not-yours' ? '该章节不由您的部门负责' : '只读用户不能修改报告'}`,
+    ({ section, why }) => `Cannot bring a draft into section ${section}: ${why === 'locked' ? 'it is locked' : why === 'not-yours' ? 'it is not your department’s' : 'read-only users change nothing'}`,
+  ),
   'report-archived': texts<{ title: string }>(
     ({ title }) => `「${title}」是导入的归档报告，只能查看，不能修改`,
     ({ title }) => `"${title}" is an imported archive: it can be read, not changed`,

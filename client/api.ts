@@ -3,6 +3,7 @@ import type { BodyLevel } from '../blocks/annex/body-level.js';
 import type { Finding } from '../blocks/annex/rules/finding.js';
 import type { RulesContext } from '../blocks/annex/validate.js';
 import type { ImportPreview } from '../blocks/import/report-import.js';
+import type { WordDraft } from '../blocks/import/source.js';
 import type { Role, Writer } from '../blocks/section/permissions.js';
 import { localizeApiError } from './i18n.js';
 
@@ -266,6 +267,12 @@ export const api = {
     form.append('file', file);
     if (year !== null) form.append('year', String(year));
     return request<ImportPreview>('POST', '/api/imports', form);
+  },
+  /** A Word/WPS draft (.docx) converted for a section this user may write in; stores nothing. */
+  wordDraft: (reportId: string, sectionId: string, file: File) => {
+    const form = new FormData();
+    form.append('file', file);
+    return request<WordDraft>('POST', `${sectionPath(reportId, sectionId)}/drafts`, form);
   },
   createArchive: (input: ArchiveInput) => request<{ id: string }>('POST', '/api/reports', { ...input, archived: true }),
   setReportLevel: (reportId: string, level: BodyLevel) => request<unknown>('PUT', `${reportPath(reportId)}/level`, { level }),

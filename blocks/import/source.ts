@@ -28,3 +28,12 @@ export interface SourceTable {
   kind: 'table';
   rows: string[][];
 }
+
+/**
+ * A department's Word/WPS draft made ready for its section: HTML in the report's vocabulary, and
+ * what the report cannot hold (pictures, footnotes, drawn objects), counted for the notice.
+ */
+export interface WordDraft {
+  html: string;
+  dropped: Array<{ kind: 'images' | 'notes' | 'objects'; count: number }>;
+}

@@ -21,6 +21,9 @@ import { ContentLimits, type ReachableLimit } from './content-limits.js';
 import { SectionMoves } from './section-moves.js';
 import { SectionPermissions } from './section-permissions.js';
 import { Toolbar } from './toolbar.js';
+import { droppedOnPaste, insertWordDraft } from './word-draft.js';
+import { useI18n, type MessageKey } from '../i18n.js';
+import type { WordDraft } from '../../blocks/import/source.js';
 
 const SectionWithView = Section.extend({
   addNodeView() {
@@ -66,14 +69,19 @@ interface ReportEditorProps {
   onEditor: (editor: Editor | null) => void;
   /** The report's numbers, for inserting linked figures; null until the format is known. */
   annex: AnnexViewModel | null;
+  /** Turns a Word/WPS draft into what the section can hold (the server reads .docx). */
+  convertWordDraft: (sectionId: string, file: File) => Promise<WordDraft>;
+  /** Tells the user something happened (what a draft could not bring in). */
+  onNotice: (message: string) => void;
 }
 
-export function ReportEditor({ connection, me, canEdit, accessLost, onBlocked, onLimit, onEditor, annex }: ReportEditorProps) {
+export function ReportEditor({ connection, me, canEdit, accessLost, onBlocked, onLimit, onEditor, annex, convertWordDraft, onNotice }: ReportEditorProps) {
+  const { t } = useI18n();
   const [pickingFigure, setPickingFigure] = useState(false);
   const { doc, gate, provider } = connection;
   // The editor is built once per connection; its permission checks read the latest rules.
-  const latest = useRef({ canEdit, onBlocked, onLimit });
-  latest.current = { canEdit, onBlocked, onLimit };
+  const latest = useRef({ canEdit, onBlocked, onLimit, onNotice, t });
+  latest.current = { canEdit, onBlocked, onLimit, onNotice, t };
 
   const editor = useEditor(
     {
@@ -91,6 +99,12 @@ export function ReportEditor({ connection, me, canEdit, accessLost, onBlocked, o
       ],
       editorProps: {
         attributes: { class: 'report-editor', spellcheck: 'false', 'aria-label': '报告正文' },
+        // A paste from Word or WPS keeps its text; say what it could not bring (pictures, text boxes).
+        transformPastedHTML: (html) => {
+          const dropped = droppedOnPaste(html);
+          if (dropped.length > 0) latest.current.onNotice(droppedNotice(dropped, latest.current.t));
+          return html;
+        },
         // A read-only section cannot take the keystroke; say why instead of doing nothing.
         handleKeyDown: (view, event) => {
           const sectionId = isWritingKey(event) ? sectionAtSelection(view.state) : null;
@@ -143,9 +157,36 @@ export function ReportEditor({ connection, me, canEdit, accessLost, onBlocked, o
 
   return (
     <div className="editor-frame">
-      <Toolbar editor={editor} onInsertFigure={annex ? () => setPickingFigure(true) : null} />
+      <Toolbar
+        editor={editor}
+        onInsertFigure={annex ? () => setPickingFigure(true) : null}
+        onWordDraft={(file) => {
+          const sectionId = editor ? sectionAtSelection(editor.state) : null;
+          if (!editor || sectionId === null) return onNotice(t('wordDraftWhere'));
+          if (!canEdit(sectionId)) return onBlocked(sectionId);
+          convertWordDraft(sectionId, file).then(
+            (draft) => {
+              if (!insertWordDraft(editor, sectionId, draft)) return onNotice(t('wordDraftWhere'));
+              onNotice(draftNotice(draft, t));
+            },
+            (error: Error) => onNotice(error.message),
+          );
+        }}
+      />
       <EditorContent editor={editor} />
       {pickingFigure && editor && annex && <FigurePicker editor={editor} model={annex} onClose={() => setPickingFigure(false)} />}
     </div>
   );
 }
+
+/** What a Word draft or paste left out, as the notice says it. */
+function droppedNotice(dropped: WordDraft['dropped'], t: (key: MessageKey) => string): string {
+  return `${t('wordDraftDropped')}${dropped.map((entry) => t(DROPPED_LABEL[entry.kind]).replace('{count}', String(entry.count))).join('、')}`;
+}
+
+/** What a Word draft brought in, and what it left out (pictures, footnotes, drawn objects). */
+function draftNotice(draft: WordDraft, t: (key: MessageKey) => string): string {
+  return draft.dropped.length === 0 ? t('wordDraftDone') : `${t('wordDraftDone')} ${droppedNotice(draft.dropped, t)}`;
+}
+
+const DROPPED_LABEL = { images: 'droppedImages', notes: 'droppedNotes', objects: 'droppedObjects' } as const satisfies Record<WordDraft['dropped'][number]['kind'], MessageKey>;

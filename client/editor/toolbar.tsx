@@ -19,7 +19,7 @@ const actions: ToolbarAction[] = [
   { label: 'insertTable', glyph: '⊞', run: (e) => e.chain().focus().insertTable({ rows: 3, cols: 3, withHeaderRow: true }).run() },
 ];
 
-export function Toolbar({ editor, onInsertFigure }: { editor: Editor | null; onInsertFigure: (() => void) | null }) {
+export function Toolbar({ editor, onInsertFigure, onWordDraft }: { editor: Editor | null; onInsertFigure: (() => void) | null; onWordDraft: (file: File) => void }) {
   const { t } = useI18n();
   const active = useEditorState({
     editor,
@@ -47,6 +47,20 @@ export function Toolbar({ editor, onInsertFigure }: { editor: Editor | null; onI
           {t('insertFigure')}
         </button>
       )}
+      <label className="toolbar-text toolbar-file" title={t('wordDraftHint')}>
+        {t('wordDraft')}
+        <input
+          type="file"
+          accept=".docx"
+          data-testid="word-draft-file"
+          disabled={!editor}
+          onChange={(event) => {
+            const file = event.target.files?.[0];
+            event.target.value = '';
+            if (file) onWordDraft(file);
+          }}
+        />
+      </label>
     </div>
   );
 }

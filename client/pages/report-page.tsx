@@ -123,6 +123,7 @@ export function ReportPage({ reportId, me, onSessionEnded }: { reportId: string;
   }, [editableIds, sections, t]);
 
   const canEdit = useCallback((sectionId: string) => editableIds.has(sectionId), [editableIds]);
+  const convertWordDraft = useCallback((sectionId: string, file: File) => api.wordDraft(reportId, sectionId, file), [reportId]);
   const onBlocked = useCallback(
     (sectionId: string | null) => {
       const now = Date.now();
@@ -261,6 +262,8 @@ export function ReportPage({ reportId, me, onSessionEnded }: { reportId: string;
                   onLimit={onLimit}
                   onEditor={setEditor}
                   annex={annex.model}
+                  convertWordDraft={convertWordDraft}
+                  onNotice={setNotice}
                 />
               ) : (
                 <p className="muted editor-placeholder">{t('loading')}</p>

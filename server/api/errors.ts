@@ -32,6 +32,7 @@ const statusOf: Record<ErrorCode, ContentfulStatusCode> = {
   'may-not-resolve': 403,
   'report-not-found': 404,
   'report-archived': 409,
+  'may-not-write-section': 403,
   'no-report-last-year': 409,
   'import-file-required': 400,
   'import-type-unsupported': 415,

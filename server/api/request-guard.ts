@@ -18,7 +18,10 @@ export const defaultWebSecurity: WebSecurity = { trustProxy: false, allowedOrigi
 export const MAX_BODY_BYTES = 1024 * 1024;
 
 /** Routes that take a file (multipart/form-data, field `file`), and how large it may be. */
-const UPLOAD_ROUTES: ReadonlyArray<{ path: RegExp; maxBytes: number }> = [{ path: /^\/api\/imports\/?$/, maxBytes: MAX_IMPORT_BYTES }];
+const UPLOAD_ROUTES: ReadonlyArray<{ path: RegExp; maxBytes: number }> = [
+  { path: /^\/api\/imports\/?$/, maxBytes: MAX_IMPORT_BYTES },
+  { path: /^\/api\/reports\/[^/]+\/sections\/[^/]+\/drafts\/?$/, maxBytes: MAX_IMPORT_BYTES },
+];
 const uploadRoute = (path: string) => UPLOAD_ROUTES.find((route) => route.path.test(path));
 
 /**

@@ -6,7 +6,7 @@ import { atSessionDeadline, sessionEndMessage, type SessionEnd } from '../auth/s
 import { requireSession } from '../auth/session-middleware.js';
 import type { ReportDigests } from '../read/report-digests.js';
 import { requireLead } from '../workflow/lead-office.js';
-import { mayComment, mayResolveThread } from '../../blocks/section/permissions.js';
+import { mayComment, mayResolveThread, sectionEditRefusal } from '../../blocks/section/permissions.js';
 import type { RoomRegistry } from '../collab/room-registry.js';
 import type { Db } from '../db/database.js';
 import { findComment, insertComment, listComments, resolveThread } from '../db/comments.js';
@@ -21,6 +21,7 @@ import type { AppEnv } from './app-env.js';
 import { limits } from '../../blocks/contract.js';
 import { invalidRequest, refuse } from '../../blocks/errors.js';
 import { readJsonObject } from './read-json.js';
+import { readUploadForm } from './upload-form.js';
 import { findVisibleReport } from './report-routes.js';
 
 export interface SectionRoutesDeps {
@@ -79,6 +80,17 @@ export function createSectionRoutes({ db, rooms, digests, events, workflow, now 
     .post('/:id/sections/:sectionId/return', action(({ actor, report, sectionId }, body) => workflow.returnSection(actor, report, sectionId, body.comment), true))
     .post('/:id/sections/:sectionId/move', action(({ actor, report, sectionId }, body) => workflow.moveSection(actor, report, sectionId, body.index), true))
     .post('/:id/sections/:sectionId/retitle', action(({ actor, report, sectionId }, body) => workflow.retitleSection(actor, report, sectionId, body.title), true))
+    .post('/:id/sections/:sectionId/drafts', async (c) => {
+      const { actor, report, sectionId } = await context(db, c);
+      const row = await findSectionRow(db, report.id, sectionId);
+      if (!row) throw refuse('section-not-found', { section: sectionId });
+      const why = sectionEditRefusal(actor, { departmentId: row.department_id, locked: row.locked === 1 });
+      if (why) throw refuse('may-not-write-section', { section: sectionId, why });
+      const upload = await readUploadForm(c);
+      // Word's reader loads on the first draft brought in, not at start.
+      const { convertWordDraft } = await import('../import/word-draft.js');
+      return c.json(await convertWordDraft(upload.name, upload.bytes));
+    })
     .post('/:id/sections/:sectionId/restore', action(({ actor, report, sectionId }, body) => workflow.restore(actor, report, sectionId, body.seq), true))
 
     .get('/:id/sections/:sectionId/history', async (c) => {

@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { columnsOfRow } from '../../blocks/annex/definition.js';
 import { govDisclosure2021 } from '../../blocks/annex/formats/gov-disclosure-2021.js';
-import { loginInNewContext, useBrowserSuite } from '../support/browser.js';
+import { loginInNewContext, placeCaret, useBrowserSuite } from '../support/browser.js';
+import { connectClient, login, sectionText, waitForDoc } from '../support/clients.js';
+import { departmentDraft } from '../support/word-draft.js';
 
 // The lead office brings in the report its district published in 2023, as text copied from the
 // portal: it sees what was read and what was not, and keeps it as the 2023 archive, read-only.
@@ -45,6 +47,30 @@ describe('importing last year’s published report in the browser', () => {
 
     await page.goto(`${suite.server.url}/`);
     await expect.poll(() => page.getByText('归档', { exact: true }).count()).toBe(1);
+    await context.close();
+  });
+});
+
+describe('a department’s Word draft in the browser', () => {
+  it('finance brings its .docx into its own section: the text arrives for everyone, and the notice names the picture left out', async () => {
+    const { context, page } = await loginInNewContext(suite.browser, suite.server.url, `/reports/${suite.reportId}`, 'finance');
+    await expect.poll(() => page.locator('[data-section-id="overview-finance"][data-editable="true"]').count()).toBe(1);
+    await placeCaret(page, 'overview-finance', 'end');
+    await page.getByTestId('word-draft-file').setInputFiles({ name: '财政局草稿.docx', mimeType: 'application/vnd.openxmlformats-officedocument.wordprocessingml.document', buffer: await departmentDraft() });
+    await expect.poll(() => page.getByTestId('notice').textContent()).toContain('图片 1 张');
+    expect(await page.getByTestId('notice').textContent()).toContain('脚注/尾注 1 条');
+    const section = page.locator('[data-section-id="overview-finance"] .report-section-body');
+    await expect.poll(() => section.locator('h3').allTextContents()).toContain('财政预决算公开');
+    expect(await section.locator('strong').allTextContents()).toContain('126个');
+    expect(await section.locator('table').count()).toBe(1);
+
+    // The server accepted it as finance's edit: another client sees it.
+    const observer = connectClient(suite.server.url.replace('http://', 'ws://') + '/collab', suite.reportId, await login(suite.server.url, 'lead'));
+    await observer.synced;
+    const body = observer.doc.getXmlFragment('body');
+    await waitForDoc(observer.doc, () => JSON.stringify(body.toJSON()).includes('财政预决算公开'), 'the draft on the server');
+    expect(sectionText(body, 'overview-finance').toString().length).toBeGreaterThan(0);
+    observer.destroy();
     await context.close();
   });
 });
