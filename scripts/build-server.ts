@@ -13,7 +13,8 @@ import { pathToFileURL } from 'node:url';
 import { build } from 'vite';
 
 const REPO = path.resolve(import.meta.dirname, '..');
-export const SERVER_EXTERNALS = ['better-sqlite3', 'playwright-core', 'pg-native'];
+// Native modules, Chromium's driver, and PDF.js (which loads its own worker module at run time).
+export const SERVER_EXTERNALS = ['better-sqlite3', 'playwright-core', 'pg-native', 'pdfjs-dist'];
 
 export async function buildServer(outDir = path.join(REPO, 'dist/server')): Promise<void> {
   await build({

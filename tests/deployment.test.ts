@@ -175,7 +175,7 @@ describe('a production install', () => {
 });
 
 describe('the built server', () => {
-  it('publishes the demo report with the parts it loads on demand: the portal page, its DOCX and its PDF', async () => {
+  it('publishes the demo report with the parts it loads on demand (the portal page, its DOCX and its PDF) and imports each back', async () => {
     const demo = await startServer({ command: [path.join(buildDir, 'server/main.js'), '--demo'] });
     try {
       const cookies = new Map<string, string>();
@@ -192,6 +192,15 @@ describe('the built server', () => {
       const pdf = await callApi(suite, 'GET', `${published.url}/report.pdf`);
       expect(pdf.status).toBe(200);
       expect(new TextDecoder().decode(pdf.bytes.subarray(0, 5))).toBe('%PDF-');
+      // The readers of the import (HTML, Word, PDF.js, traditional characters) load on demand too.
+      const live = (await callApi(suite, 'GET', `/api/reports/${suite.reportId}/annex`, { as: 'lead' })).json.tables;
+      for (const [name, bytes] of [['report.html', page.bytes], ['report.docx', docx.bytes], ['report.pdf', pdf.bytes]] as const) {
+        const form = new FormData();
+        form.append('file', new Blob([new Uint8Array(bytes)]), name);
+        const answer = await fetch(`${demo.url}/api/imports`, { method: 'POST', body: form, headers: { cookie: await cookieOf('lead') } });
+        expect(answer.status, name).toBe(200);
+        expect(((await answer.json()) as { tables: unknown }).tables, name).toMatchObject({ B: live.B });
+      }
     } finally {
       await demo.kill('SIGTERM');
     }
