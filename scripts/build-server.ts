@@ -5,15 +5,15 @@
  * holds a fraction of the module sources and their compiled code in memory: idle RSS in
  * `npm run bench` went from 103 to 83 MiB.
  *
- * Left outside the bundle: better-sqlite3 (a native addon), playwright-core (it resolves its own
- * files at run time) and pg's optional native binding.
+ * The workers (report digests, reading imports) are entries of their own beside main.js. Left
+ * outside the bundle: better-sqlite3 (a native addon), playwright-core (it resolves its own files
+ * at run time), PDF.js (it loads its own worker module) and pg's optional native binding.
  */
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { build } from 'vite';
 
 const REPO = path.resolve(import.meta.dirname, '..');
-// Native modules, Chromium's driver, and PDF.js (which loads its own worker module at run time).
 export const SERVER_EXTERNALS = ['better-sqlite3', 'playwright-core', 'pg-native', 'pdfjs-dist'];
 
 export async function buildServer(outDir = path.join(REPO, 'dist/server')): Promise<void> {
@@ -31,7 +31,7 @@ export async function buildServer(outDir = path.join(REPO, 'dist/server')): Prom
       target: 'node20',
       rolldownOptions: {
         // The digest worker is started from a file beside the code that starts it (report-digests.ts).
-        input: { main: 'server/main.ts', 'digest-worker': 'server/read/digest-worker.ts' },
+        input: { main: 'server/main.ts', 'digest-worker': 'server/read/digest-worker.ts', 'import-worker': 'server/import/import-worker.ts' },
         // Whitespace and comments go, names stay: a logged stack trace still says where it was.
         output: { format: 'esm', entryFileNames: '[name].js', chunkFileNames: '[name]-[hash].js', minify: { compress: true, mangle: false } },
       },

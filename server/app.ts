@@ -99,7 +99,8 @@ export function createApp(deps: AppDeps) {
   const annex = new AnnexService({ ...deps, digests, events, now });
   app.route('/api/admin', createAdminRoutes({ ...deps, events, now }));
   app.route('/api', createFormatRoutes());
-  app.route('/api/imports', createImportRoutes({ imports: new ImportService({ ...deps, digests }) }));
+  const imports = new ImportService({ ...deps, digests });
+  app.route('/api/imports', createImportRoutes({ imports }));
   app.use('/api/reports/:reportId/*', archivedReportsReadOnly(deps.db));
   app.route('/api/reports', createReportRoutes(deps));
   app.route('/api/reports', createReportAnnexRoutes({ ...deps, annex }));
@@ -115,7 +116,7 @@ export function createApp(deps: AppDeps) {
   outbox.start();
   const publisher = new Publisher({ ...deps, annex, digests, printer, outbox, events, now, onPublished: () => metrics.publications.inc() });
   app.route('/api/reports', createPublicationRoutes({ ...deps, publisher, outbox }));
-  app.route('/api/reports', createSectionRoutes({ ...deps, digests, events, workflow, now }));
+  app.route('/api/reports', createSectionRoutes({ ...deps, digests, events, workflow, imports, now }));
   app.all('/api/*', (c) => c.json({ error: { code: 'not_found', message: `no such API: ${c.req.method} ${c.req.path}` } }, 404));
   app.route('/collab', createCollabRoute({ ...deps, cluster, upgradeWebSocket, now, settings: deps.collab }));
   app.route('/', createPortalRoutes(deps));

@@ -69,8 +69,8 @@ describe('a production install', () => {
       expect.arrayContaining([expect.objectContaining({ level: 'info', event: expect.stringContaining('listening on http://127.0.0.1:') })]),
     );
     expect(await loginStatus('lead', 'demo')).toMatchObject({ status: 401, code: 'wrong-credentials' });
-    // One bundle, and the digest worker beside it.
-    expect(fs.readdirSync(path.join(buildDir, 'server'))).toEqual(expect.arrayContaining(['main.js', 'digest-worker.js']));
+    // One bundle, and the digest and import workers beside it.
+    expect(fs.readdirSync(path.join(buildDir, 'server'))).toEqual(expect.arrayContaining(['main.js', 'digest-worker.js', 'import-worker.js']));
   });
 
   it('the operator sets up the district, a department and its user from the command line; both can log in', async () => {

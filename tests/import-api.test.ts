@@ -1,3 +1,5 @@
+import http from 'node:http';
+import { Zip, ZipDeflate, ZipPassThrough } from 'fflate';
 import { describe, expect, it } from 'vitest';
 import { connectClient, sectionText, waitForClose } from './support/clients.js';
 import { approveAllSections, callApi, publishReport } from './support/publishing.js';
@@ -32,6 +34,59 @@ async function upload(name: string, bytes: Uint8Array | string, options: { as?: 
   const response = await fetch(`${suite.server.url}/api/imports`, { method: 'POST', body: form, headers });
   const text = await response.text();
   return { status: response.status, json: JSON.parse(text) as Preview & { error: { code: string; message: string } } };
+}
+
+/**
+ * Sends a file past the upload limit as a browser would (its length declared) and reads the
+ * answer the server gives while the body is still arriving; the server may close the connection
+ * before the rest is written, which is the point.
+ */
+async function uploadOversized(bytes: number): Promise<{ status: number; code: string }> {
+  const boundary = 'import-test-boundary';
+  const head = Buffer.from(`--${boundary}\r\ncontent-disposition: form-data; name="file"; filename="report.txt"\r\ncontent-type: text/plain\r\n\r\n`);
+  const tail = Buffer.from(`\r\n--${boundary}--\r\n`);
+  const cookie = await suite.cookieOf('lead');
+  return new Promise((resolve, reject) => {
+    const request = http.request(`${suite.server.url}/api/imports`, {
+      method: 'POST',
+      headers: { cookie, 'content-type': `multipart/form-data; boundary=${boundary}`, 'content-length': String(head.length + bytes + tail.length) },
+    });
+    request.on('response', (response) => {
+      let body = '';
+      response.on('data', (chunk: Buffer) => (body += chunk.toString()));
+      response.on('end', () => resolve({ status: response.statusCode ?? 0, code: (JSON.parse(body) as { error: { code: string } }).error.code }));
+    });
+    // Writing past the point the server stopped reading fails; the answer came first.
+    request.on('error', (error: NodeJS.ErrnoException) => {
+      if (error.code !== 'EPIPE' && error.code !== 'ECONNRESET') reject(error);
+    });
+    request.write(head);
+    request.write(Buffer.alloc(bytes), () => request.end(tail));
+  });
+}
+
+/** A DOCX whose document part inflates to `size` bytes of XML, compressed about a thousand to one. */
+function zipBomb(size: number): Uint8Array {
+  const parts: Uint8Array[] = [];
+  const zip = new Zip((error, chunk) => {
+    if (error) throw error;
+    parts.push(chunk);
+  });
+  const add = (name: string, text: string) => {
+    const file = new ZipPassThrough(name);
+    zip.add(file);
+    file.push(new TextEncoder().encode(text), true);
+  };
+  add('[Content_Types].xml', '<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Override PartName="/word/document.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/></Types>');
+  add('_rels/.rels', '<?xml version="1.0"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="r1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="word/document.xml"/></Relationships>');
+  const document = new ZipDeflate('word/document.xml', { level: 1 });
+  zip.add(document);
+  document.push(new TextEncoder().encode('<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body><w:p><w:r><w:t>'));
+  const chunk = new Uint8Array(4 * 1024 * 1024).fill(0x41);
+  for (let written = 0; written < size; written += chunk.length) document.push(chunk);
+  document.push(new TextEncoder().encode('</w:t></w:r></w:p></w:body></w:document>'), true);
+  zip.end();
+  return new Uint8Array(Buffer.concat(parts));
 }
 
 const countReports = async () => (await storedRows<{ n: number }>(suite.server, 'select count(*) as n from reports'))[0]!.n;
@@ -90,12 +145,23 @@ describe('what the import refuses, storing nothing', () => {
     expect((await upload('report.doc', 'x', { as: 'lead' })).json.error.message).toContain('.docx');
     const missing = await fetch(`${suite.server.url}/api/imports`, { method: 'POST', headers: { cookie: await suite.cookieOf('lead'), 'content-type': 'application/json' }, body: '{}' });
     expect([missing.status, ((await missing.json()) as { error: { code: string } }).error.code]).toEqual([400, 'import-file-required']);
-    const huge = new Uint8Array(21 * 1024 * 1024);
-    const tooLarge = await upload('report.txt', huge, { as: 'lead' });
-    expect([tooLarge.status, tooLarge.json.error.code]).toEqual([413, 'body-too-large']);
+    const tooLarge = await uploadOversized(21 * 1024 * 1024);
+    expect([tooLarge.status, tooLarge.code]).toEqual([413, 'body-too-large']);
     const badYear = await upload('report.txt', '2023年报告', { as: 'lead', fields: { year: '1900' } });
     expect([badYear.status, badYear.json.error.code]).toEqual([400, 'invalid-request']);
     expect(await countReports()).toBe(before);
+  });
+
+  it('a DOCX built to exhaust its reader (a ZIP bomb: 400 MB of XML in 400 KB, for a section draft too) is refused as unreadable, and the server goes on', async () => {
+    const bomb = zipBomb(400 * 1024 * 1024);
+    const answer = await upload('bomb.docx', bomb, { as: 'lead' });
+    expect([answer.status, answer.json.error.code]).toEqual([422, 'import-unreadable']);
+    expect(answer.json.error.message).toContain('400 MB');
+    const form = new FormData();
+    form.append('file', new Blob([new Uint8Array(bomb)]), 'bomb.docx');
+    const draft = await fetch(`${suite.server.url}/api/reports/${suite.reportId}/sections/overview/drafts`, { method: 'POST', body: form, headers: { cookie: await suite.cookieOf('lead') } });
+    expect(draft.status).toBe(422);
+    expect((await callApi(suite, 'GET', '/api/me', { as: 'lead' })).status).toBe(200);
   });
 
   it('an upload from another site is refused: a foreign Origin, or a browser saying the request is cross-site', async () => {

@@ -73,17 +73,30 @@ export function textSegments(lines: ReadonlyArray<{ text: string; block: number 
 /** Long labels wrap over several lines or cells: try the last one, two, three or four together. */
 const MAX_LABEL_PARTS = 4;
 
+/** The keys of a segment's last one, two, … labels joined: every format's every row is tried against them. */
+const suffixKeys = new WeakMap<Segment, string[]>();
+function keysOf(segment: Segment): string[] {
+  let keys = suffixKeys.get(segment);
+  if (!keys) {
+    const parts = Math.min(MAX_LABEL_PARTS, segment.labels.length);
+    keys = Array.from({ length: parts }, (_, index) => labelKey(segment.labels.slice(-(index + 1)).join('')));
+    suffixKeys.set(segment, keys);
+  }
+  return keys;
+}
+
 /**
  * How many of the segment's last labels make up the row's label, or 0. A label may be cut short
  * (a wrapped cell whose end came after its numbers, a report that left out a parenthesis) or, when
  * whole, carry a short addition — never so loosely that a paragraph of prose passes for a row.
  */
-function labelMatch(labels: readonly string[], key: string): number {
-  for (let parts = 1; parts <= Math.min(MAX_LABEL_PARTS, labels.length); parts++) {
-    const joined = labelKey(labels.slice(-parts).join(''));
-    if (joined === key) return parts;
-    if (joined.length >= 4 && key.startsWith(joined)) return parts;
-    if (parts === 1 && key.length >= 4 && joined.startsWith(key) && joined.length <= key.length + 12) return parts;
+function labelMatch(segment: Segment, key: string): number {
+  const keys = keysOf(segment);
+  for (let index = 0; index < keys.length; index++) {
+    const joined = keys[index]!;
+    if (joined === key) return index + 1;
+    if (joined.length >= 4 && key.startsWith(joined)) return index + 1;
+    if (index === 0 && key.length >= 4 && joined.startsWith(key) && joined.length <= key.length + 12) return 1;
   }
   return 0;
 }
@@ -125,7 +138,7 @@ export function readTable(table: TableDefinition, tableId: string, segments: rea
     let parts = 0;
     let index = cursor;
     for (; index < segments.length; index++) {
-      parts = segments[index]!.values.length > 0 ? labelMatch(segments[index]!.labels, key) : 0;
+      parts = segments[index]!.values.length > 0 ? labelMatch(segments[index]!, key) : 0;
       if (parts > 0) break;
     }
     const segment = segments[index];

@@ -22,6 +22,7 @@ import { limits } from '../../blocks/contract.js';
 import { invalidRequest, refuse } from '../../blocks/errors.js';
 import { readJsonObject } from './read-json.js';
 import { readUploadForm } from './upload-form.js';
+import type { ImportService } from '../import/import-service.js';
 import { findVisibleReport } from './report-routes.js';
 
 export interface SectionRoutesDeps {
@@ -30,6 +31,7 @@ export interface SectionRoutesDeps {
   digests: ReportDigests;
   events: ReportEvents;
   workflow: SectionWorkflow;
+  imports: ImportService;
   now: () => number;
 }
 
@@ -59,7 +61,7 @@ function describeSectionRow(row: SectionRow) {
 }
 
 /** The lead office's workflow, comments, history and the live event stream of a report. */
-export function createSectionRoutes({ db, rooms, digests, events, workflow, now }: SectionRoutesDeps) {
+export function createSectionRoutes({ db, rooms, digests, events, workflow, imports, now }: SectionRoutesDeps) {
   const action = (run: (ctx: Awaited<ReturnType<typeof context>>, body: Record<string, unknown>) => Promise<unknown>, withBody = false) =>
     async (c: Context<AppEnv>) => {
       const ctx = await context(db, c);
@@ -86,10 +88,7 @@ export function createSectionRoutes({ db, rooms, digests, events, workflow, now 
       if (!row) throw refuse('section-not-found', { section: sectionId });
       const why = sectionEditRefusal(actor, { departmentId: row.department_id, locked: row.locked === 1 });
       if (why) throw refuse('may-not-write-section', { section: sectionId, why });
-      const upload = await readUploadForm(c);
-      // Word's reader loads on the first draft brought in, not at start.
-      const { convertWordDraft } = await import('../import/word-draft.js');
-      return c.json(await convertWordDraft(upload.name, upload.bytes));
+      return c.json(await imports.convertDraft(await readUploadForm(c)));
     })
     .post('/:id/sections/:sectionId/restore', action(({ actor, report, sectionId }, body) => workflow.restore(actor, report, sectionId, body.seq), true))
 

@@ -3,6 +3,7 @@ import { IMPORT_FILE_TYPES, MAX_IMPORT_BYTES, type ImportSource, type SourceBloc
 import { htmlBlocks } from './html-blocks.js';
 import { pdfBlocks } from './pdf-blocks.js';
 import { toSimplified } from './traditional.js';
+import { checkUnpackedSize } from './zip-limits.js';
 
 /** The files a report can be imported from, by the name's ending. */
 const KINDS: Record<string, ImportSource> = { html: 'html', htm: 'html', docx: 'docx', pdf: 'pdf', txt: 'txt' };
@@ -37,7 +38,7 @@ export async function readUpload(upload: Upload): Promise<UploadReading> {
   const kind = uploadKind(upload);
   let blocks: SourceBlock[];
   try {
-    blocks = await blocksOf(kind, upload.bytes);
+    blocks = await blocksOf(kind, upload.name, upload.bytes);
   } catch (error) {
     throw refuse('import-unreadable', { name: upload.name, detail: error instanceof Error ? error.message : String(error) });
   }
@@ -46,7 +47,7 @@ export async function readUpload(upload: Upload): Promise<UploadReading> {
   return { kind, ...converted };
 }
 
-async function blocksOf(kind: ImportSource, bytes: Uint8Array): Promise<SourceBlock[]> {
+async function blocksOf(kind: ImportSource, name: string, bytes: Uint8Array): Promise<SourceBlock[]> {
   switch (kind) {
     case 'html':
       return htmlBlocks(decodeText(bytes, true));
@@ -55,6 +56,7 @@ async function blocksOf(kind: ImportSource, bytes: Uint8Array): Promise<SourceBl
         .split(/\r\n|\r|\n/)
         .map((text) => ({ kind: 'text', text }));
     case 'docx': {
+      checkUnpackedSize(name, bytes);
       // Word's document model as HTML — paragraphs, headings and tables with their merged cells.
       const { default: mammoth } = await import('mammoth');
       const { value } = await mammoth.convertToHtml({ buffer: Buffer.from(bytes) });

@@ -2,6 +2,7 @@ import { isTag, type Element } from 'domhandler';
 import { DomUtils, parseDocument } from 'htmlparser2';
 import { refuse } from '../../blocks/errors.js';
 import type { WordDraft } from '../../blocks/import/source.js';
+import { checkUnpackedSize } from './zip-limits.js';
 
 /**
  * Word's heading styles as a section's headings: a section's own title is its heading, so the
@@ -27,6 +28,7 @@ const STYLE_MAP = [
 export async function convertWordDraft(name: string, bytes: Uint8Array): Promise<WordDraft> {
   if (!/\.docx$/i.test(name)) throw refuse('import-type-unsupported', { name, types: '.docx' });
   if (Buffer.from(bytes.subarray(0, 4)).toString('latin1') !== 'PK\u0003\u0004') throw refuse('import-unreadable', { name, detail: 'not a DOCX (Office Open XML) file' });
+  checkUnpackedSize(name, bytes);
   const { default: mammoth } = await import('mammoth');
   let images = 0;
   let converted: { value: string; messages: Array<{ type: string; message: string }> };

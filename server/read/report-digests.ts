@@ -1,6 +1,4 @@
-import path from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import { readAnnexTables, type AnnexTables } from '../../blocks/annex/annex-data.js';
 import { refuse } from '../../blocks/errors.js';
 import { formatOf } from '../annex/annex-service.js';
@@ -8,6 +6,7 @@ import { ReportUnreadableError, type ReportStore } from '../collab/report-store.
 import type { RoomRegistry } from '../collab/room-registry.js';
 import type { Room } from '../collab/room.js';
 import type { Report } from '../db/types.js';
+import { startWorkerBeside } from '../worker-threads.js';
 import type { ReadAnswer, ReadAnswers, ReadQuestion, ReadRequest } from './digest-worker.js';
 import { digestReport, sectionThen, type ReportDigest, type SectionThen } from './report-digest.js';
 
@@ -111,14 +110,7 @@ export class ReportDigests {
 
   private startedWorker(): Worker {
     if (this.worker) return this.worker;
-    // The worker runs beside this module: built JavaScript in production, TypeScript through tsx
-    // in development and tests (a worker's entry file does not go through tsx's loader, so the
-    // TypeScript is imported through tsx's API).
-    const here = fileURLToPath(import.meta.url);
-    const file = path.join(path.dirname(here), `digest-worker${path.extname(here)}`);
-    const worker = file.endsWith('.ts')
-      ? new Worker(`import(${JSON.stringify(import.meta.resolve('tsx/esm/api'))}).then((tsx) => tsx.tsImport(${JSON.stringify(pathToFileURL(file).href)}, ${JSON.stringify(import.meta.url)}))`, { eval: true })
-      : new Worker(file);
+    const worker = startWorkerBeside(import.meta.url, 'digest-worker');
     // Idle, it keeps nothing alive: the server stops as if it were not there.
     worker.unref();
     worker.on('message', (answer: ReadAnswer) => {
