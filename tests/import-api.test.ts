@@ -219,6 +219,18 @@ describe('keeping an import as an archived report', () => {
     expect(annex2024.previousSource).toMatchObject({ reportId: archiveId });
   });
 
+  it('or keeps only its figures, as last year’s of a report whose last year is not in the system', async () => {
+    const created = await callApi(suite, 'POST', '/api/reports', { as: 'lead', body: { year: 2031, title: '示范区人民政府2031年政府信息公开工作年度报告' } });
+    expect(created.status).toBe(201);
+    const page = (await callApi(suite, 'GET', published.url)).bytes;
+    const preview = (await upload('report.html', page, { as: 'lead', fields: { year: '2030' } })).json;
+    const kept = await callApi(suite, 'PUT', `/api/reports/${created.json.id}/previous-annex`, { as: 'lead', body: { tables: preview.tables } });
+    expect(kept.status, kept.text).toBe(200);
+    const annex = (await callApi(suite, 'GET', `/api/reports/${created.json.id}/annex`, { as: 'lead' })).json;
+    expect(annex.previousSource).toBe('entered');
+    expect(annex.previous.B.forward).toEqual(live.B!.forward);
+  });
+
   it('a second report for the same year, or an archive with malformed parts or tables, is refused', async () => {
     const before = await countReports();
     const body = { archived: true, year: 2023, title: '重复', format: 'gov-disclosure-2021', sections: [{ title: '一、总体情况', text: '' }], tables: {} };
