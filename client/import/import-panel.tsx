@@ -7,6 +7,7 @@ import { unreadMessage } from '../../blocks/import/unread-text.js';
 import { api, type ReportSummary } from '../api.js';
 import { useI18n } from '../i18n.js';
 import { navigate } from '../router.js';
+import { ReportYearAndTitle } from '../report-fields.js';
 
 /**
  * The lead office brings in a report its district published before (the portal page, its DOCX or
@@ -129,14 +130,7 @@ function ImportPreviewView({ preview, reports, onError, onDone }: { preview: Imp
             .then(({ id }) => navigate(`/reports/${encodeURIComponent(id)}`), (error: Error) => onError(error.message));
         }}
       >
-        <label>
-          {t('year')}
-          <input type="number" min={2008} max={2100} value={year} onChange={(event) => setYear(Number(event.target.value))} required />
-        </label>
-        <label>
-          {t('newReportTitle')}
-          <input value={title} onChange={(event) => setTitle(event.target.value)} required maxLength={200} />
-        </label>
+        <ReportYearAndTitle year={year} onYear={setYear} title={title} onTitle={setTitle} />
         <button type="submit" data-testid="import-keep-archive" disabled={yearTaken} title={yearTaken ? t('importYearTaken') : undefined}>{t('importKeepArchive')}</button>
         {nextYear && (
           <button

@@ -7,6 +7,7 @@ import { AppLink } from '../app-link.js';
 import { api, type Me, type ReportSummary } from '../api.js';
 import { useI18n } from '../i18n.js';
 import { navigate } from '../router.js';
+import { ReportYearAndTitle } from '../report-fields.js';
 
 /**
  * The lead office starts next year's report here: the format's parts and tables, or last year's
@@ -31,14 +32,7 @@ function NewReportForm({ reports, onError }: { reports: readonly ReportSummary[]
       }}
     >
       <h2>{t('newReport')}</h2>
-      <label>
-        {t('year')}
-        <input type="number" min={2008} max={2100} value={year} onChange={(event) => setYear(Number(event.target.value))} required />
-      </label>
-      <label>
-        {t('newReportTitle')}
-        <input value={title} onChange={(event) => setTitle(event.target.value)} required maxLength={200} />
-      </label>
+      <ReportYearAndTitle year={year} onYear={setYear} title={title} onTitle={setTitle} />
       <LevelSelect value={level} onChange={setLevel} />
       {lastYear && (
         <label className="checkbox-label">
