@@ -7,7 +7,7 @@ import { CloseCode } from '../blocks/contract.js';
 import * as Y from 'yjs';
 import { findSectionElement } from '../blocks/report-json.js';
 import { connectClient, firstReportId, login, waitForClose, waitForDoc, type TestClient } from './support/clients.js';
-import { approveAllSections, callApi, publishReport } from './support/publishing.js';
+import { approveAllSections, callApi, publishReport, uploadFile } from './support/publishing.js';
 import { makeDataDir, startServer, type ServerProcess } from './support/server-process.js';
 
 // A district installs the product for real: the server built once and run by plain node, with no
@@ -195,11 +195,9 @@ describe('the built server', () => {
       // The readers of the import (HTML, Word, PDF.js, traditional characters) load on demand too.
       const live = (await callApi(suite, 'GET', `/api/reports/${suite.reportId}/annex`, { as: 'lead' })).json.tables;
       for (const [name, bytes] of [['report.html', page.bytes], ['report.docx', docx.bytes], ['report.pdf', pdf.bytes]] as const) {
-        const form = new FormData();
-        form.append('file', new Blob([new Uint8Array(bytes)]), name);
-        const answer = await fetch(`${demo.url}/api/imports`, { method: 'POST', body: form, headers: { cookie: await cookieOf('lead') } });
+        const answer = await uploadFile(suite, '/api/imports', { name, bytes }, { as: 'lead' });
         expect(answer.status, name).toBe(200);
-        expect(((await answer.json()) as { tables: unknown }).tables, name).toMatchObject({ B: live.B });
+        expect(answer.json.tables, name).toMatchObject({ B: live.B });
       }
     } finally {
       await demo.kill('SIGTERM');

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { callApi } from './support/publishing.js';
+import { callApi, uploadFile } from './support/publishing.js';
 import { useReportServer } from './support/report-server.js';
 import { countStoredUpdates } from './support/stored.js';
 import { departmentDraft } from './support/word-draft.js';
@@ -10,10 +10,8 @@ import { departmentDraft } from './support/word-draft.js';
 const suite = useReportServer();
 
 async function sendDraft(sectionId: string, name: string, bytes: Uint8Array, as: string) {
-  const form = new FormData();
-  form.append('file', new Blob([new Uint8Array(bytes)]), name);
-  const response = await fetch(`${suite.server.url}/api/reports/${suite.reportId}/sections/${sectionId}/drafts`, { method: 'POST', body: form, headers: { cookie: await suite.cookieOf(as) } });
-  return { status: response.status, json: (await response.json()) as { html: string; dropped: Array<{ kind: string; count: number }>; error: { code: string } } };
+  const answer = await uploadFile(suite, `/api/reports/${suite.reportId}/sections/${sectionId}/drafts`, { name, bytes }, { as });
+  return answer as { status: number; json: { html: string; dropped: Array<{ kind: string; count: number }>; error: { code: string } } };
 }
 
 describe('a Word draft brought into a section', () => {

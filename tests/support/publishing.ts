@@ -25,6 +25,28 @@ export async function callApi(suite: ApiSuite, method: string, path: string, opt
   return { status: response.status, json, text, bytes, headers: response.headers };
 }
 
+/**
+ * Sends a file as a browser's form does (multipart, field `file`, and any text fields), as a demo
+ * user, and returns the status and the JSON answer.
+ */
+export async function uploadFile(suite: ApiSuite, path: string, file: { name: string; bytes: Uint8Array | string }, options: { as?: string; fields?: Record<string, string>; headers?: Record<string, string> } = {}) {
+  const form = new FormData();
+  form.append('file', new Blob([typeof file.bytes === 'string' ? new TextEncoder().encode(file.bytes) : new Uint8Array(file.bytes)]), file.name);
+  for (const [field, value] of Object.entries(options.fields ?? {})) form.append(field, value);
+  const headers: Record<string, string> = { ...options.headers };
+  if (options.as !== undefined) headers.cookie = await suite.cookieOf(options.as);
+  // A kept-alive connection the server closed (idle while a test built its file) just as it was
+  // reused: the request never reached the server, so it is sent again, as browsers do.
+  const send = (attemptsLeft: number): Promise<Response> =>
+    fetch(`${suite.server.url}${path}`, { method: 'POST', body: form, headers }).catch((error: { cause?: { code?: string } }) => {
+      if (attemptsLeft > 0 && ['EPIPE', 'ECONNRESET', 'UND_ERR_SOCKET'].includes(error.cause?.code ?? '')) return send(attemptsLeft - 1);
+      throw error;
+    });
+  const response = await send(2);
+  const text = await response.text();
+  return { status: response.status, json: JSON.parse(text) as any };
+}
+
 /** The lead office approves every section of the demo report, as it does before publishing. */
 export async function approveAllSections(suite: ApiSuite): Promise<void> {
   const path = `/api/reports/${suite.reportId}/sections`;
