@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # What the tests need from the machine beside node_modules: Debian's Chromium (the browser tests
-# and the PDF export), Chinese fonts — 宋体 (AR PL UMing) and 黑体 (WenQuanYi Zen Hei) for the
-# published pages, Noto CJK for the editor — and the PostgreSQL 15 and Redis servers that
+# and the PDF export), Chinese fonts — 宋体 (AR PL UMing), 楷体 (AR PL UKai) and 黑体 (WenQuanYi
+# Zen Hei) for the published pages, Noto CJK for the editor — and the PostgreSQL 15 and Redis servers that
 # tests/support starts on loopback. Installs whichever are missing with apt (as root, or through
 # sudo); does nothing when all are there.
 set -euo pipefail
@@ -12,6 +12,7 @@ missing=()
 fonts="$(fc-list 2>/dev/null || true)"
 grep -q NotoSansCJK <<<"$fonts" || missing+=(fonts-noto-cjk)
 grep -q uming <<<"$fonts" || missing+=(fonts-arphic-uming)
+grep -q ukai <<<"$fonts" || missing+=(fonts-arphic-ukai)
 grep -qi wqy-zenhei <<<"$fonts" || missing+=(fonts-wqy-zenhei)
 # By the binaries tests/support runs: on Debian 12 `postgresql` brings PostgreSQL 15. Installing
 # it also creates the `postgres` user, which runs the server when the tests run as root.

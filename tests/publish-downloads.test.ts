@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { sectionText, waitForDoc } from './support/clients.js';
+import { pdfPageLines } from '../server/import/pdf-blocks.js';
 import { docxAsHtml, pdfText } from './support/documents.js';
 import { approveAllSections, callApi, publishReport } from './support/publishing.js';
 import { storedRows } from './support/stored.js';
@@ -52,6 +53,26 @@ describe('downloads of a published report', () => {
     // 宋体 for the text, 黑体 for the headings, both embedded.
     expect(embeddedFonts).toEqual(expect.arrayContaining(['UMingCN', 'WenQuanYiZenHei']));
     expect(pages.length).toBeGreaterThan(1);
+  });
+
+  it('the PDF is laid out as an official document: A4, page numbers "— N —", numbers whole, a continued table headed again', async () => {
+    const bytes = (await download(`${first.url}/report.pdf`)).bytes;
+    const { pages, sizes, embeddedFonts } = await pdfText(bytes);
+    // A4 in points; 楷体 for the sub-part headings beside 宋体 and 黑体.
+    expect(new Set(sizes.map(([width, height]) => `${width}×${height}`))).toEqual(new Set(['595×842']));
+    expect(embeddedFonts).toEqual(expect.arrayContaining(['UMingCN', 'WenQuanYiZenHei', 'UKaiCN']));
+    pages.forEach((text, index) => expect(text, `page ${index + 1}`).toContain(`— ${index + 1} —`));
+    const lines = await pdfPageLines(bytes);
+    // Every figure of table B's total column is one token as a reader copies it: "124", never "12" then "4".
+    const tokens = new Set(lines.flat().flatMap((line) => line.split(/\s+/)));
+    const live = (await callApi(suite, 'GET', `/api/reports/${suite.reportId}/annex`, { as: 'lead' })).json.tables.B as Record<string, { total: number }>;
+    for (const [row, cells] of Object.entries(live)) expect(tokens.has(String(cells.total)), `B ${row}: ${cells.total}`).toBe(true);
+    // Table B runs over more than one page; each page it continues on begins with its column headers.
+    const startsB = lines.findIndex((page) => page.some((line) => line.startsWith('附表B')));
+    const endsB = lines.findIndex((page) => page.some((line) => line.startsWith('（七）总计')));
+    expect(endsB).toBeGreaterThan(startsB);
+    const continuing = lines.slice(startsB + 1, endsB + 1);
+    for (const page of continuing) expect(page[0]).toBe('申请人情况');
   });
 
   it('the annex CSV opens in Excel with Chinese labels, one cell per line, blank cells empty', async () => {

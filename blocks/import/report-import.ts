@@ -44,13 +44,16 @@ const MAX_HEADING_LENGTH = 40;
 const MAX_TITLE_LENGTH = 80;
 
 /** Rows of the national tables are numbered like parts (一、本年新收…): they are never headings. */
-const ROW_LABELS = new Set(reportFormats.flatMap((format) => format.tables.flatMap((table) => table.rows.map((row) => labelKey(row.label)))));
+const ROW_LABELS = [...new Set(reportFormats.flatMap((format) => format.tables.flatMap((table) => table.rows.map((row) => labelKey(row.label)))))];
+
+/** A row's label, or the start of one that wrapped onto the next line in a narrow column. */
+const isRowLabel = (key: string) => ROW_LABELS.some((label) => label === key || (key.length >= 4 && label.startsWith(key)));
 
 /** A part's heading: numbered, short, alone on its line — not a table row that carries its numbers. */
 function isPartHeading(text: string): boolean {
   if (!PART_HEADING.test(text) || text.length > MAX_HEADING_LENGTH || text.includes('\t')) return false;
   const words = text.split(/\s+/).filter(Boolean);
-  return !words.slice(1).some(isNumberText) && !ROW_LABELS.has(labelKey(words.join('')));
+  return !words.slice(1).some(isNumberText) && !isRowLabel(labelKey(words.join('')));
 }
 
 /** Where a candidate reading of a table came from: a drawn table (its block) or the running text. */
@@ -73,8 +76,9 @@ interface FormatReading {
  */
 export function readImportedReport(blocks: readonly SourceBlock[], hint: { year?: number } = {}): ImportedReport {
   const texts = blocks.map((block) => (block.kind === 'text' ? block.text.trim() : ''));
-  const titleIndex = findTitle(texts);
-  const title = titleIndex === null ? '' : texts[titleIndex]!.slice(0, MAX_TITLE_LENGTH);
+  const found = findTitle(texts);
+  const title = found?.text ?? '';
+  const titleIndex = found?.end ?? null;
   const year = hint.year ?? yearOf(title) ?? yearOfText(texts);
 
   const lines = blocks.flatMap((block, index) => (block.kind === 'text' && !isPartHeading(block.text.trim()) ? [{ text: block.text, block: index }] : []));
@@ -146,17 +150,24 @@ function tableTextBlocks(rowBlocks: readonly number[], texts: readonly string[])
 /**
  * The report's title: the first short line near the top that names a report of a year, or else
  * any report — page furniture above it (breadcrumbs "首页 > 政务公开 > 年度报告", an index
- * number, the publishing office) is skipped.
+ * number, the publishing office) is skipped. A title set large wraps: "…工作年度" over "报告" is
+ * one title. `end` is its last line.
  */
-function findTitle(texts: readonly string[]): number | null {
+function findTitle(texts: readonly string[]): { text: string; end: number } | null {
   const top = texts.slice(0, 40);
-  const titleLike = (text: string) => text.length <= MAX_TITLE_LENGTH && !/[。；]$/.test(text) && !/[>›»]/.test(text);
-  const ofYear = top.findIndex((text) => titleLike(text) && /(?:19|20)\d{2}\s*年.*(?:报告|年报)/.test(text.normalize('NFKC')));
-  if (ofYear >= 0) return ofYear;
-  const named = top.findIndex((text) => titleLike(text) && /报告|年报/.test(text));
-  if (named >= 0) return named;
-  const first = top.findIndex((text) => text !== '');
-  return first >= 0 ? first : null;
+  const titleLike = (text: string) => text !== '' && text.length <= MAX_TITLE_LENGTH && !/[。；]$/.test(text) && !/[>›»]/.test(text);
+  const candidates = top.flatMap((text, index) => {
+    const own = { text, end: index };
+    const above = index > 0 ? top[index - 1]! : '';
+    return titleLike(above) && `${above}${text}`.length <= MAX_TITLE_LENGTH ? [own, { text: `${above}${text}`, end: index }] : [own];
+  });
+  const namesReport = (text: string) => /报告|年报/.test(text);
+  return (
+    candidates.find((candidate) => titleLike(candidate.text) && namesReport(candidate.text) && /(?:19|20)\d{2}\s*年/.test(candidate.text.normalize('NFKC'))) ??
+    candidates.find((candidate) => titleLike(candidate.text) && namesReport(candidate.text)) ??
+    candidates.find((candidate) => candidate.text !== '') ??
+    null
+  );
 }
 
 function yearOf(text: string): number | null {

@@ -19,10 +19,14 @@ const CELL_GAP = 0.6;
  * caller says so rather than guess.
  */
 export async function pdfBlocks(bytes: Uint8Array): Promise<SourceBlock[]> {
-  // Loaded on first use: most servers never read a PDF.
+  return (await pdfPageLines(bytes)).flat().map((text) => ({ kind: 'text', text }));
+}
+
+/** Each page's lines of text, top to bottom, its page number left out. */
+export async function pdfPageLines(bytes: Uint8Array): Promise<string[][]> {
   const { getDocument } = await import('pdfjs-dist/legacy/build/pdf.mjs');
   const pdf = await getDocument({ data: new Uint8Array(bytes), isEvalSupported: false, useSystemFonts: false, verbosity: 0 }).promise;
-  const blocks: SourceBlock[] = [];
+  const pages: string[][] = [];
   try {
     for (let number = 1; number <= pdf.numPages; number++) {
       const page = await pdf.getPage(number);
@@ -32,13 +36,13 @@ export async function pdfBlocks(bytes: Uint8Array): Promise<SourceBlock[]> {
         if (!('str' in item) || item.str.trim() === '') continue;
         items.push({ text: item.str, x: item.transform[4] as number, y: item.transform[5] as number, width: item.width, height: Math.abs(item.height) || Math.abs(item.transform[3] as number) || 10 });
       }
-      for (const line of withoutPageNumber(groupLines(items))) blocks.push({ kind: 'text', text: line });
+      pages.push(withoutPageNumber(groupLines(items)));
       page.cleanup();
     }
   } finally {
     await pdf.destroy();
   }
-  return blocks;
+  return pages;
 }
 
 /** A page number ("— 3 —", "- 3 -", "3", "第3页") at the top or foot of a page is not the report's text. */

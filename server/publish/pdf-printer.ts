@@ -12,8 +12,6 @@ export const CHROMIUM_ARGS = [
   '--no-first-run',
 ];
 
-const FOOTER = '<div style="width:100%;font-size:9px;text-align:center;font-family:\'WenQuanYi Zen Hei\',sans-serif;">— <span class="pageNumber"></span> —</div>';
-
 /**
  * Prints published HTML to PDF with headless Chromium — the same page the portal serves, so the
  * PDF reads exactly as the web page does, with its Chinese fonts embedded. One browser is kept
@@ -31,16 +29,8 @@ export class PdfPrinter {
     try {
       const page = await context.newPage();
       await page.setContent(html, { waitUntil: 'load' });
-      return await page.pdf({
-        format: 'A4',
-        margin: { top: '25mm', bottom: '25mm', left: '26mm', right: '26mm' },
-        printBackground: true,
-        displayHeaderFooter: true,
-        headerTemplate: '<span></span>',
-        footerTemplate: FOOTER,
-        outline: true,
-        tagged: true,
-      });
+      // The page's own print stylesheet lays out the paper (GB/T 9704: margins, page numbers).
+      return await page.pdf({ preferCSSPageSize: true, printBackground: true, outline: true, tagged: true });
     } finally {
       await context.close();
     }

@@ -12,7 +12,7 @@ describe('the published page', () => {
   });
 
   it('prints table B in the national layout with real header cells and every one of its 175 numbers', () => {
-    const tableB = /<table class="annex" id="annex-B">.*?<\/table>/s.exec(html)![0];
+    const tableB = /<table class="annex annex-B" id="annex-B">.*?<\/table>/s.exec(html)![0];
     expect(tableB).toContain('<caption>附表B 收到和处理政府信息公开申请情况</caption>');
     expect(tableB.match(/<td class="number"/g)).toHaveLength(175);
     expect(tableB).toContain('<th scope="colgroup" colspan="7">申请人情况</th>');
@@ -20,6 +20,9 @@ describe('the published page', () => {
     expect(tableB).toContain('<th scope="col" rowspan="2">自然人</th>');
     expect(tableB).toContain('<th scope="row">一、本年新收政府信息公开申请数量</th><td class="number">96</td>');
     expect(tableB).toContain('<th scope="row">（七）总计</th><td class="number">97</td>');
+    // Its column headers repeat on every page the table continues on; its rows are the body.
+    expect(/<thead>(.*?)<\/thead>/s.exec(tableB)![1]).toContain('申请人情况');
+    expect(/<tbody>(.*?)<\/tbody>/s.exec(tableB)![1]).not.toContain('scope="col"');
   });
 
   it('prints linked figures as their table values and percentages', () => {

@@ -3,7 +3,7 @@ import { cellValue, type AnnexTables } from '../../blocks/annex/annex-data.js';
 import { splitTableId, type FormatDefinition } from '../../blocks/annex/definition.js';
 import { findTable } from '../../blocks/annex/formats/index.js';
 import { formatCellValue } from '../../blocks/annex/number-input.js';
-import { layoutTable } from '../../blocks/annex/table-layout.js';
+import { layoutTable, type LayoutRow } from '../../blocks/annex/table-layout.js';
 import type { NodeJSON } from '../../blocks/report-json.js';
 
 /** What the published page is rendered from: the report's document, its numbers, and who it is. */
@@ -148,7 +148,7 @@ export class ReportRenderer {
     const { unit } = splitTableId(tableId);
     const unitName = unit === null ? '' : `（${escapeHtml(this.input.unitName?.(unit) ?? unit)}）`;
     const layout = layoutTable(table);
-    const rows = layout.rows.map((row) => {
+    const rowHtml = (row: LayoutRow) => {
       if (row.kind === 'caption') return `<tr><th scope="rowgroup" colspan="${layout.width}" class="caption-row">${escapeHtml(row.label)}</th></tr>`;
       if (row.kind === 'header') {
         return `<tr>${row.cells
@@ -161,19 +161,58 @@ export class ReportRenderer {
         return `<td class="number"${spanAttributes({ colspan: cell.colSpan })}>${escapeHtml(formatCellValue(value))}</td>`;
       });
       return `<tr class="depth-${row.row.depth ?? 0}"><th scope="row">${escapeHtml(row.row.label)}</th>${cells.join('')}</tr>`;
-    });
-    return `<table class="annex" id="annex-${escapeHtml(tableId)}"><caption>附表${escapeHtml(table.id)} ${escapeHtml(table.title)}${unitName}</caption><tbody>${rows.join('')}</tbody></table>`;
+    };
+    // The column headers above the first row of numbers: repeated at the top of every page the table continues on.
+    const firstData = layout.rows.findIndex((row) => row.kind !== 'header');
+    const headerCount = firstData === -1 ? layout.rows.length : firstData;
+    const head = headerCount > 0 ? `<thead>${layout.rows.slice(0, headerCount).map(rowHtml).join('')}</thead>` : '';
+    const columns = `<colgroup><col class="label"><col span="${layout.width - 1}" class="value"></colgroup>`;
+    const caption = `<caption>附表${escapeHtml(table.id)} ${escapeHtml(table.title)}${unitName}</caption>`;
+    return `<table class="annex annex-${escapeHtml(table.id)}" id="annex-${escapeHtml(tableId)}">${caption}${columns}${head}<tbody>${layout.rows.slice(headerCount).map(rowHtml).join('')}</tbody></table>`;
   }
 }
 
 /**
- * 宋体 for text and 黑体 for headings, as official documents set them: the reader's own SimSun and
- * SimHei first, then the Debian fonts the server prints PDFs with. AR PL UMing and WenQuanYi Zen
- * Hei come before Noto CJK because Chromium's PDF text layer maps some Noto glyphs (民, 长, 门 …)
- * to CJK radical code points, so copying or searching the PDF would not find the words.
+ * The typefaces official documents are set in (GB/T 9704-2012): the reader's own fonts first, then
+ * the Debian fonts the server prints PDFs with — AR PL UMing (a 明体/宋体) where no 仿宋 or 小标宋
+ * is free to ship, AR PL UKai for 楷体, WenQuanYi Zen Hei for 黑体. They come before Noto CJK
+ * because Chromium's PDF text layer maps some Noto glyphs (民, 长, 门 …) to CJK radical code
+ * points, so copying or searching the PDF would not find the words.
  */
 const SONG = '"SimSun","宋体","AR PL UMing CN","Noto Serif CJK SC",serif';
+const FANGSONG = '"仿宋_GB2312","FangSong","仿宋","STFangsong","AR PL UMing CN","Noto Serif CJK SC",serif';
+const KAI = '"楷体_GB2312","KaiTi","楷体","STKaiti","AR PL UKai CN","AR PL UMing CN",serif';
+const TITLE_SONG = '"方正小标宋简体","FZXiaoBiaoSong-B05S","SimSun","宋体","AR PL UMing CN",serif';
 const HEI = '"SimHei","黑体","WenQuanYi Zen Hei","Noto Sans CJK SC",sans-serif';
+
+/** 三号 (16 pt) text on the standard's grid of 22 lines in the 225 mm of type area. */
+const LINE = '28.95pt';
+const PAGE_NUMBER = `content:"— " counter(page) " —";font:14pt ${SONG};vertical-align:top;padding-top:7mm`;
+
+/**
+ * Paper, as GB/T 9704-2012 lays out an official document and the portal's page prints the same:
+ * A4 with the type area 156 × 225 mm (top 37, bottom 35, binding side 28, outer side 26 mm,
+ * mirrored on left-hand pages), 仿宋 三号 body text, the title in 小标宋 二号, part headings in 黑体
+ * and sub-part headings in 楷体 of the body's size, and "— 1 —" in 宋体 四号 one character in
+ * from the outer edge. Annex tables keep their rows whole, repeat their column headers on every
+ * page they continue on, and never leave their caption at the foot of a page.
+ */
+const PAPER = [
+  '@page{size:A4;margin:37mm 26mm 35mm 28mm}',
+  `@page:right{@bottom-right{${PAGE_NUMBER};padding-right:14pt}}`,
+  `@page:left{margin:37mm 28mm 35mm 26mm;@bottom-left{${PAGE_NUMBER};padding-left:14pt}}`,
+  '@media print{',
+  `body{font-family:${FANGSONG};font-size:16pt;line-height:${LINE}}main{max-width:none;padding:0}`,
+  `h1{font-family:${TITLE_SONG};font-size:22pt;font-weight:400;line-height:1.6;margin:0 0 ${LINE}}`,
+  `h2,h3,h4{font-size:16pt;font-weight:400;line-height:${LINE};margin:0;break-after:avoid}h2{font-family:${HEI}}h3,h4{font-family:${KAI}}`,
+  'p{margin:0}',
+  `table{font-size:10pt;line-height:1.35;break-inside:auto}th,td{padding:1pt 2pt}th{font-family:${HEI};font-weight:400}thead th{font-size:9pt}`,
+  'table.annex{table-layout:fixed}col.label{width:36%}table.annex-C{font-size:8pt}table.annex-C thead th{font-size:8pt}table.annex-C col.label{width:8%}',
+  `caption{font-family:${HEI};font-size:14pt;break-after:avoid}thead{display:table-header-group;break-inside:avoid;break-after:avoid}`,
+  'tr{break-inside:avoid}tbody tr:first-child{break-before:avoid}',
+  '.version,.downloads{display:none}',
+  '}',
+];
 
 /** Readable at 200% zoom (relative units, wrapping tables) and clean on paper. */
 const PRINT_STYLE = [
@@ -190,5 +229,5 @@ const PRINT_STYLE = [
   'a{color:#1d4ed8}a:focus{outline:3px solid #f59e0b}',
   '.version{border-left:4px solid #1d4ed8;padding:0.25rem 0.75rem;background:#f5f8ff}',
   '.downloads ul{display:flex;flex-wrap:wrap;gap:0.5rem 1.25rem;list-style:none;padding:0;margin:0.5rem 0 1rem}',
-  '@media print{main{max-width:none;padding:0}table{page-break-inside:auto}tr{page-break-inside:avoid}.version,.downloads{display:none}}',
+  ...PAPER,
 ].join('');

@@ -12,13 +12,16 @@ interface LoadedFont {
   missingFile: boolean;
 }
 
-/** A PDF's text, page by page, exactly as copy-and-paste gets it, and the fonts embedded in it. */
-export async function pdfText(bytes: Uint8Array): Promise<{ pages: string[]; embeddedFonts: string[] }> {
+/** A PDF's text, page by page, exactly as copy-and-paste gets it, its pages' sizes in points, and the fonts embedded in it. */
+export async function pdfText(bytes: Uint8Array): Promise<{ pages: string[]; sizes: Array<[number, number]>; embeddedFonts: string[] }> {
   const pdf = await getDocument({ data: new Uint8Array(bytes), isEvalSupported: false }).promise;
   const pages: string[] = [];
+  const sizes: Array<[number, number]> = [];
   const fonts = new Set<string>();
   for (let number = 1; number <= pdf.numPages; number += 1) {
     const page = await pdf.getPage(number);
+    const [, , width, height] = page.view as [number, number, number, number];
+    sizes.push([Math.round(width), Math.round(height)]);
     const content = await page.getTextContent();
     pages.push(content.items.map((item) => ('str' in item ? item.str : '')).join(''));
     await page.getOperatorList();
@@ -29,5 +32,5 @@ export async function pdfText(bytes: Uint8Array): Promise<{ pages: string[]; emb
     }
   }
   await pdf.destroy();
-  return { pages, embeddedFonts: [...fonts] };
+  return { pages, sizes, embeddedFonts: [...fonts] };
 }
