@@ -21,6 +21,10 @@ interface WordParts {
   styles: string;
   core: string;
   relationships: string;
+  settings: string;
+  fonts: string;
+  /** The footers in the order the section names them: odd (default) pages, then even ones. */
+  footers: string[];
 }
 
 async function partsOf(docx: Buffer): Promise<WordParts> {
@@ -31,6 +35,9 @@ async function partsOf(docx: Buffer): Promise<WordParts> {
     styles: await part('word/styles.xml'),
     core: await part('docProps/core.xml'),
     relationships: await part('word/_rels/document.xml.rels'),
+    settings: await part('word/settings.xml'),
+    fonts: await part('word/fontTable.xml'),
+    footers: await Promise.all(['word/footer1.xml', 'word/footer2.xml'].filter((name) => zip.file(name)).map(part)),
   };
 }
 
@@ -94,12 +101,37 @@ describe('the Word document of the published report', () => {
     expect(html).toContain('全年共新收政府信息公开申请124件');
   });
 
-  it('is A4 in 宋体 12 pt with 黑体 headings, and opens each body paragraph two characters in', () => {
+  it('is laid out as GB/T 9704 has an official document: A4, 37/35/28/26 mm margins, 22 lines of 28 characters', () => {
     expect(parts.document).toContain('<w:pgSz w:w="11906" w:h="16838"');
-    expect(parts.styles).toMatch(/<w:rPrDefault><w:rPr><w:rFonts [^>]*w:eastAsia="SimSun"[^>]*\/><w:sz w:val="24"\/>/);
-    expect(parts.styles).toMatch(/w:styleId="Heading1">.*?<w:rFonts [^>]*w:eastAsia="SimHei"/);
-    expect(parts.styles).toMatch(/w:styleId="Title">.*?<w:jc w:val="center"\/>.*?w:eastAsia="SimHei"/);
-    expect(parts.document).toMatch(/<w:p><w:pPr><w:ind w:firstLine="480" w:firstLineChars="200"\/><\/w:pPr><w:r><w:t xml:space="preserve">2025年，示范区人民政府/);
+    expect(parts.document).toMatch(/<w:pgMar w:top="2098" w:right="1474" w:bottom="1984" w:left="1587"/);
+    expect(parts.document).toMatch(/<w:docGrid w:type="linesAndChars" w:linePitch="580" w:charSpace="-?\d+"\/>/);
+    // Body text 仿宋 三号 on the grid's exact 28.95 pt lines, each paragraph two characters in.
+    expect(parts.styles).toMatch(/<w:rPrDefault><w:rPr><w:rFonts [^>]*w:eastAsia="仿宋_GB2312"[^>]*\/><w:sz w:val="32"\/>/);
+    expect(parts.styles).toMatch(/<w:pPrDefault><w:pPr>.*?<w:spacing w:after="0" w:before="0" w:line="580" w:lineRule="exact"\/>/);
+    expect(parts.document).toMatch(/<w:p><w:pPr><w:ind w:firstLine="640" w:firstLineChars="200"\/><\/w:pPr><w:r><w:t xml:space="preserve">2025年，示范区人民政府/);
+  });
+
+  it('sets the title in 小标宋 二号 centred, 一、 parts in 黑体 and （一） sub-parts in 楷体, all 三号', () => {
+    expect(parts.styles).toMatch(/w:styleId="Title">.*?<w:jc w:val="center"\/>.*?w:eastAsia="方正小标宋简体".*?<w:sz w:val="44"\/>/);
+    expect(parts.styles).toMatch(/w:styleId="Heading1">.*?<w:rFonts [^>]*w:eastAsia="黑体"[^>]*\/>.*?<w:sz w:val="32"\/>/);
+    expect(parts.styles).toMatch(/w:styleId="Heading2">.*?<w:rFonts [^>]*w:eastAsia="楷体_GB2312"[^>]*\/>.*?<w:sz w:val="32"\/>/);
+  });
+
+  it('names the fonts as offices have them, each with the font Word and WPS fall back to', () => {
+    expect(parts.fonts).toContain('<w:font w:name="仿宋_GB2312"><w:altName w:val="仿宋"/>');
+    expect(parts.fonts).toContain('<w:font w:name="方正小标宋简体"><w:altName w:val="宋体"/>');
+    expect(parts.fonts).toContain('<w:font w:name="楷体_GB2312"><w:altName w:val="楷体"/>');
+  });
+
+  it('numbers its pages "— 1 —" in 宋体 四号 at the outer edge: right on odd pages, left on even ones', () => {
+    expect(parts.settings).toContain('<w:evenAndOddHeaders/>');
+    expect(parts.document).toMatch(/<w:footerReference w:type="default" r:id="(rId\d+)"\/><w:footerReference w:type="even" r:id="(rId\d+)"\/>/);
+    const [odd, even] = parts.footers;
+    for (const [footer, side] of [[odd!, 'right'], [even!, 'left']] as const) {
+      expect(footer).toContain(`<w:jc w:val="${side}"/>`);
+      expect(footer).toMatch(/w:eastAsia="宋体"[^>]*\/><w:sz w:val="28"\/>/);
+      expect(footer).toMatch(/<w:t xml:space="preserve">— <\/w:t>.*<w:instrText xml:space="preserve">PAGE<\/w:instrText>.*<w:t xml:space="preserve"> —<\/w:t>/s);
+    }
   });
 
   it('prints annex table B with its caption just before it, its header rows, and its numbers each in a cell of its own', () => {
@@ -156,7 +188,7 @@ describe('the Word document of the published report', () => {
   it('gives the long row labels of table B a wider column than its numbers', () => {
     const gridOf = (table: Element) => DomUtils.findAll((element) => element.name === 'w:gridCol', [table]).map((column) => Number(column.attribs['w:w']));
     const [label, ...numbers] = gridOf(wordTables(parts.document)[1]!.xml);
-    expect(label).toBeGreaterThan(2 * Math.max(...numbers));
+    expect(label).toBeGreaterThanOrEqual(2 * Math.max(...numbers));
   });
 });
 
@@ -214,7 +246,7 @@ describe('text a writer typed, in the Word document', () => {
       ]),
     );
     expect(await asHtml(docx)).toContain('<ol><li>第一项<ul><li>要点甲</li><li>要点乙</li></ul></li><li>第二项</li></ol><p>引用的原文</p>');
-    expect((await partsOf(docx)).document).toContain('<w:ind w:left="480" w:firstLine="480" w:firstLineChars="200"/></w:pPr><w:r><w:t xml:space="preserve">引用的原文');
+    expect((await partsOf(docx)).document).toContain('<w:ind w:left="640" w:firstLine="640" w:firstLineChars="200"/></w:pPr><w:r><w:t xml:space="preserve">引用的原文');
   });
 
   it('keeps a code block’s lines and leading spaces', async () => {

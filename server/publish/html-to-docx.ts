@@ -1,5 +1,10 @@
+import { strFromU8, strToU8, unzipSync, zipSync } from 'fflate';
 import {
   AlignmentType,
+  DocumentGridType,
+  Footer,
+  LineRuleType,
+  PageNumber,
   BorderStyle,
   Document,
   ExternalHyperlink,
@@ -30,8 +35,10 @@ import { safeHref } from './render-html.js';
 /**
  * Makes the Word document of a published report from its HTML page, so the page stays the one
  * rendering every output comes from. It reads the renderer's small vocabulary (see ReportRenderer)
- * and writes Chinese government-report conventions: 宋体 body text with two-character first-line
- * indents, 黑体 headings, A4 with Word's 普通 margins, and tables whose header rows repeat on each page.
+ * and lays it out as GB/T 9704-2012 has an official document: A4 with its margins and its grid of
+ * 22 lines of 28 characters, 仿宋 三号 text with two-character first-line indents, the title in
+ * 小标宋, 黑体 and 楷体 headings, "— 1 —" at the outer edge, and tables whose header rows repeat on
+ * each page.
  */
 export async function docxFromHtml(html: string): Promise<Buffer> {
   const page = parseDocument(html);
@@ -46,9 +53,17 @@ export async function docxFromHtml(html: string): Promise<Buffer> {
       title: titleText,
       styles: STYLES,
       numbering: { config: [ORDERED_LIST, BULLETED_LIST] },
-      sections: [{ properties: { page: { size: A4, margin: NORMAL_MARGINS } }, children: endWithParagraph(flow.blocks) }],
+      // Page numbers sit at the outer edge: right on odd pages, left on even ones.
+      evenAndOddHeaderAndFooters: true,
+      sections: [
+        {
+          properties: { page: { size: A4, margin: OFFICIAL_MARGINS }, grid: OFFICIAL_GRID },
+          footers: { default: pageNumberFooter(AlignmentType.RIGHT), even: pageNumberFooter(AlignmentType.LEFT) },
+          children: endWithParagraph(flow.blocks),
+        },
+      ],
     });
-    return await Packer.toBuffer(document);
+    return withFontFallbacks(await Packer.toBuffer(document));
   } catch (error) {
     throw new Error(`Cannot make the Word document of “${titleText ?? 'untitled page'}”: ${messageOf(error)}`, { cause: error });
   }
@@ -56,46 +71,99 @@ export async function docxFromHtml(html: string): Promise<Buffer> {
 
 // ——— Page and styles ———
 
+/** "— 1 —" in 宋体 四号, one character in from the page's outer edge. */
+function pageNumberFooter(alignment: (typeof AlignmentType)[keyof typeof AlignmentType]): Footer {
+  const inset = alignment === AlignmentType.RIGHT ? { right: 280 } : { left: 280 };
+  return new Footer({
+    children: [
+      new Paragraph({
+        alignment,
+        indent: inset,
+        children: [new TextRun({ font: PAGE_NUMBER_FONT, size: 28, children: ['— ', PageNumber.CURRENT, ' —'] })],
+      }),
+    ],
+  });
+}
+
+/**
+ * Names in the document's font table the font each office font falls back to (仿宋_GB2312 → 仿宋, …),
+ * so Word and WPS on a machine without the *_GB2312 fonts still set the text in the right family.
+ */
+function withFontFallbacks(docx: Buffer): Buffer {
+  const parts = unzipSync(docx);
+  const name = 'word/fontTable.xml';
+  const table = strFromU8(parts[name] ?? new Uint8Array());
+  const fonts = Object.entries(FONT_FALLBACKS)
+    .map(([font, fallback]) => `<w:font w:name="${font}"><w:altName w:val="${fallback}"/><w:charset w:val="86"/><w:family w:val="auto"/><w:pitch w:val="variable"/></w:font>`)
+    .join('');
+  // docx writes the table empty (<w:fonts …/>) or with fonts of its own.
+  const filled = table.includes('</w:fonts>') ? table.replace('</w:fonts>', `${fonts}</w:fonts>`) : table.replace(/<w:fonts([^>]*)\/>/, `<w:fonts$1>${fonts}</w:fonts>`);
+  if (filled === table) throw new Error('the Word document has no font table to name fallbacks in');
+  parts[name] = strToU8(filled);
+  return Buffer.from(zipSync(parts));
+}
+
 /** Twips (1/20 pt): A4 is 210 × 297 mm. */
 const A4 = { width: 11906, height: 16838 };
-/** Word's 普通 (Normal) margins in its Chinese edition: 2.54 cm top and bottom, 3.18 cm at the sides. */
-const NORMAL_MARGINS = { top: 1440, bottom: 1440, left: 1800, right: 1800 };
-const TEXT_WIDTH = A4.width - NORMAL_MARGINS.left - NORMAL_MARGINS.right;
-/** Two characters of 12 pt body text, the indent of a Chinese paragraph's first line. */
-const TWO_CHARACTERS = 480;
+const mm = (millimetres: number) => Math.round((millimetres * 1440) / 25.4);
+/**
+ * GB/T 9704-2012: a type area of 156 × 225 mm, 37 mm from the top and 28 mm from the binding
+ * edge; the page number sits 7 mm below the type area.
+ */
+const OFFICIAL_MARGINS = { top: mm(37), bottom: mm(35), left: mm(28), right: mm(26), header: mm(15), footer: mm(35 - 7 - 6) };
+const TEXT_WIDTH = A4.width - OFFICIAL_MARGINS.left - OFFICIAL_MARGINS.right;
+/** 三号 (16 pt), the size of the body text and of every heading but the title. */
+const BODY_SIZE = 32;
+/** 22 lines to the type area's 225 mm: a line pitch of 28.95 pt, exactly. */
+const LINE_PITCH = Math.round((A4.height - OFFICIAL_MARGINS.top - OFFICIAL_MARGINS.bottom) / 22);
+const EXACT_LINES = { line: LINE_PITCH, lineRule: LineRuleType.EXACT, before: 0, after: 0 };
+/** 28 characters to the line: Word's character grid adds the difference to the 16 pt of each character (in 1/4096 pt). */
+const OFFICIAL_GRID = { type: DocumentGridType.LINES_AND_CHARS, linePitch: LINE_PITCH, charSpace: Math.round((TEXT_WIDTH / 28 / 20 - BODY_SIZE / 2) * 4096) };
+/** Two characters of 16 pt body text, the indent of a Chinese paragraph's first line (and of headings). */
+const TWO_CHARACTERS = 640;
 
-const BODY_FONT = { ascii: 'Times New Roman', hAnsi: 'Times New Roman', cs: 'Times New Roman', eastAsia: 'SimSun' };
-const HEADING_FONT = { ...BODY_FONT, eastAsia: 'SimHei' };
+/**
+ * The typefaces as Chinese offices have them installed (the *_GB2312 names of older Windows and of
+ * WPS); `FONT_FALLBACKS` names the font each falls back to where it is missing. Latin letters and
+ * figures in Times New Roman.
+ */
+const LATIN = { ascii: 'Times New Roman', hAnsi: 'Times New Roman', cs: 'Times New Roman' };
+const BODY_FONT = { ...LATIN, eastAsia: '仿宋_GB2312' };
+const TITLE_FONT = { ...LATIN, eastAsia: '方正小标宋简体' };
+const PART_FONT = { ...LATIN, eastAsia: '黑体' };
+const SUBPART_FONT = { ...LATIN, eastAsia: '楷体_GB2312' };
+const PAGE_NUMBER_FONT = { ...LATIN, eastAsia: '宋体' };
+const FONT_FALLBACKS: Readonly<Record<string, string>> = { 仿宋_GB2312: '仿宋', 方正小标宋简体: '宋体', 楷体_GB2312: '楷体' };
 const MONOSPACE_FONT = { ascii: 'Courier New', hAnsi: 'Courier New', cs: 'Courier New' };
 const TABLE_TEXT_STYLE = 'TableText';
 const NARROW_TABLE_TEXT_STYLE = 'TableTextNarrow';
 
-/** 黑体 is heavy enough on its own; bold would smear it, so headings are set in black, unbolded. */
-function headingStyle(halfPoints: number, outlineLevel: number) {
+/** 黑体 and 楷体 are distinct enough on their own: headings are set unbolded, two characters in, on the line grid. */
+function headingStyle(font: typeof BODY_FONT, outlineLevel: number) {
   return {
-    run: { font: HEADING_FONT, size: halfPoints, bold: false, italics: false, color: '000000' },
-    paragraph: { keepNext: true, keepLines: true, outlineLevel, spacing: { before: 240, after: 120 } },
+    run: { font, size: BODY_SIZE, bold: false, italics: false, color: '000000' },
+    paragraph: { keepNext: true, keepLines: true, outlineLevel, spacing: EXACT_LINES, indent: { firstLine: TWO_CHARACTERS, firstLineChars: 200 } },
   };
 }
 
-/** Sizes follow the Chinese type scale: 二号 title, 三号 and 四号 headings, 小四 below. */
+/** GB/T 9704 type: 仿宋 三号 text, the title in 小标宋 二号, 一、 parts in 黑体 and （一） sub-parts in 楷体. */
 const STYLES: IStylesOptions = {
   default: {
     document: {
-      run: { font: BODY_FONT, size: 24, language: { value: 'en-US', eastAsia: 'zh-CN' } },
-      // Justified like Word's own Chinese Normal style, at 1.5 lines.
-      paragraph: { alignment: AlignmentType.JUSTIFIED, spacing: { line: 360, before: 0, after: 0 } },
+      run: { font: BODY_FONT, size: BODY_SIZE, language: { value: 'en-US', eastAsia: 'zh-CN' } },
+      paragraph: { alignment: AlignmentType.JUSTIFIED, spacing: EXACT_LINES },
     },
     title: {
-      run: { font: HEADING_FONT, size: 44, bold: false, color: '000000' },
-      paragraph: { alignment: AlignmentType.CENTER, keepNext: true, spacing: { before: 240, after: 480 } },
+      run: { font: TITLE_FONT, size: 44, bold: false, color: '000000' },
+      // Set on the grid's lines with a blank line below it, as the standard has it.
+      paragraph: { alignment: AlignmentType.CENTER, keepNext: true, spacing: { ...EXACT_LINES, line: LINE_PITCH + 240, after: LINE_PITCH } },
     },
-    heading1: headingStyle(32, 0),
-    heading2: headingStyle(28, 1),
-    heading3: headingStyle(24, 2),
-    heading4: headingStyle(24, 3),
-    heading5: headingStyle(24, 4),
-    heading6: headingStyle(24, 5),
+    heading1: headingStyle(PART_FONT, 0),
+    heading2: headingStyle(SUBPART_FONT, 1),
+    heading3: headingStyle(BODY_FONT, 2),
+    heading4: headingStyle(BODY_FONT, 3),
+    heading5: headingStyle(BODY_FONT, 4),
+    heading6: headingStyle(BODY_FONT, 5),
   },
   paragraphStyles: [
     {
@@ -105,7 +173,8 @@ const STYLES: IStylesOptions = {
       quickFormat: true,
       // 五号 single-spaced, so the national annex tables keep to the page width.
       run: { size: 21 },
-      paragraph: { alignment: AlignmentType.LEFT, spacing: { line: 240, before: 0, after: 0 } },
+      // Tables keep their own rows, off the text's line grid.
+      paragraph: { alignment: AlignmentType.LEFT, spacing: { line: 240, lineRule: LineRuleType.AUTO, before: 0, after: 0 }, indent: { firstLine: 0 } },
     },
     // 小五 for tables of more than ten columns, such as annex table C's sixteen.
     { id: NARROW_TABLE_TEXT_STYLE, name: 'Table Text Narrow', basedOn: TABLE_TEXT_STYLE, quickFormat: true, run: { size: 18 } },
