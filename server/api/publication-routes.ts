@@ -5,7 +5,7 @@ import { findPublication, listPublications } from '../db/publications.js';
 import { invalidRequest, refuse } from '../../blocks/errors.js';
 import { requireLead } from '../workflow/lead-office.js';
 import { downloadsOf } from '../publish/portal-routes.js';
-import { PublishRefused, type Publisher, type PublishRequest } from '../publish/publisher.js';
+import { DOCX_TYPE, PublishRefused, type Publisher, type PublishRequest } from '../publish/publisher.js';
 import type { WebhookOutbox } from '../publish/webhook-outbox.js';
 import type { AppEnv } from './app-env.js';
 import { errorResponse } from './errors.js';
@@ -32,6 +32,18 @@ export function createPublicationRoutes({ db, publisher, outbox }: { db: Db; pub
           };
         }),
       );
+    })
+    // A draft for sign-off or comment, as DOCX or PDF: made on request, never stored or on the portal.
+    .get('/:id/draft.:kind{docx|pdf}', async (c) => {
+      const session = requireSession(c);
+      const report = await findVisibleReport(db, session, c.req.param('id'));
+      const kind = c.req.param('kind') as 'docx' | 'pdf';
+      const { bytes, stage, date } = await publisher.draft(session.user, report, kind);
+      const name = `${report.title}（${stage} ${date}）.${kind}`;
+      return c.body(new Uint8Array(bytes), 200, {
+        'content-type': kind === 'pdf' ? 'application/pdf' : DOCX_TYPE,
+        'content-disposition': `attachment; filename="draft.${kind}"; filename*=UTF-8''${encodeURIComponent(name)}`,
+      });
     })
     .get('/:id/publications/preflight', async (c) => {
       const report = await findVisibleReport(db, requireSession(c), c.req.param('id'));

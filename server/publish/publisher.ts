@@ -13,11 +13,12 @@ import type { Db } from '../db/database.js';
 import { findLatestPublication, insertPublication, insertPublicationFile, latestVersion, lockReportRow } from '../db/publications.js';
 import { listSectionRows } from '../db/reports.js';
 import type { Report } from '../db/types.js';
-import type { UserWithDepartment } from '../db/users.js';
+import { listDepartments, type UserWithDepartment } from '../db/users.js';
+import { mayChangeStructure } from '../../blocks/section/permissions.js';
 import type { ReportEvents } from '../workflow/report-events.js';
 import { formatDeadline } from '../workflow/section-workflow.js';
 import type { PdfPrinter } from './pdf-printer.js';
-import { ReportRenderer } from './render-html.js';
+import { ReportRenderer, type DraftMarks } from './render-html.js';
 import { compareReports, type ReportChanges, type ReportSnapshot, type SectionText } from './report-changes.js';
 import type { WebhookOutbox } from './webhook-outbox.js';
 
@@ -142,6 +143,45 @@ export class Publisher {
   }
 
   /**
+   * The report as it stands, for the principal leader's sign-off (领导审签) or for comments: the
+   * same rendering as a publication, marked 征求意见稿 — or 送审稿 once every part is approved —
+   * with the date, the state of the parts the reader answers for (all of them for the lead office,
+   * its own for a department) and every finding still open. Made on request; nothing is stored,
+   * and the portal never sees it.
+   */
+  async draft(actor: UserWithDepartment, report: Report, kind: 'docx' | 'pdf'): Promise<{ bytes: Buffer; stage: DraftMarks['stage']; date: string }> {
+    const [context, units, rows, departments] = await Promise.all([
+      this.deps.annex.context(report),
+      listUnits(this.deps.db, report.id),
+      listSectionRows(this.deps.db, report.id),
+      listDepartments(this.deps.db, report.district_id),
+    ]);
+    const rowOf = new Map(rows.map((row) => [row.section_id, row]));
+    const departmentName = new Map(departments.map((department) => [department.id, department.name]));
+    const { html, draft } = await this.deps.rooms.read(report.id, async (room) => {
+      const body = readBodyJSON(room.document);
+      const digest = digestReport(room.document, formatOf(report), room.seq, body);
+      const checks = await this.judge(report, digest, context);
+      const marks: DraftMarks = {
+        stage: checks.unapproved.length === 0 ? '送审稿' : '征求意见稿',
+        date: chineseDate(this.deps.now()),
+        sections: digest.outline
+          .filter((entry) => mayChangeStructure(actor) || rowOf.get(entry.sectionId)?.department_id === actor.departmentId)
+          .map((entry) => {
+            const row = rowOf.get(entry.sectionId);
+            const state = STATE_NAMES[row?.state ?? 'draft'] + (row?.locked === 1 ? '（已锁定）' : '');
+            return { title: entry.title, department: (row?.department_id && departmentName.get(row.department_id)) || '未分配', state };
+          }),
+        findings: checks.findings.map((finding) => ({ severity: finding.severity, rule: finding.rule, message: finding.message })),
+      };
+      return { html: renderMoment(report, body, digest, units, marks).html, draft: marks };
+    });
+    if (kind === 'pdf') return { bytes: await this.deps.printer.print(html), stage: draft.stage, date: draft.date };
+    const { docxFromHtml } = await import('./html-to-docx.js');
+    return { bytes: await docxFromHtml(html), stage: draft.stage, date: draft.date };
+  }
+
+  /**
    * Publishes the report as it is at one moment: the checks and the pages read the same state, in
    * one turn of the report's queue, and the version records that moment's sequence number.
    */
@@ -192,8 +232,8 @@ export class Publisher {
   }
 }
 
-/** The page, the numbers and the texts, from one reading of the report at one moment. */
-function renderMoment(report: Report, body: NodeJSON, digest: ReportDigest, units: readonly UnitRow[]): ReportMoment {
+/** The page, the numbers and the texts, from one reading of the report at one moment (a draft's, with its marks). */
+function renderMoment(report: Report, body: NodeJSON, digest: ReportDigest, units: readonly UnitRow[], draft?: DraftMarks): ReportMoment {
   const format = formatOf(report);
   const renderer = new ReportRenderer({
     title: report.title,
@@ -201,8 +241,17 @@ function renderMoment(report: Report, body: NodeJSON, digest: ReportDigest, unit
     format,
     tables: digest.tables,
     unitName: (unitId) => units.find((unit) => unit.id === unitId)?.name ?? unitId,
+    ...(draft ? { draft } : {}),
   });
   return { snapshot: { format, tables: digest.tables, sections: digest.sections }, html: renderer.document() };
+}
+
+const STATE_NAMES: Record<string, string> = { draft: '编写中', submitted: '已提交待审', approved: '已审核通过', returned: '已退回修改' };
+
+/** A day as a Chinese document dates itself, in Beijing time: 2026年12月1日. */
+function chineseDate(ms: number): string {
+  const day = new Date(ms + 8 * 3600_000);
+  return `${day.getUTCFullYear()}年${day.getUTCMonth() + 1}月${day.getUTCDate()}日`;
 }
 
 export const DOCX_TYPE = 'application/vnd.openxmlformats-officedocument.wordprocessingml.document';

@@ -14,6 +14,17 @@ export interface RenderInput {
   tables: AnnexTables;
   /** Names of roll-up units, for the captions of their tables. */
   unitName?: (unitId: string) => string;
+  /** A draft for sign-off, never a publication: its mark, and what still stands open. */
+  draft?: DraftMarks;
+}
+
+/** What a draft carries besides the report: 征求意见稿 or 送审稿 with its date, the parts' states, the open findings. */
+export interface DraftMarks {
+  stage: '征求意见稿' | '送审稿';
+  /** The day it was made, as written on it: 2026年12月1日. */
+  date: string;
+  sections: ReadonlyArray<{ title: string; department: string; state: string }>;
+  findings: ReadonlyArray<{ severity: string; rule: string; message: string }>;
 }
 
 const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
@@ -81,8 +92,9 @@ export class ReportRenderer {
       '<head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">',
       `<title>${escapeHtml(title)}</title>`,
       `<style>${PRINT_STYLE}</style></head>`,
-      `<body><main><h1>${escapeHtml(title)}</h1>`,
+      `<body><main>${this.input.draft ? `<p class="draft-mark">${escapeHtml(this.input.draft.stage)}（${escapeHtml(this.input.draft.date)}）</p>` : ''}<h1>${escapeHtml(title)}</h1>`,
       this.children(body, 0),
+      this.input.draft ? draftAppendix(this.input.draft) : '',
       '</main></body></html>',
     ].join('\n');
   }
@@ -172,6 +184,21 @@ export class ReportRenderer {
   }
 }
 
+const SEVERITY_NAMES: Record<string, string> = { error: '错误', warning: '警告', info: '提示' };
+
+/** The end of a draft: each part's state (those the reader is responsible for), then every finding still open. */
+function draftAppendix(draft: DraftMarks): string {
+  const rows = draft.sections.map((section) => `<tr><td>${escapeHtml(section.title)}</td><td>${escapeHtml(section.department)}</td><td>${escapeHtml(section.state)}</td></tr>`);
+  const findings = draft.findings.map((finding) => `<li>【${escapeHtml(SEVERITY_NAMES[finding.severity] ?? finding.severity)}】${escapeHtml(finding.rule)} ${escapeHtml(finding.message)}</li>`);
+  return [
+    '<section class="draft-appendix"><h2>附：各部分办理状态</h2>',
+    `<table class="text-table"><thead><tr><th scope="col">部分</th><th scope="col">负责部门</th><th scope="col">状态</th></tr></thead><tbody>${rows.join('')}</tbody></table>`,
+    `<h2>附：尚待处理的检查结果（${draft.findings.length}项）</h2>`,
+    findings.length > 0 ? `<ol>${findings.join('')}</ol>` : '<p>无。</p>',
+    '</section>',
+  ].join('');
+}
+
 /**
  * The typefaces official documents are set in (GB/T 9704-2012): the reader's own fonts first, then
  * the Debian fonts the server prints PDFs with — AR PL UMing (a 明体/宋体) where no 仿宋 or 小标宋
@@ -226,6 +253,7 @@ const PRINT_STYLE = [
   'th[scope=row]{text-align:left}td.number{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap;overflow-wrap:normal}',
   '.depth-1 th[scope=row]{padding-left:1.2rem}.depth-2 th[scope=row]{padding-left:2.4rem;font-weight:400}',
   'caption{font-weight:600;text-align:left;padding:0.25rem 0}',
+  `.draft-mark{text-align:right;text-indent:0;font-family:${HEI};color:#b42318}`,
   'a{color:#1d4ed8}a:focus{outline:3px solid #f59e0b}',
   '.version{border-left:4px solid #1d4ed8;padding:0.25rem 0.75rem;background:#f5f8ff}',
   '.downloads ul{display:flex;flex-wrap:wrap;gap:0.5rem 1.25rem;list-style:none;padding:0;margin:0.5rem 0 1rem}',
