@@ -214,6 +214,12 @@ export function ReportPage({ reportId, me, onSessionEnded }: { reportId: string;
             {me.role === 'lead' ? t('dashboard') : t('mySections')}
           </button>
         </div>
+        <span className="draft-downloads">
+          {t('draft')}
+          <a href={`/api/reports/${encodeURIComponent(reportId)}/draft.docx`} download data-testid="draft-docx">DOCX</a>
+          <a href={`/api/reports/${encodeURIComponent(reportId)}/draft.pdf`} download data-testid="draft-pdf">PDF</a>
+          <button type="button" className="link-button" onClick={() => window.print()}>{t('print')}</button>
+        </span>
         {annex.model && <FindingsBadge model={annex.model} pressed={showFindings} onToggle={() => setShowFindings((shown) => !shown)} />}
         <div className="report-status" data-status={status} role="status">{t(status)}</div>
       </div>

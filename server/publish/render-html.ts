@@ -5,6 +5,7 @@ import { findTable } from '../../blocks/annex/formats/index.js';
 import { formatCellValue } from '../../blocks/annex/number-input.js';
 import { layoutTable, type LayoutRow } from '../../blocks/annex/table-layout.js';
 import type { NodeJSON } from '../../blocks/report-json.js';
+import { OFFICIAL_PAGE_CSS } from '../../blocks/paper.js';
 
 /** What the published page is rendered from: the report's document, its numbers, and who it is. */
 export interface RenderInput {
@@ -214,20 +215,16 @@ const HEI = '"SimHei","黑体","WenQuanYi Zen Hei","Noto Sans CJK SC",sans-serif
 
 /** 三号 (16 pt) text on the standard's grid of 22 lines in the 225 mm of type area. */
 const LINE = '28.95pt';
-const PAGE_NUMBER = `content:"— " counter(page) " —";font:14pt ${SONG};vertical-align:top;padding-top:7mm`;
 
 /**
  * Paper, as GB/T 9704-2012 lays out an official document and the portal's page prints the same:
- * A4 with the type area 156 × 225 mm (top 37, bottom 35, binding side 28, outer side 26 mm,
- * mirrored on left-hand pages), 仿宋 三号 body text, the title in 小标宋 二号, part headings in 黑体
- * and sub-part headings in 楷体 of the body's size, and "— 1 —" in 宋体 四号 one character in
- * from the outer edge. Annex tables keep their rows whole, repeat their column headers on every
- * page they continue on, and never leave their caption at the foot of a page.
+ * its page (`OFFICIAL_PAGE_CSS`), 仿宋 三号 body text, the title in 小标宋 二号, part headings in
+ * 黑体 and sub-part headings in 楷体 of the body's size. Annex tables keep their rows whole, repeat
+ * their column headers on every page they continue on, and never leave their caption at the foot
+ * of a page.
  */
 const PAPER = [
-  '@page{size:A4;margin:37mm 26mm 35mm 28mm}',
-  `@page:right{@bottom-right{${PAGE_NUMBER};padding-right:14pt}}`,
-  `@page:left{margin:37mm 28mm 35mm 26mm;@bottom-left{${PAGE_NUMBER};padding-left:14pt}}`,
+  OFFICIAL_PAGE_CSS,
   '@media print{',
   `body{font-family:${FANGSONG};font-size:16pt;line-height:${LINE}}main{max-width:none;padding:0}`,
   `h1{font-family:${TITLE_SONG};font-size:22pt;font-weight:400;line-height:1.6;margin:0 0 ${LINE}}`,
