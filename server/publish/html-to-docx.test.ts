@@ -134,6 +134,14 @@ describe('the Word document of the published report', () => {
     }
   });
 
+  it('keeps each annex table’s caption on the page of its table: the paragraph just before it, kept with the next', () => {
+    const body = DomUtils.findOne((element) => element.name === 'w:body', parseDocument(parts.document, { xmlMode: true }).children)!;
+    const blocks = body.children.filter((child): child is Element => isTag(child));
+    const captions = blocks.flatMap((block, index) => (block.name === 'w:tbl' ? [blocks[index - 1]!] : [])).filter((before) => DomUtils.textContent(before).startsWith('附表'));
+    expect(captions.map((caption) => DomUtils.textContent(caption))).toEqual(['附表A 主动公开政府信息情况', '附表B 收到和处理政府信息公开申请情况', '附表C 政府信息公开行政复议、行政诉讼情况']);
+    for (const caption of captions) expect(DomUtils.findOne((element) => element.name === 'w:keepNext', [caption])).not.toBeNull();
+  });
+
   it('prints annex table B with its caption just before it, its header rows, and its numbers each in a cell of its own', () => {
     expect(html).toContain('<p><strong>附表B 收到和处理政府信息公开申请情况</strong></p><table><thead>');
     const tableB = /<p><strong>附表B .*?<\/table>/.exec(html)![0];
