@@ -1,9 +1,8 @@
 import { DEFAULT_BODY_LEVEL, isBodyLevel } from '../../blocks/annex/body-level.js';
-import { isReportYear, REPORT_YEARS } from '../../blocks/annex/formats/index.js';
+import { findFormat, isReportYear, REPORT_YEARS } from '../../blocks/annex/formats/index.js';
 import { invalidRequest, refuse, ReportError } from '../../blocks/errors.js';
 import { importFindings, type ImportPreview } from '../../blocks/import/report-import.js';
 import { unreadMessage } from '../../blocks/import/unread-text.js';
-import { findFormat } from '../../blocks/annex/formats/index.js';
 import { findReportOfYear } from '../db/annex.js';
 import type { Db } from '../db/database.js';
 import type { UserWithDepartment } from '../db/users.js';
@@ -20,9 +19,10 @@ export interface ImportServiceDeps {
 }
 
 /**
- * Reads a published report for the lead office to look at before keeping it. Stores nothing:
- * keeping it is creating an archived report (`POST /api/reports` with `archived`) or entering
- * last year's figures, from what the preview showed.
+ * Reads uploaded files: a published report for the lead office to look at before keeping it, and
+ * a department's Word draft for its section. Stores nothing: keeping a report is creating an
+ * archived report (`POST /api/reports` with `archived`) or entering last year's figures, from
+ * what the preview showed; a draft reaches the report through its writer's editor.
  */
 export class ImportService {
   private readonly slots = new Slots(MAX_CONCURRENT_IMPORTS);
