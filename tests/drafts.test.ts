@@ -1,3 +1,4 @@
+import { strFromU8, unzipSync } from 'fflate';
 import { describe, expect, it } from 'vitest';
 import { docxAsHtml, pdfText } from './support/documents.js';
 import { approveAllSections, callApi } from './support/publishing.js';
@@ -38,6 +39,9 @@ describe('a draft of the report, before it is published', () => {
     expect(stateRows(html).map(([title]) => title)).toEqual(sections.map((section) => section.title));
     expect(stateRows(html).every(([, , state]) => state === '编写中' || state?.startsWith('已'))).toBe(true);
     expect(html).toMatch(/附：尚待处理的检查结果（\d+项）/);
+    // The mark stands at the top right of the first page.
+    const document = strFromU8(unzipSync(answer.bytes)['word/document.xml']!);
+    expect(document).toMatch(/<w:body><w:p><w:pPr><w:jc w:val="right"\/><\/w:pPr><w:r><w:rPr><w:b\/>.*?征求意见稿/);
     expect(await storedPublications()).toBe(before);
   });
 

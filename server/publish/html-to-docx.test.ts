@@ -103,7 +103,9 @@ describe('the Word document of the published report', () => {
 
   it('is laid out as GB/T 9704 has an official document: A4, 37/35/28/26 mm margins, 22 lines of 28 characters', () => {
     expect(parts.document).toContain('<w:pgSz w:w="11906" w:h="16838"');
+    // Mirrored: the 28 mm binding margin on the inside of each page printed on both sides.
     expect(parts.document).toMatch(/<w:pgMar w:top="2098" w:right="1474" w:bottom="1984" w:left="1587"/);
+    expect(parts.settings).toContain('<w:displayBackgroundShape/><w:mirrorMargins/><w:defaultTabStop');
     expect(parts.document).toMatch(/<w:docGrid w:type="linesAndChars" w:linePitch="580" w:charSpace="-?\d+"\/>/);
     // Body text 仿宋 三号 on the grid's exact 28.95 pt lines, each paragraph two characters in.
     expect(parts.styles).toMatch(/<w:rPrDefault><w:rPr><w:rFonts [^>]*w:eastAsia="仿宋_GB2312"[^>]*\/><w:sz w:val="32"\/>/);

@@ -63,7 +63,7 @@ export async function docxFromHtml(html: string): Promise<Buffer> {
         },
       ],
     });
-    return withFontFallbacks(await Packer.toBuffer(document));
+    return withOfficeSettings(await Packer.toBuffer(document));
   } catch (error) {
     throw new Error(`Cannot make the Word document of “${titleText ?? 'untitled page'}”: ${messageOf(error)}`, { cause: error });
   }
@@ -86,20 +86,26 @@ function pageNumberFooter(alignment: (typeof AlignmentType)[keyof typeof Alignme
 }
 
 /**
- * Names in the document's font table the font each office font falls back to (仿宋_GB2312 → 仿宋, …),
- * so Word and WPS on a machine without the *_GB2312 fonts still set the text in the right family.
+ * What the docx library does not write: each office font's fallback in the font table (仿宋_GB2312
+ * → 仿宋, …), so Word and WPS on a machine without the *_GB2312 fonts still set the text in the
+ * right family; and mirrored margins, so the 28 mm binding margin is on the inside of every page
+ * printed on both sides.
  */
-function withFontFallbacks(docx: Buffer): Buffer {
+function withOfficeSettings(docx: Buffer): Buffer {
   const parts = unzipSync(docx);
-  const name = 'word/fontTable.xml';
-  const table = strFromU8(parts[name] ?? new Uint8Array());
+  const edit = (name: string, change: (xml: string) => string) => {
+    const before = strFromU8(parts[name] ?? new Uint8Array());
+    const after = change(before);
+    if (after === before) throw new Error(`the Word document's ${name} is not as expected`);
+    parts[name] = strToU8(after);
+  };
   const fonts = Object.entries(FONT_FALLBACKS)
     .map(([font, fallback]) => `<w:font w:name="${font}"><w:altName w:val="${fallback}"/><w:charset w:val="86"/><w:family w:val="auto"/><w:pitch w:val="variable"/></w:font>`)
     .join('');
   // docx writes the table empty (<w:fonts …/>) or with fonts of its own.
-  const filled = table.includes('</w:fonts>') ? table.replace('</w:fonts>', `${fonts}</w:fonts>`) : table.replace(/<w:fonts([^>]*)\/>/, `<w:fonts$1>${fonts}</w:fonts>`);
-  if (filled === table) throw new Error('the Word document has no font table to name fallbacks in');
-  parts[name] = strToU8(filled);
+  edit('word/fontTable.xml', (table) => (table.includes('</w:fonts>') ? table.replace('</w:fonts>', `${fonts}</w:fonts>`) : table.replace(/<w:fonts([^>]*)\/>/, `<w:fonts$1>${fonts}</w:fonts>`)));
+  // The schema orders settings: mirrorMargins comes right after displayBackgroundShape, before the tab stop.
+  edit('word/settings.xml', (settings) => settings.replace('<w:displayBackgroundShape/>', '<w:displayBackgroundShape/><w:mirrorMargins/>'));
   return Buffer.from(zipSync(parts));
 }
 
@@ -362,6 +368,8 @@ class DocxWriter {
     if (heading) return this.block(node, flow, look, flow.place, { heading });
     switch (node.name) {
       case 'p':
+        // A draft's mark (征求意见稿) stands at the top right, as on a printed draft.
+        if (node.attribs.class === 'draft-mark') return this.block(node, flow, { ...look, bold: true }, flow.place, { alignment: AlignmentType.RIGHT });
         return this.block(node, flow, look, flow.place, flow.place.indentsFirstLine ? { indent: firstLineIndent(flow.place) } : {});
       case 'ul':
       case 'ol':
