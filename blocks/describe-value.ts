@@ -11,3 +11,6 @@ export function describeValue(value: unknown): string {
   }
   return text.length > 40 ? `${text.slice(0, 40)}…` : text;
 }
+
+/** A JSON object read from a request (not an array, not null). */
+export const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);

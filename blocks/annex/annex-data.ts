@@ -2,6 +2,7 @@ import * as Y from 'yjs';
 import { ANNEX_FIELD } from '../contract.js';
 import { cellKey, columnsOfRow, type CellRef, type FormatDefinition, type TableDefinition } from './definition.js';
 import { findTable } from './formats/index.js';
+import { isRecord } from '../describe-value.js';
 
 /** A table's numbers as the contract shapes them: row id → column id → number, or null for "not filled". */
 export type TableValues = Record<string, Record<string, number | null>>;
@@ -50,8 +51,6 @@ export function blankTable(table: TableDefinition): TableValues {
 }
 
 export type ParsedAnnex = { ok: true; tables: AnnexTables } | { ok: false; error: string };
-
-const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
 
 /**
  * Reads annex data sent to the API (`{ "<tableId>": { "<rowId>": { "<columnId>": number | null } } }`)

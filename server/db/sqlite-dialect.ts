@@ -12,6 +12,7 @@ import {
   type SqliteDatabase,
 } from 'kysely';
 import { withStatementCache } from './statement-cache.js';
+import { Slots } from '../slots.js';
 
 /** How a statement waits while another process holds the database lock. */
 export interface BusyWaitPolicy {
@@ -65,7 +66,8 @@ export function createSqliteDialect(sqlite: SQLite.Database, policy: BusyWaitPol
 }
 
 class BusyWaitingDriver implements Driver {
-  private readonly turn = new ConnectionTurn();
+  /** The one connection, used by one query (or one transaction) at a time, in the order they asked. */
+  private readonly turn = new Slots(1);
   private readonly connection: BusyWaitingConnection;
 
   constructor(
@@ -115,7 +117,7 @@ class BusyWaitingConnection implements DatabaseConnection {
   constructor(
     private readonly sqlite: SQLite.Database,
     private readonly policy: BusyWaitPolicy,
-    private readonly turn: ConnectionTurn,
+    private readonly turn: Slots,
   ) {
     this.statements = withStatementCache(sqlite);
   }
@@ -159,24 +161,4 @@ class BusyWaitingConnection implements DatabaseConnection {
 /** SQLITE_BUSY (another connection holds a lock; its extended codes too) and SQLITE_LOCKED. */
 function isBusy(error: unknown): boolean {
   return error instanceof SQLite.SqliteError && /^SQLITE_(BUSY|LOCKED)/.test(error.code);
-}
-
-/** The one connection, used by one query (or one transaction) at a time, in the order they asked. */
-class ConnectionTurn {
-  private taken = false;
-  private readonly waiting: Array<() => void> = [];
-
-  take(): Promise<void> {
-    if (!this.taken) {
-      this.taken = true;
-      return Promise.resolve();
-    }
-    return new Promise((resolve) => this.waiting.push(resolve));
-  }
-
-  give(): void {
-    const next = this.waiting.shift();
-    if (next) next();
-    else this.taken = false;
-  }
 }

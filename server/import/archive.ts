@@ -7,6 +7,7 @@ import { contentLimits } from '../../blocks/content-limits.js';
 import { invalidRequest, refuse } from '../../blocks/errors.js';
 import type { NodeJSON } from '../../blocks/report-json.js';
 import { placeMissingTables, type NewSection } from '../annex/report-template.js';
+import { isRecord } from '../../blocks/describe-value.js';
 
 /** Parts an archived report may have: far more than any report's six or seven. */
 const MAX_ARCHIVE_SECTIONS = 60;
@@ -17,8 +18,6 @@ export interface Archive {
   sections: NewSection[];
   tables: AnnexTables;
 }
-
-const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
 
 /**
  * An earlier year's published report to keep, as the import preview read it (and the lead office

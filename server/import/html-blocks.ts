@@ -1,6 +1,7 @@
 import { isTag, isText, type ChildNode, type Element } from 'domhandler';
 import { DomUtils, parseDocument } from 'htmlparser2';
 import type { SourceBlock } from '../../blocks/import/source.js';
+import { gridOf, tableRows as htmlTableRows } from '../publish/html-table-grid.js';
 
 /** Elements that end a line of text where they open and close. */
 const BLOCK_ELEMENTS = new Set([
@@ -47,36 +48,12 @@ const cellText = (cell: Element) => DomUtils.textContent(cell).replace(/[\s\u00a
 
 /** The rows of a table, a cell spanning rows repeated in each (rowspan), one spanning columns given once (colspan). */
 function tableRows(table: Element): string[][] {
-  // Rows of this table only: a table nested in a cell is read as that cell's text.
-  const rows = DomUtils.findAll((element) => element.name === 'tr' && nearestTable(element) === table, table.children);
-  const grid: Array<Array<{ text: string; origin: number } | undefined>> = [];
-  let origin = 0;
-  rows.forEach((row, rowIndex) => {
-    grid[rowIndex] ??= [];
-    let column = 0;
-    for (const cell of row.children.filter((child): child is Element => isTag(child) && (child.name === 'td' || child.name === 'th'))) {
-      while (grid[rowIndex]![column]) column++;
-      const colSpan = spanOf(cell, 'colspan');
-      const rowSpan = spanOf(cell, 'rowspan');
-      const placed = { text: cellText(cell), origin: origin++ };
-      for (let r = 0; r < rowSpan; r++) {
-        grid[rowIndex + r] ??= [];
-        for (let c = 0; c < colSpan; c++) grid[rowIndex + r]![column + c] = placed;
-      }
-      column += colSpan;
-    }
-  });
-  return grid.map((cells) => cells.filter((cell, index) => cell !== undefined && cell !== cells[index - 1]).map((cell) => cell!.text));
-}
-
-function nearestTable(element: Element): Element | null {
-  let parent = element.parent;
-  while (parent && !(isTag(parent) && parent.name === 'table')) parent = parent.parent;
-  return parent as Element | null;
-}
-
-const MAX_SPAN = 100;
-function spanOf(cell: Element, attribute: 'colspan' | 'rowspan'): number {
-  const value = Number.parseInt(cell.attribs[attribute] ?? '1', 10);
-  return Number.isFinite(value) && value >= 1 ? Math.min(value, MAX_SPAN) : 1;
+  const grid = gridOf(htmlTableRows(table));
+  const cells = grid.rows.flat();
+  return grid.rows.map((_, rowIndex) =>
+    cells
+      .filter((cell) => cell.rowIndex <= rowIndex && rowIndex < cell.rowIndex + cell.rowSpan)
+      .sort((a, b) => a.column - b.column)
+      .map((cell) => cellText(cell.element)),
+  );
 }

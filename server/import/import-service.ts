@@ -12,6 +12,7 @@ import type { Upload } from './read-upload.js';
 import type { ImportAnswer, ImportJob, ImportResults } from './import-worker.js';
 import type { WordDraft } from '../../blocks/import/source.js';
 import { startWorkerBeside } from '../worker-threads.js';
+import { Slots } from '../slots.js';
 
 export interface ImportServiceDeps {
   db: Db;
@@ -90,26 +91,6 @@ export class ImportService {
 const MAX_CONCURRENT_IMPORTS = 2;
 const WORKER_HEAP_MB = 512;
 const READ_TIMEOUT_MS = 60_000;
-
-/** A counting semaphore: `take` waits while every slot is taken. */
-class Slots {
-  private readonly waiting: Array<() => void> = [];
-  constructor(private free: number) {}
-
-  async take(): Promise<void> {
-    if (this.free > 0) {
-      this.free--;
-      return;
-    }
-    await new Promise<void>((resolve) => this.waiting.push(resolve));
-  }
-
-  give(): void {
-    const next = this.waiting.shift();
-    if (next) next();
-    else this.free++;
-  }
-}
 
 /** A form field's year ("2022"), when the person importing names it. */
 function parseYearHint(value: unknown): number | undefined {

@@ -2,6 +2,7 @@ import { isTag, type Element } from 'domhandler';
 import { DomUtils, parseDocument } from 'htmlparser2';
 import { refuse } from '../../blocks/errors.js';
 import type { WordDraft } from '../../blocks/import/source.js';
+import { uploadKind } from './read-upload.js';
 import { checkUnpackedSize } from './zip-limits.js';
 
 /**
@@ -27,7 +28,8 @@ const STYLE_MAP = [
  */
 export async function convertWordDraft(name: string, bytes: Uint8Array): Promise<WordDraft> {
   if (!/\.docx$/i.test(name)) throw refuse('import-type-unsupported', { name, types: '.docx' });
-  if (Buffer.from(bytes.subarray(0, 4)).toString('latin1') !== 'PK\u0003\u0004') throw refuse('import-unreadable', { name, detail: 'not a DOCX (Office Open XML) file' });
+  // The checks every upload gets: its size, and that its first bytes are a DOCX's.
+  uploadKind({ name, bytes });
   checkUnpackedSize(name, bytes);
   const { default: mammoth } = await import('mammoth');
   let images = 0;

@@ -5,7 +5,7 @@ import { findTable } from '../../blocks/annex/formats/index.js';
 import { formatCellValue } from '../../blocks/annex/number-input.js';
 import { layoutTable, type LayoutRow } from '../../blocks/annex/table-layout.js';
 import type { NodeJSON } from '../../blocks/report-json.js';
-import { OFFICIAL_PAGE_CSS } from '../../blocks/paper.js';
+import { OFFICIAL_FONTS, OFFICIAL_PAGE_CSS } from '../../blocks/paper.js';
 
 /** What the published page is rendered from: the report's document, its numbers, and who it is. */
 export interface RenderInput {
@@ -200,18 +200,7 @@ function draftAppendix(draft: DraftMarks): string {
   ].join('');
 }
 
-/**
- * The typefaces official documents are set in (GB/T 9704-2012): the reader's own fonts first, then
- * the Debian fonts the server prints PDFs with — AR PL UMing (a 明体/宋体) where no 仿宋 or 小标宋
- * is free to ship, AR PL UKai for 楷体, WenQuanYi Zen Hei for 黑体. They come before Noto CJK
- * because Chromium's PDF text layer maps some Noto glyphs (民, 长, 门 …) to CJK radical code
- * points, so copying or searching the PDF would not find the words.
- */
-const SONG = '"SimSun","宋体","AR PL UMing CN","Noto Serif CJK SC",serif';
-const FANGSONG = '"仿宋_GB2312","FangSong","仿宋","STFangsong","AR PL UMing CN","Noto Serif CJK SC",serif';
-const KAI = '"楷体_GB2312","KaiTi","楷体","STKaiti","AR PL UKai CN","AR PL UMing CN",serif';
-const TITLE_SONG = '"方正小标宋简体","FZXiaoBiaoSong-B05S","SimSun","宋体","AR PL UMing CN",serif';
-const HEI = '"SimHei","黑体","WenQuanYi Zen Hei","Noto Sans CJK SC",sans-serif';
+const { SONG, FANGSONG, KAI, TITLE_SONG, HEI } = OFFICIAL_FONTS;
 
 /** 三号 (16 pt) text on the standard's grid of 22 lines in the 225 mm of type area. */
 const LINE = '28.95pt';

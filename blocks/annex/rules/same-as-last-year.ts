@@ -27,13 +27,26 @@ function shingles(text: string): Set<string> {
  * How much of `text` is last year's: the share of its runs of characters that last year's text
  * also has. Linear in the texts' length, so the browser can run it as people type.
  */
-export function shareOfLastYear(text: string, lastYear: string): number {
+function shareOfLastYear(text: string, theirs: ReadonlySet<string>): number {
   const mine = shingles(text);
   if (mine.size === 0) return 0;
-  const theirs = shingles(lastYear);
   let shared = 0;
   for (const run of mine) if (theirs.has(run)) shared++;
   return shared / mine.size;
+}
+
+/**
+ * Last year's runs, made once per section of last year: the browser runs the rules at every
+ * change, and last year's text does not change.
+ */
+const lastYearRuns = new WeakMap<LastYearSection, Set<string>>();
+function runsOfLastYear(section: LastYearSection): Set<string> {
+  let runs = lastYearRuns.get(section);
+  if (!runs) {
+    runs = shingles(section.text);
+    lastYearRuns.set(section, runs);
+  }
+  return runs;
 }
 
 /**
@@ -54,7 +67,7 @@ export function sameAsLastYearFindings(
     if (text.replace(/\s/g, '').length < MIN_CHARACTERS) continue;
     const before = lastYear.find((candidate) => candidate.sectionId === section.sectionId) ?? lastYear.find((candidate) => normaliseTitle(candidate.title) === normaliseTitle(section.title));
     if (!before) continue;
-    const share = shareOfLastYear(text, before.text);
+    const share = shareOfLastYear(text, runsOfLastYear(before));
     if (share < SAME_AS_LAST_YEAR) continue;
     const percent = Math.round(share * 100);
     findings.push(
