@@ -47,27 +47,39 @@ export function tableRows(table: Element): HtmlRow[] {
   return rows;
 }
 
-function span(cell: Element, attribute: 'colspan' | 'rowspan', max: number): number {
+function span(cell: Element, attribute: 'colspan' | 'rowspan'): number {
   const value = Number.parseInt(cell.attribs[attribute] ?? '1', 10);
-  return Number.isInteger(value) && value >= 1 ? Math.min(value, max) : 1;
+  return Number.isInteger(value) && value >= 1 ? Math.min(value, 1000) : 1;
 }
 
 export function gridOf(rows: readonly HtmlRow[]): Grid {
+  const spans = rows.map((row) => row.cells.map((element) => ({ colSpan: span(element, 'colspan'), rowSpan: span(element, 'rowspan') })));
+  const { width, columns } = placeOnGrid(spans);
+  const gridRows = rows.map((row, rowIndex) =>
+    row.cells.map((element, index) => ({ element, rowIndex, depth: row.depth, column: columns[rowIndex]![index]!, ...spans[rowIndex]![index]! })),
+  );
+  return { width, rows: gridRows };
+}
+
+/**
+ * Places cells on a table's grid by the HTML table model: each takes the next column not taken by
+ * a cell above reaching down into its row. A row span past the last row is cut (in the cell) to
+ * end there, as a browser draws it. Answers each cell's column, and the grid's width.
+ */
+export function placeOnGrid(rows: ReadonlyArray<ReadonlyArray<{ colSpan: number; rowSpan: number }>>): { width: number; columns: number[][] } {
   const taken = rows.map(() => new Set<number>());
   let width = 0;
-  const gridRows = rows.map((row, rowIndex) => {
+  const columns = rows.map((row, rowIndex) => {
     let column = 0;
-    return row.cells.map((element) => {
+    return row.map((cell) => {
       while (taken[rowIndex]!.has(column)) column++;
-      // A span past the last row ends at the last row, as in a browser.
-      const rowSpan = span(element, 'rowspan', rows.length - rowIndex);
-      const colSpan = span(element, 'colspan', 1000);
-      for (let r = rowIndex; r < rowIndex + rowSpan; r++) for (let c = column; c < column + colSpan; c++) taken[r]!.add(c);
-      const cell = { element, rowIndex, depth: row.depth, column, colSpan, rowSpan };
-      column += colSpan;
+      const placed = column;
+      cell.rowSpan = Math.min(cell.rowSpan, rows.length - rowIndex);
+      for (let r = rowIndex; r < rowIndex + cell.rowSpan; r++) for (let c = column; c < column + cell.colSpan; c++) taken[r]!.add(c);
+      column += cell.colSpan;
       width = Math.max(width, column);
-      return cell;
+      return placed;
     });
   });
-  return { width, rows: gridRows };
+  return { width, columns };
 }

@@ -18,7 +18,8 @@ import { mayChangeStructure } from '../../blocks/section/permissions.js';
 import type { ReportEvents } from '../workflow/report-events.js';
 import { formatDeadline } from '../workflow/section-workflow.js';
 import type { PdfPrinter } from './pdf-printer.js';
-import { ReportRenderer, type DraftMarks } from './render-html.js';
+import { printReport, type DraftMarks, type PrintedReport } from './printed-report.js';
+import { reportHtml } from './render-html.js';
 import { compareReports, type ReportChanges, type ReportSnapshot, type SectionText } from './report-changes.js';
 import type { WebhookOutbox } from './webhook-outbox.js';
 
@@ -72,6 +73,8 @@ export class PublishRefused extends ReportError<'publish-blocked' | 'warnings-no
 /** The report at one moment, everything a publication is made of. */
 interface ReportMoment {
   snapshot: ReportSnapshot;
+  /** The report laid out for print, and the page written from it. */
+  printed: PrintedReport;
   html: string;
 }
 
@@ -158,7 +161,7 @@ export class Publisher {
     ]);
     const rowOf = new Map(rows.map((row) => [row.section_id, row]));
     const departmentName = new Map(departments.map((department) => [department.id, department.name]));
-    const { html, draft } = await this.deps.rooms.read(report.id, async (room) => {
+    const { moment, draft } = await this.deps.rooms.read(report.id, async (room) => {
       const body = readBodyJSON(room.document);
       const digest = digestReport(room.document, formatOf(report), room.seq, body);
       const checks = await this.judge(report, digest, context);
@@ -174,11 +177,11 @@ export class Publisher {
           }),
         findings: checks.findings.map((finding) => ({ severity: finding.severity, rule: finding.rule, message: finding.message })),
       };
-      return { html: renderMoment(report, body, digest, units, marks).html, draft: marks };
+      return { moment: renderMoment(report, body, digest, units, marks), draft: marks };
     });
-    if (kind === 'pdf') return { bytes: await this.deps.printer.print(html), stage: draft.stage, date: draft.date };
-    const { docxFromHtml } = await import('./html-to-docx.js');
-    return { bytes: await docxFromHtml(html), stage: draft.stage, date: draft.date };
+    if (kind === 'pdf') return { bytes: await this.deps.printer.print(moment.html), stage: draft.stage, date: draft.date };
+    const { reportDocx } = await import('./docx-writer.js');
+    return { bytes: await reportDocx(moment.printed), stage: draft.stage, date: draft.date };
   }
 
   /**
@@ -190,7 +193,7 @@ export class Publisher {
     const text = request.note.trim();
     const [context, units, published] = await Promise.all([this.deps.annex.context(report), listUnits(this.deps.db, report.id), latestVersion(this.deps.db, report.id)]);
     if (published > 0 && text === '') throw refuse('note-required', { version: published + 1 });
-    const { snapshot, html, seq } = await this.deps.rooms.read(report.id, async (room) => {
+    const { snapshot, printed, html, seq } = await this.deps.rooms.read(report.id, async (room) => {
       // The body is read once: the checks and the pages are made from the same reading.
       const body = readBodyJSON(room.document);
       const digest = digestReport(room.document, formatOf(report), room.seq, body);
@@ -201,8 +204,8 @@ export class Publisher {
     });
     // The documents are made before the transaction: a failed print stores nothing.
     // The DOCX writer is loaded with the first publication, not at start.
-    const { docxFromHtml } = await import('./html-to-docx.js');
-    const [docx, pdf] = await Promise.all([docxFromHtml(html), this.deps.printer.print(html)]);
+    const { reportDocx } = await import('./docx-writer.js');
+    const [docx, pdf] = await Promise.all([reportDocx(printed), this.deps.printer.print(html)]);
     const id = randomBytes(12).toString('base64url');
     const version = await this.deps.db.transaction().execute(async (trx) => {
       await lockReportRow(trx, report.id);
@@ -235,7 +238,7 @@ export class Publisher {
 /** The page, the numbers and the texts, from one reading of the report at one moment (a draft's, with its marks). */
 function renderMoment(report: Report, body: NodeJSON, digest: ReportDigest, units: readonly UnitRow[], draft?: DraftMarks): ReportMoment {
   const format = formatOf(report);
-  const renderer = new ReportRenderer({
+  const printed = printReport({
     title: report.title,
     body,
     format,
@@ -243,7 +246,7 @@ function renderMoment(report: Report, body: NodeJSON, digest: ReportDigest, unit
     unitName: (unitId) => units.find((unit) => unit.id === unitId)?.name ?? unitId,
     ...(draft ? { draft } : {}),
   });
-  return { snapshot: { format, tables: digest.tables, sections: digest.sections }, html: renderer.document() };
+  return { snapshot: { format, tables: digest.tables, sections: digest.sections }, printed, html: reportHtml(printed) };
 }
 
 const STATE_NAMES: Record<string, string> = { draft: '编写中', submitted: '已提交待审', approved: '已审核通过', returned: '已退回修改' };

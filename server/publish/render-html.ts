@@ -1,32 +1,5 @@
-import { figureText, type FigureAttrs } from '../../blocks/annex/annex-figure-node.js';
-import { cellValue, type AnnexTables } from '../../blocks/annex/annex-data.js';
-import { splitTableId, type FormatDefinition } from '../../blocks/annex/definition.js';
-import { findTable } from '../../blocks/annex/formats/index.js';
-import { formatCellValue } from '../../blocks/annex/number-input.js';
-import { layoutTable, type LayoutRow } from '../../blocks/annex/table-layout.js';
-import type { NodeJSON } from '../../blocks/report-json.js';
 import { OFFICIAL_FONTS, OFFICIAL_PAGE_CSS } from '../../blocks/paper.js';
-
-/** What the published page is rendered from: the report's document, its numbers, and who it is. */
-export interface RenderInput {
-  title: string;
-  body: NodeJSON;
-  format: FormatDefinition;
-  tables: AnnexTables;
-  /** Names of roll-up units, for the captions of their tables. */
-  unitName?: (unitId: string) => string;
-  /** A draft for sign-off, never a publication: its mark, and what still stands open. */
-  draft?: DraftMarks;
-}
-
-/** What a draft carries besides the report: 征求意见稿 or 送审稿 with its date, the parts' states, the open findings. */
-export interface DraftMarks {
-  stage: '征求意见稿' | '送审稿';
-  /** The day it was made, as written on it: 2026年12月1日. */
-  date: string;
-  sections: ReadonlyArray<{ title: string; department: string; state: string }>;
-  findings: ReadonlyArray<{ severity: string; rule: string; message: string }>;
-}
+import { isHeaderCell, linkRuns, type Inline, type PrintBlock, type PrintCell, type PrintedReport, type PrintTable, type TextLook } from './printed-report.js';
 
 const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
 
@@ -35,169 +8,104 @@ export function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (char) => ESCAPES[char]!);
 }
 
-/** Links may point to the web or to a mailbox, nowhere else (no javascript:, no data:). */
-export function safeHref(href: unknown): string | null {
-  if (typeof href !== 'string') return null;
-  const trimmed = href.trim();
-  return /^(https?:\/\/|mailto:)/i.test(trimmed) ? trimmed : null;
-}
-
-function renderText(node: NodeJSON): string {
-  let html = escapeHtml(node.text ?? '');
-  for (const mark of node.marks ?? []) {
-    switch (mark.type) {
-      case 'bold':
-        html = `<strong>${html}</strong>`;
-        break;
-      case 'italic':
-        html = `<em>${html}</em>`;
-        break;
-      case 'underline':
-        html = `<u>${html}</u>`;
-        break;
-      case 'strike':
-        html = `<s>${html}</s>`;
-        break;
-      case 'code':
-        html = `<code>${html}</code>`;
-        break;
-      case 'link': {
-        const href = safeHref(mark.attrs?.href);
-        if (href) html = `<a href="${escapeHtml(href)}" rel="noopener noreferrer">${html}</a>`;
-        break;
-      }
-    }
-  }
-  return html;
-}
-
-function spanAttributes(attrs: Record<string, unknown> | undefined): string {
-  const colspan = Number(attrs?.colspan ?? 1);
-  const rowspan = Number(attrs?.rowspan ?? 1);
-  return `${Number.isInteger(colspan) && colspan > 1 ? ` colspan="${colspan}"` : ''}${Number.isInteger(rowspan) && rowspan > 1 ? ` rowspan="${rowspan}"` : ''}`;
-}
-
 /**
- * Renders the report as one accessible, print-ready HTML page — the single rendering every
- * published output is made from. It walks the document with the report's own schema names;
- * linked figures print their live values and annex tables their national layout.
+ * The published page: the printed report (printed-report.ts) as one accessible, print-ready HTML
+ * page, which the portal serves and Chromium prints to PDF.
  */
-export class ReportRenderer {
-  constructor(private readonly input: RenderInput) {}
+export function reportHtml(report: PrintedReport): string {
+  return [
+    '<!doctype html>',
+    '<html lang="zh-CN">',
+    '<head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">',
+    `<title>${escapeHtml(report.title)}</title>`,
+    `<style>${PRINT_STYLE}</style></head>`,
+    `<body><main>${report.draftMark ? `<p class="draft-mark">${escapeHtml(report.draftMark)}</p>` : ''}<h1>${escapeHtml(report.title)}</h1>`,
+    blocksHtml(report.blocks),
+    '</main></body></html>',
+  ].join('\n');
+}
 
-  document(): string {
-    const { title, body } = this.input;
-    return [
-      '<!doctype html>',
-      '<html lang="zh-CN">',
-      '<head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">',
-      `<title>${escapeHtml(title)}</title>`,
-      `<style>${PRINT_STYLE}</style></head>`,
-      `<body><main>${this.input.draft ? `<p class="draft-mark">${escapeHtml(this.input.draft.stage)}（${escapeHtml(this.input.draft.date)}）</p>` : ''}<h1>${escapeHtml(title)}</h1>`,
-      this.children(body, 0),
-      this.input.draft ? draftAppendix(this.input.draft) : '',
-      '</main></body></html>',
-    ].join('\n');
-  }
+function blocksHtml(blocks: readonly PrintBlock[]): string {
+  return blocks.map(blockHtml).join('');
+}
 
-  private children(node: NodeJSON, depth: number): string {
-    return (node.content ?? []).map((child) => this.node(child, depth)).join('');
-  }
-
-  /** `depth` is the section nesting: a level-1 section's title is an h2, a level-2 one's an h3. */
-  private node(node: NodeJSON, depth: number): string {
-    switch (node.type) {
-      case 'section': {
-        const level = node.attrs?.level === 2 ? 3 : 2;
-        const id = escapeHtml(String(node.attrs?.sectionId ?? ''));
-        return `<section id="section-${id}"><h${level}>${escapeHtml(String(node.attrs?.title ?? ''))}</h${level}>${this.children(node, level)}</section>`;
-      }
-      case 'paragraph':
-        return `<p>${this.children(node, depth)}</p>`;
-      case 'heading': {
-        // Headings inside a section sit below its title, whatever level the writer chose.
-        const level = Math.min(6, Math.max(depth + 1, Number(node.attrs?.level ?? 3)));
-        return `<h${level}>${this.children(node, depth)}</h${level}>`;
-      }
-      case 'text':
-        return renderText(node);
-      case 'hardBreak':
-        return '<br>';
-      case 'bulletList':
-        return `<ul>${this.children(node, depth)}</ul>`;
-      case 'orderedList':
-        return `<ol>${this.children(node, depth)}</ol>`;
-      case 'listItem':
-        return `<li>${this.children(node, depth)}</li>`;
-      case 'blockquote':
-        return `<blockquote>${this.children(node, depth)}</blockquote>`;
-      case 'codeBlock':
-        return `<pre><code>${this.children(node, depth)}</code></pre>`;
-      case 'horizontalRule':
-        return '<hr>';
-      case 'table':
-        return `<table class="text-table"><tbody>${this.children(node, depth)}</tbody></table>`;
-      case 'tableRow':
-        return `<tr>${this.children(node, depth)}</tr>`;
-      case 'tableHeader':
-        return `<th scope="col"${spanAttributes(node.attrs)}>${this.children(node, depth)}</th>`;
-      case 'tableCell':
-        return `<td${spanAttributes(node.attrs)}>${this.children(node, depth)}</td>`;
-      case 'annexTable':
-        return this.annexTable(String(node.attrs?.tableId ?? ''));
-      case 'annexFigure': {
-        const text = figureText(node.attrs as Partial<FigureAttrs>, this.input.tables);
-        return `<span class="figure">${escapeHtml(text === '' ? '—' : text)}</span>`;
-      }
-      default:
-        return this.children(node, depth);
+function blockHtml(block: PrintBlock): string {
+  switch (block.kind) {
+    case 'section':
+      return `<section id="section-${escapeHtml(block.id)}">${blocksHtml(block.blocks)}</section>`;
+    case 'heading': {
+      const tag = `h${Math.min(6, block.level + 1)}`;
+      return `<${tag}>${inlinesHtml(block.inlines)}</${tag}>`;
     }
-  }
-
-  /** An annex table in the national layout, with real header cells and their scope. */
-  private annexTable(tableId: string): string {
-    const table = findTable(this.input.format, tableId);
-    if (!table) return '';
-    const { unit } = splitTableId(tableId);
-    const unitName = unit === null ? '' : `（${escapeHtml(this.input.unitName?.(unit) ?? unit)}）`;
-    const layout = layoutTable(table);
-    const rowHtml = (row: LayoutRow) => {
-      if (row.kind === 'caption') return `<tr><th scope="rowgroup" colspan="${layout.width}" class="caption-row">${escapeHtml(row.label)}</th></tr>`;
-      if (row.kind === 'header') {
-        return `<tr>${row.cells
-          .map((cell) => `<th scope="${cell.columnId ? 'col' : 'colgroup'}"${spanAttributes({ colspan: cell.colSpan, rowspan: cell.rowSpan })}>${escapeHtml(cell.label)}</th>`)
-          .join('')}</tr>`;
-      }
-      const cells = row.cells.map((cell) => {
-        if (!cell.column) return `<td${spanAttributes({ colspan: cell.colSpan })}></td>`;
-        const value = cellValue(this.input.tables, { table: tableId, row: row.row.id, column: cell.column.id });
-        return `<td class="number"${spanAttributes({ colspan: cell.colSpan })}>${escapeHtml(formatCellValue(value))}</td>`;
-      });
-      return `<tr class="depth-${row.row.depth ?? 0}"><th scope="row">${escapeHtml(row.row.label)}</th>${cells.join('')}</tr>`;
-    };
-    // The column headers above the first row of numbers: repeated at the top of every page the table continues on.
-    const firstData = layout.rows.findIndex((row) => row.kind !== 'header');
-    const headerCount = firstData === -1 ? layout.rows.length : firstData;
-    const head = headerCount > 0 ? `<thead>${layout.rows.slice(0, headerCount).map(rowHtml).join('')}</thead>` : '';
-    const columns = `<colgroup><col class="label"><col span="${layout.width - 1}" class="value"></colgroup>`;
-    const caption = `<caption>附表${escapeHtml(table.id)} ${escapeHtml(table.title)}${unitName}</caption>`;
-    return `<table class="annex annex-${escapeHtml(table.id)}" id="annex-${escapeHtml(tableId)}">${caption}${columns}${head}<tbody>${layout.rows.slice(headerCount).map(rowHtml).join('')}</tbody></table>`;
+    case 'paragraph':
+      return `<p>${inlinesHtml(block.inlines)}</p>`;
+    case 'list': {
+      const tag = block.ordered ? 'ol' : 'ul';
+      return `<${tag}>${block.items.map((item) => `<li>${blocksHtml(item)}</li>`).join('')}</${tag}>`;
+    }
+    case 'quote':
+      return `<blockquote>${blocksHtml(block.blocks)}</blockquote>`;
+    case 'code':
+      return `<pre><code>${inlinesHtml(block.inlines)}</code></pre>`;
+    case 'rule':
+      return '<hr>';
+    case 'table':
+      return tableHtml(block.table);
   }
 }
 
-const SEVERITY_NAMES: Record<string, string> = { error: '错误', warning: '警告', info: '提示' };
+function inlinesHtml(inlines: readonly Inline[]): string {
+  return linkRuns(inlines)
+    .map((run) => {
+      const html = run.inlines.map((inline) => (inline.kind === 'break' ? '<br>' : lookHtml(escapeHtml(inline.text), inline.look))).join('');
+      return run.href ? `<a href="${escapeHtml(run.href)}" rel="noopener noreferrer">${html}</a>` : html;
+    })
+    .join('');
+}
 
-/** The end of a draft: each part's state (those the reader is responsible for), then every finding still open. */
-function draftAppendix(draft: DraftMarks): string {
-  const rows = draft.sections.map((section) => `<tr><td>${escapeHtml(section.title)}</td><td>${escapeHtml(section.department)}</td><td>${escapeHtml(section.state)}</td></tr>`);
-  const findings = draft.findings.map((finding) => `<li>【${escapeHtml(SEVERITY_NAMES[finding.severity] ?? finding.severity)}】${escapeHtml(finding.rule)} ${escapeHtml(finding.message)}</li>`);
-  return [
-    '<section class="draft-appendix"><h2>附：各部分办理状态</h2>',
-    `<table class="text-table"><thead><tr><th scope="col">部分</th><th scope="col">负责部门</th><th scope="col">状态</th></tr></thead><tbody>${rows.join('')}</tbody></table>`,
-    `<h2>附：尚待处理的检查结果（${draft.findings.length}项）</h2>`,
-    findings.length > 0 ? `<ol>${findings.join('')}</ol>` : '<p>无。</p>',
-    '</section>',
-  ].join('');
+const LOOK_TAGS: ReadonlyArray<[keyof TextLook, string]> = [
+  ['bold', 'strong'],
+  ['italic', 'em'],
+  ['underline', 'u'],
+  ['strike', 's'],
+  ['code', 'code'],
+];
+
+function lookHtml(html: string, look: TextLook): string {
+  let marked = look.figure ? `<span class="figure">${html}</span>` : html;
+  for (const [name, tag] of LOOK_TAGS) if (look[name]) marked = `<${tag}>${marked}</${tag}>`;
+  return marked;
+}
+
+function spanAttributes(cell: PrintCell): string {
+  return `${cell.colSpan > 1 ? ` colspan="${cell.colSpan}"` : ''}${cell.rowSpan > 1 ? ` rowspan="${cell.rowSpan}"` : ''}`;
+}
+
+const CELL_TAGS: Record<PrintCell['role'], string> = {
+  column: '<th scope="col"',
+  'column-group': '<th scope="colgroup"',
+  row: '<th scope="row"',
+  caption: '<th scope="rowgroup" class="caption-row"',
+  data: '<td',
+  number: '<td class="number"',
+};
+
+function cellHtml(cell: PrintCell): string {
+  const content = 'text' in cell ? escapeHtml(cell.text) : blocksHtml(cell.blocks);
+  return `${CELL_TAGS[cell.role]}${spanAttributes(cell)}>${content}</${isHeaderCell(cell) ? 'th' : 'td'}>`;
+}
+
+/** Real header cells with their scope; the column headers a <thead>, repeated on every page the table continues on. */
+function tableHtml(table: PrintTable): string {
+  // A row with a label is indented by its nesting (depth-1, depth-2).
+  const rows = table.rows.map((row) => `<tr${row.cells.some((cell) => cell.role === 'row') ? ` class="depth-${row.depth}"` : ''}>${row.cells.map(cellHtml).join('')}</tr>`);
+  const head = table.headerRows > 0 ? `<thead>${rows.slice(0, table.headerRows).join('')}</thead>` : '';
+  const body = `<tbody>${rows.slice(table.headerRows).join('')}</tbody>`;
+  if (!table.annex) return `<table class="text-table">${head}${body}</table>`;
+  const { id, tableId } = table.annex;
+  const columns = `<colgroup><col class="label"><col span="${table.width - 1}" class="value"></colgroup>`;
+  const caption = table.caption ? `<caption>${escapeHtml(table.caption)}</caption>` : '';
+  return `<table class="annex annex-${escapeHtml(id)}" id="annex-${escapeHtml(tableId)}">${caption}${columns}${head}${body}</table>`;
 }
 
 const { SONG, FANGSONG, KAI, TITLE_SONG, HEI } = OFFICIAL_FONTS;
