@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { sectionText, waitForDoc } from './support/clients.js';
 import { pdfPageLines } from '../server/import/pdf-blocks.js';
 import { docxAsHtml, pdfText } from './support/documents.js';
+import { inkOfPdfPages } from './support/pdf-pages.js';
 import { approveAllSections, callApi, publishReport } from './support/publishing.js';
 import { storedRows } from './support/stored.js';
 import { useReportServer } from './support/report-server.js';
@@ -73,6 +74,31 @@ describe('downloads of a published report', () => {
     expect(endsB).toBeGreaterThan(startsB);
     const continuing = lines.slice(startsB + 1, endsB + 1);
     for (const page of continuing) expect(page[0]).toBe('申请人情况');
+  });
+
+  it('each page, drawn to PNG, keeps its print inside the type area of its side of the sheet, and its number at the outer edge below it', async () => {
+    const bytes = (await download(`${first.url}/report.pdf`)).bytes;
+    // GB/T 9704: the type area runs from 37 mm below the top to 35 mm above the foot; the binding
+    // margin (28 mm) is on the left of odd pages and the right of even ones, the outer one 26 mm.
+    const pages = await inkOfPdfPages(bytes, 297 - 35);
+    expect(pages.length).toBeGreaterThan(3);
+    const slack = 1;
+    pages.forEach(({ png, body, footer }, index) => {
+      const odd = index % 2 === 0;
+      const [left, right] = odd ? [28, 210 - 26] : [26, 210 - 28];
+      const where = `page ${index + 1}`;
+      expect(png.subarray(1, 4).toString(), where).toBe('PNG');
+      expect(body, where).not.toBeNull();
+      expect(body!.top, where).toBeGreaterThanOrEqual(37 - slack);
+      expect(body!.left, where).toBeGreaterThanOrEqual(left - slack);
+      expect(body!.right, where).toBeLessThanOrEqual(right + slack);
+      // "— N —" about 7 mm below the type area, one character in from the outer edge of the type area.
+      expect(footer, where).not.toBeNull();
+      expect(footer!.top, where).toBeGreaterThan(297 - 35 + 4);
+      expect(footer!.bottom, where).toBeLessThan(297 - 35 + 16);
+      const outerEdge = odd ? footer!.right - right : left - footer!.left;
+      expect(Math.abs(outerEdge + 5), where).toBeLessThan(1);
+    });
   });
 
   it('the annex CSV opens in Excel with Chinese labels, one cell per line, blank cells empty', async () => {

@@ -128,7 +128,7 @@ const PAPER = [
   `h2,h3,h4{font-size:16pt;font-weight:400;line-height:${LINE};margin:0;break-after:avoid}h2{font-family:${HEI}}h3,h4{font-family:${KAI}}`,
   'p{margin:0}',
   `table{font-size:10pt;line-height:1.35;break-inside:auto}th,td{padding:1pt 2pt}th{font-family:${HEI};font-weight:400}thead th{font-size:9pt}`,
-  'table.annex{table-layout:fixed}col.label{width:36%}table.annex-C{font-size:8pt}table.annex-C thead th{font-size:8pt}table.annex-C col.label{width:8%}',
+  'table.annex{table-layout:fixed}col.label{width:36%}table.annex-B col.label{width:31%}table.annex-C{font-size:8pt}table.annex-C thead th{font-size:8pt}table.annex-C col.label{width:8%}',
   `caption{font-family:${HEI};font-size:14pt;break-after:avoid}thead{display:table-header-group;break-inside:avoid;break-after:avoid}`,
   'tr{break-inside:avoid}tbody tr:first-child{break-before:avoid}',
   '.version,.downloads{display:none}',
