@@ -82,7 +82,7 @@ export async function inkOfPdfPages(bytes: Uint8Array, footerFrom: number): Prom
           }
           const inMm = (box: [number, number, number, number] | null) =>
             box && { left: box[0] * mmPerPixel, top: box[1] * mmPerPixel, right: (box[2] + 1) * mmPerPixel, bottom: (box[3] + 1) * mmPerPixel };
-          results.push({ png: canvas.toDataURL('image/png'), body: inMm(boxes[0]!), footer: inMm(boxes[1]!) });
+          results.push({ png: canvas.toDataURL('image/png'), body: inMm(boxes[0] ?? null), footer: inMm(boxes[1] ?? null) });
         }
         await pdf.destroy();
         return results;
