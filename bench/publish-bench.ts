@@ -79,8 +79,9 @@ export async function benchPublish(record: Record, summarise: Summarise): Promis
     }
     const html50 = summarise(htmlMs);
     record(`publish: HTML from the Y.Doc (${load}) p50 / max`, `${html50.p50.toFixed(0)} / ${html50.max.toFixed(0)} ms`, 'target < 500 ms');
-    record('publish: DOCX from the laid-out report (median of 3)', `${summarise(docxMs).p50.toFixed(0)} ms`);
-    record('publish: PDF by Chromium, browser running (median of 3)', `${summarise(pdfMs).p50.toFixed(0)} ms`);
+    // Targets: within 1.5× of the same 100 pages before the GB/T 9704 layout, measured here at 280 ms and 4.73 s.
+    record('publish: DOCX from the laid-out report (median of 3)', `${summarise(docxMs).p50.toFixed(0)} ms`, 'target < 420 ms');
+    record('publish: PDF by Chromium, browser running (median of 3)', `${summarise(pdfMs).p50.toFixed(0)} ms`, 'target < 7.1 s');
     record('publish: DOCX and PDF together, as publishing does (median of 3)', `${summarise(bothMs).p50.toFixed(0)} ms`, 'target < 3 s');
     record('publish: first PDF after start (browser launch, small report)', `${cold.ms.toFixed(0)} ms`);
     doc.destroy();
