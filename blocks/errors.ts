@@ -34,6 +34,7 @@ const leadActions = {
   publish: ['发布报告', 'publish'],
   redeliver: ['重新推送', 'send a publication again'],
   accounts: ['管理部门与用户', 'manage departments and users'],
+  remind: ['催办', 'send reminders'],
 } as const satisfies Record<string, readonly [string, string]>;
 
 export type LeadAction = keyof typeof leadActions;
@@ -83,6 +84,9 @@ export const errorTexts = {
     ({ section, seq }) => `Version ${seq} has no section ${section}`,
   ),
   'version-not-found': texts<{ seq: number }>(({ seq }) => `没有第 ${seq} 版`, ({ seq }) => `There is no version ${seq}`),
+  'notification-not-found': texts<{ notification: string }>(({ notification }) => `您没有这条通知：${notification}`, ({ notification }) => `You have no notification ${notification}`),
+  'nothing-overdue': plain('没有逾期未完成的部门，请选择要催办的部门', 'No department is late: choose the departments to remind'),
+  'reminder-message-length': texts<{ max: number }>(({ max }) => `催办说明不能超过 ${max} 字`, ({ max }) => `A reminder’s message has at most ${max} characters`),
   'comment-not-found': texts<{ comment: string }>(({ comment }) => `没有这条意见：${comment}`, ({ comment }) => `No such comment in this section: ${comment}`),
   'publication-not-found': texts<{ publication: string }>(({ publication }) => `本报告没有这个版本：${publication}`, ({ publication }) => `This report has no publication ${publication}`),
   'format-not-found': texts<{ format: string; formats: string }>(({ format, formats }) => `没有这个格式：${format}，可用的格式：${formats}`, ({ format, formats }) => `No format ${format} (formats: ${formats})`),

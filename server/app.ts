@@ -38,6 +38,10 @@ import { WebhookOutbox, type WebhookConfig } from './publish/webhook-outbox.js';
 import { createStaticClient } from './static-client.js';
 import { ReportEvents } from './workflow/report-events.js';
 import { SectionWorkflow } from './workflow/section-workflow.js';
+import { Notifier } from './notify/notifier.js';
+import { Reminders } from './notify/reminders.js';
+import { DeadlineWatch } from './notify/deadline-watch.js';
+import { createNotificationRoutes, createReminderRoutes } from './api/notification-routes.js';
 
 export interface AppDeps {
   db: Db;
@@ -93,7 +97,8 @@ export function createApp(deps: AppDeps) {
   events.onSessionEndedElsewhere((sessionId, why) => closeSessionHere({ rooms: deps.rooms, events }, sessionId, why));
   app.route('/api', createAuthRoutes({ ...deps, events, throttle: new LoginThrottle(deps.throttle), trustProxy: web.trustProxy, onLogin: (result) => metrics.logins.inc({ result }) }));
   const now = deps.sessions.clock;
-  const workflow = new SectionWorkflow({ ...deps, events, now });
+  const notifier = new Notifier({ db: deps.db, events, now });
+  const workflow = new SectionWorkflow({ ...deps, events, notifier, now });
   deps.rooms.hooks.onApprovedTextEdited((edit) => workflow.revokeApprovals(edit));
   const digests = new ReportDigests(deps);
   const annex = new AnnexService({ ...deps, digests, events, now });
@@ -114,9 +119,13 @@ export function createApp(deps: AppDeps) {
     onStatus: (publicationId) => void findPublication(deps.db, publicationId).then((publication) => publication && events.publish(publication.report_id, { type: 'publications' })),
   });
   outbox.start();
-  const publisher = new Publisher({ ...deps, annex, digests, printer, outbox, events, now, onPublished: () => metrics.publications.inc() });
+  const publisher = new Publisher({ ...deps, annex, digests, printer, outbox, events, notifier, now, onPublished: () => metrics.publications.inc() });
   app.route('/api/reports', createPublicationRoutes({ ...deps, publisher, outbox }));
-  app.route('/api/reports', createSectionRoutes({ ...deps, digests, events, workflow, imports, now }));
+  app.route('/api/reports', createSectionRoutes({ ...deps, digests, events, workflow, imports, notifier, now }));
+  app.route('/api/reports', createReminderRoutes({ db: deps.db, reminders: new Reminders({ db: deps.db, notifier, digests, now }) }));
+  app.route('/api/notifications', createNotificationRoutes({ db: deps.db, events, now }));
+  const deadlines = new DeadlineWatch({ db: deps.db, notifier, digests, now, onError: deps.onError });
+  deadlines.start();
   app.all('/api/*', (c) => c.json({ error: { code: 'not_found', message: `no such API: ${c.req.method} ${c.req.path}` } }, 404));
   app.route('/collab', createCollabRoute({ ...deps, cluster, upgradeWebSocket, now, settings: deps.collab }));
   app.route('/', createPortalRoutes(deps));
@@ -141,9 +150,10 @@ export function createApp(deps: AppDeps) {
   });
 
   const close = async () => {
+    await deadlines.stop();
     await outbox.stop();
     await printer.close();
     await digests.close();
   };
-  return { app, injectWebSocket, close, events };
+  return { app, injectWebSocket, close, events, deadlines };
 }

@@ -7,6 +7,7 @@ import type { RoomRegistry } from '../collab/room-registry.js';
 import type { Db } from '../db/database.js';
 import { findReport, listReportsOfDistrict, listSectionRows } from '../db/reports.js';
 import { listLastEdits } from '../db/sections.js';
+import { latestReturnReasons } from '../db/comments.js';
 import { listDepartments } from '../db/users.js';
 import { formatDeadline } from '../workflow/section-workflow.js';
 import type { AppEnv } from './app-env.js';
@@ -57,10 +58,11 @@ export function createReportRoutes({ db, rooms }: ReportRoutesDeps) {
     .get('/:id/sections', async (c) => {
       const session = requireSession(c);
       const report = await findVisibleReport(db, session, c.req.param('id'));
-      const [rows, lastEdits, departments, outline] = await Promise.all([
+      const [rows, lastEdits, departments, returnReasons, outline] = await Promise.all([
         listSectionRows(db, report.id),
         listLastEdits(db, report.id),
         listDepartments(db, report.district_id),
+        latestReturnReasons(db, report.id),
         rooms.read(report.id, (room) => readSectionOutline(room.document.getXmlFragment(BODY_FIELD))),
       ]);
       const rowById = new Map(rows.map((row) => [row.section_id, row]));
@@ -83,6 +85,8 @@ export function createReportRoutes({ db, rooms }: ReportRoutesDeps) {
             deadline: formatDeadline(row?.deadline ?? null),
             lastEditedBy: lastEditById.get(entry.sectionId)?.userName ?? null,
             lastEditedAt: lastEditById.get(entry.sectionId)?.at ?? null,
+            // Why the lead office sent it back, while it is back with its department.
+            returnReason: row?.state === 'returned' ? (returnReasons.get(entry.sectionId) ?? null) : null,
           };
         }),
       );

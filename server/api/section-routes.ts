@@ -1,8 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { Hono, type Context } from 'hono';
-import { streamSSE } from 'hono/streaming';
 import { formatOf } from '../annex/annex-service.js';
-import { atSessionDeadline, sessionEndMessage, type SessionEnd } from '../auth/session-end.js';
 import { requireSession } from '../auth/session-middleware.js';
 import type { ReportDigests } from '../read/report-digests.js';
 import { requireLead } from '../workflow/lead-office.js';
@@ -14,14 +12,18 @@ import { findSectionRow, listAudit } from '../db/sections.js';
 import { listSectionChanges } from '../db/update-log.js';
 import { compareCells } from '../publish/report-changes.js';
 import type { ReportEvents } from '../workflow/report-events.js';
-import { compareBlocks, readSectionVersion } from '../workflow/section-text.js';
+import { compareBlocks } from '../workflow/section-text.js';
 import { formatDeadline, type SectionWorkflow } from '../workflow/section-workflow.js';
 import type { SectionRow } from '../db/types.js';
 import type { AppEnv } from './app-env.js';
-import { limits } from '../../blocks/contract.js';
 import { invalidRequest, refuse } from '../../blocks/errors.js';
 import { readJsonObject } from './read-json.js';
+import { sessionEventStream } from './event-stream.js';
 import { readUploadForm } from './upload-form.js';
+import { noticesOfComment } from '../notify/comment-notices.js';
+import type { Notifier } from '../notify/notifier.js';
+import { findSectionElement } from '../../blocks/report-json.js';
+import { BODY_FIELD, limits } from '../../blocks/contract.js';
 import type { ImportService } from '../import/import-service.js';
 import { findVisibleReport } from './report-routes.js';
 
@@ -32,12 +34,12 @@ export interface SectionRoutesDeps {
   events: ReportEvents;
   workflow: SectionWorkflow;
   imports: ImportService;
+  notifier: Notifier;
   now: () => number;
 }
 
 /** Edits by one person less than this far apart read as one change in a section's history. */
 const HISTORY_GAP_MS = 10 * 60_000;
-const KEEPALIVE_MS = 25_000;
 
 async function context(db: Db, c: Context<AppEnv>) {
   const session = requireSession(c);
@@ -61,7 +63,7 @@ function describeSectionRow(row: SectionRow) {
 }
 
 /** The lead office's workflow, comments, history and the live event stream of a report. */
-export function createSectionRoutes({ db, rooms, digests, events, workflow, imports, now }: SectionRoutesDeps) {
+export function createSectionRoutes({ db, rooms, digests, events, workflow, imports, notifier, now }: SectionRoutesDeps) {
   const action = (run: (ctx: Awaited<ReturnType<typeof context>>, body: Record<string, unknown>) => Promise<unknown>, withBody = false) =>
     async (c: Context<AppEnv>) => {
       const ctx = await context(db, c);
@@ -150,8 +152,11 @@ export function createSectionRoutes({ db, rooms, digests, events, workflow, impo
       if (text === '' || text.length > limits.maxCommentLength) throw refuse('comment-length', { max: limits.maxCommentLength });
       if (typeof body.section !== 'string') throw invalidRequest('"section" is required: the id of the section commented on');
       const sectionId = body.section;
-      const exists = await rooms.read(report.id, (room) => readSectionVersion(room.document, sectionId).content !== null);
-      if (!exists) throw refuse('section-not-found', { section: sectionId });
+      const sectionTitle = await rooms.read(report.id, (room) => {
+        const section = findSectionElement(room.document.getXmlFragment(BODY_FIELD), sectionId);
+        return section ? String(section.getAttribute('title') ?? '') : null;
+      });
+      if (sectionTitle === null) throw refuse('section-not-found', { section: sectionId });
       let threadId: string | null = null;
       if (body.thread !== undefined && body.thread !== null) {
         const thread = await findComment(db, report.id, String(body.thread));
@@ -164,6 +169,7 @@ export function createSectionRoutes({ db, rooms, digests, events, workflow, impo
       const id = randomBytes(9).toString('base64url');
       await insertComment(db, { id, reportId: report.id, sectionId, threadId, userId: actor.id, kind: 'comment', body: text, anchor, quote, now: now() });
       events.publish(report.id, { type: 'comments', sectionId });
+      for (const notice of await noticesOfComment(db, { report, sectionId, sectionTitle, threadId, author: actor, text })) await notifier.send(notice);
       return c.json({ id }, 201);
     })
     .post('/:id/comments/:commentId/resolve', async (c) => {
@@ -182,27 +188,6 @@ export function createSectionRoutes({ db, rooms, digests, events, workflow, impo
     .get('/:id/events', async (c) => {
       const session = requireSession(c);
       const { report } = await context(db, c);
-      return streamSSE(c, async (stream) => {
-        // Settles when the client goes away (null) or its session ends, whichever comes first.
-        let settle!: (why: SessionEnd | null) => void;
-        const ended = new Promise<SessionEnd | null>((resolve) => (settle = resolve));
-        const unsubscribe = events.subscribe(report.id, {
-          sessionId: session.id,
-          deliver: (event) => void stream.writeSSE({ event: event.type, data: JSON.stringify(event) }),
-          end: settle,
-        });
-        const cancelDeadline = atSessionDeadline(session.expiresAt, now, () => settle('expired'));
-        stream.onAbort(() => settle(null));
-        if (stream.aborted) settle(null);
-        await stream.writeSSE({ event: 'ready', data: '{}' });
-        const keepAlive = setInterval(() => void stream.write(': keep-alive\n\n'), KEEPALIVE_MS);
-        const why = await ended;
-        clearInterval(keepAlive);
-        cancelDeadline();
-        unsubscribe();
-        // The last word before the stream closes (when this returns): EventSource would otherwise
-        // reconnect, be refused with 401, and the page would never learn why its updates stopped.
-        if (why) await stream.writeSSE({ event: 'session-ended', data: JSON.stringify({ reason: why, message: sessionEndMessage[why] }) });
-      });
+      return sessionEventStream(c, session, now, (stream) => events.subscribe(report.id, stream));
     });
 }

@@ -12,7 +12,7 @@ export interface Relay {
   close(): Promise<void>;
 }
 
-const RELAY_TOPICS = ['report-events', 'session-ends'] as const;
+const RELAY_TOPICS = ['report-events', 'user-events', 'session-ends'] as const;
 export type RelayTopic = (typeof RELAY_TOPICS)[number];
 
 const CHANNEL_PREFIX = 'district-report-editor:';

@@ -86,3 +86,16 @@ export async function listAnchoredComments(db: Db, reportId: string, sectionId: 
 export async function setCommentAnchor(db: Db, reportId: string, commentId: string, anchor: string) {
   await db.updateTable('comments').set({ anchor }).where('report_id', '=', reportId).where('id', '=', commentId).execute();
 }
+
+/** Each section's latest return reason, by section id. */
+export async function latestReturnReasons(db: Db, reportId: string): Promise<Map<string, string>> {
+  const rows = await db
+    .selectFrom('comments')
+    .select(['section_id', 'body'])
+    .where('report_id', '=', reportId)
+    .where('kind', '=', 'return')
+    .orderBy('created_at')
+    .orderBy('id')
+    .execute();
+  return new Map(rows.map((row) => [row.section_id, row.body]));
+}

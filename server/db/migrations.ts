@@ -410,6 +410,37 @@ const migrations = (ddl: Ddl): Record<string, Migration> => ({
       await db.schema.alterTable('reports').addColumn('archived', 'integer', (c) => c.notNull().defaultTo(0)).execute();
     },
   },
+  '2026-12-02-0010-notifications': {
+    async up(db: Kysely<any>) {
+      // What each user is told about (assignments, deadlines, returns, mentions, reminders …),
+      // kept until read and after; and the lead office's reminders, for who has read them.
+      await db.schema
+        .createTable('reminders')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('report_id', 'text', (c) => c.notNull().references('reports.id').onDelete('cascade'))
+        .addColumn('sent_by', 'integer', (c) => c.notNull().references('users.id'))
+        .addColumn('departments', 'text', (c) => c.notNull())
+        .addColumn('message', 'text', (c) => c.notNull())
+        .addColumn('created_at', ddl.time, (c) => c.notNull())
+        .execute();
+      await db.schema
+        .createTable('notifications')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('user_id', 'integer', (c) => c.notNull().references('users.id'))
+        .addColumn('report_id', 'text', (c) => c.notNull().references('reports.id').onDelete('cascade'))
+        .addColumn('section_id', 'text')
+        .addColumn('kind', 'text', (c) => c.notNull())
+        .addColumn('detail', 'text', (c) => c.notNull())
+        .addColumn('dedupe', 'text', (c) => c.notNull())
+        .addColumn('reminder_id', 'text', (c) => c.references('reminders.id').onDelete('cascade'))
+        .addColumn('created_at', ddl.time, (c) => c.notNull())
+        .addColumn('read_at', ddl.time)
+        .execute();
+      await db.schema.createIndex('notifications_by_user').on('notifications').columns(['user_id', 'created_at']).execute();
+      await db.schema.createIndex('notifications_once').on('notifications').columns(['user_id', 'dedupe']).unique().execute();
+      await db.schema.createIndex('notifications_by_reminder').on('notifications').columns(['reminder_id']).execute();
+    },
+  },
 });
 
 export function migrationProvider(kind: DatabaseKind): MigrationProvider {

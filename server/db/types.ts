@@ -1,5 +1,6 @@
 import type { ColumnType, Generated, Insertable, Selectable } from 'kysely';
 import type { BodyLevel } from '../../blocks/annex/body-level.js';
+import type { NotificationKind } from '../../blocks/notifications.js';
 import type { Role } from '../../blocks/section/permissions.js';
 
 export type { Role };
@@ -225,6 +226,34 @@ export interface SkippedRowTable {
   skipped_at: number;
 }
 
+/** One thing one user is told about (blocks/notifications.ts), until and after they read it. */
+export interface NotificationTable {
+  id: string;
+  user_id: number;
+  report_id: string;
+  section_id: string | null;
+  kind: NotificationKind;
+  /** JSON NotificationDetail: what the text names, for the browser to say in the user's language. */
+  detail: string;
+  /** Sent once per user: a deadline's stage is told once, however many processes watch it. */
+  dedupe: string;
+  /** The lead office's reminder this notification carries, for its read receipts. */
+  reminder_id: string | null;
+  created_at: number;
+  read_at: number | null;
+}
+
+/** A reminder (催办) the lead office sent to departments late with their sections. */
+export interface ReminderTable {
+  id: string;
+  report_id: string;
+  sent_by: number;
+  /** JSON array of the department ids it went to. */
+  departments: string;
+  message: string;
+  created_at: number;
+}
+
 export interface Database {
   districts: DistrictTable;
   departments: DepartmentTable;
@@ -245,6 +274,8 @@ export interface Database {
   skipped_rows: SkippedRowTable;
   admin_log: AdminLogTable;
   report_leases: ReportLeaseTable;
+  notifications: NotificationTable;
+  reminders: ReminderTable;
 }
 
 /** The server process that decides a report's edits while several share a PostgreSQL database. */

@@ -22,6 +22,7 @@ import { printReport, type DraftMarks, type PrintedReport } from './printed-repo
 import { reportHtml } from './render-html.js';
 import { compareReports, type ReportChanges, type ReportSnapshot, type SectionText } from './report-changes.js';
 import type { WebhookOutbox } from './webhook-outbox.js';
+import type { Delivery, Notifier } from '../notify/notifier.js';
 
 export interface PublisherDeps {
   db: Db;
@@ -31,6 +32,7 @@ export interface PublisherDeps {
   printer: PdfPrinter;
   outbox: WebhookOutbox;
   events: ReportEvents;
+  notifier: Notifier;
   now: () => number;
   /** A version was published (for counting). */
   onPublished?(): void;
@@ -207,6 +209,7 @@ export class Publisher {
     const { reportDocx } = await import('./docx-writer.js');
     const [docx, pdf] = await Promise.all([reportDocx(printed), this.deps.printer.print(html)]);
     const id = randomBytes(12).toString('base64url');
+    let deliver: Delivery | undefined;
     const version = await this.deps.db.transaction().execute(async (trx) => {
       await lockReportRow(trx, report.id);
       const next = (await latestVersion(trx, report.id)) + 1;
@@ -226,10 +229,20 @@ export class Publisher {
       await insertPublicationFile(trx, { publication_id: id, kind: 'docx', content_type: DOCX_TYPE, bytes: docx, sha256: sha256(docx) });
       await insertPublicationFile(trx, { publication_id: id, kind: 'pdf', content_type: 'application/pdf', bytes: pdf, sha256: sha256(pdf) });
       await this.deps.outbox.enqueue(trx, id);
+      // Everyone in the district hears of it, the departments too.
+      deliver = await this.deps.notifier.record(trx, {
+        kind: 'published',
+        reportId: report.id,
+        sectionId: null,
+        detail: { reportTitle: report.title, version: next },
+        to: { district: report.district_id },
+        except: actor.id,
+      });
       return next;
     });
     this.deps.outbox.wake();
     this.deps.events.publish(report.id, { type: 'publications' });
+    deliver?.();
     this.deps.onPublished?.();
     return { version, url: `/portal/${id}`, id, seq };
   }

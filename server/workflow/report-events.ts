@@ -1,3 +1,4 @@
+import type { NotificationView } from '../../blocks/notifications.js';
 import type { SessionEnd } from '../auth/session-end.js';
 import type { Relay } from '../cluster/relay.js';
 
@@ -10,28 +11,38 @@ export type ReportEvent =
   /** A version was published, or its push to the external portal changed state. */
   | { type: 'publications' };
 
+/** What concerns one user wherever they are in the product: a notification for them. */
+export type UserEvent = { type: 'notification'; notification: NotificationView };
+
 /** One open event stream, as the fan-out sees it. */
-export interface ReportEventStream {
+export interface EventStream<E> {
   /** The session the stream was opened under: it ends when the session does. */
   readonly sessionId: string;
-  deliver(event: ReportEvent): void;
+  deliver(event: E): void;
   end(why: SessionEnd): void;
 }
 
+export type ReportEventStream = EventStream<ReportEvent>;
+
 /**
- * Fan-out of report events to the open pages, and of ended sessions to what is open under them.
- * With several server processes (a relay), what happens on one reaches the pages and sockets of
- * every other at once.
+ * Fan-out of report events to the open pages, of a user's notifications to every page they have
+ * open, and of ended sessions to what is open under them. With several server processes (a
+ * relay), what happens on one reaches the pages and sockets of every other at once.
  */
 export class ReportEvents {
   private readonly byReport = new Map<string, Set<ReportEventStream>>();
-  private readonly bySession = new Map<string, Set<ReportEventStream>>();
+  private readonly byUser = new Map<number, Set<EventStream<UserEvent>>>();
+  private readonly bySession = new Map<string, Set<EventStream<never>>>();
   private readonly endedElsewhere: Array<(sessionId: string, why: SessionEnd) => void> = [];
 
   constructor(private readonly relay: Relay | null = null) {
     relay?.subscribe('report-events', (message) => {
       const { reportId, event } = message as { reportId: string; event: ReportEvent };
       this.deliver(reportId, event);
+    });
+    relay?.subscribe('user-events', (message) => {
+      const { userId, event } = message as { userId: number; event: UserEvent };
+      this.deliverToUser(userId, event);
     });
     relay?.subscribe('session-ends', (message) => {
       const { sessionId, why } = message as { sessionId: string; why: SessionEnd };
@@ -55,6 +66,24 @@ export class ReportEvents {
 
   private deliver(reportId: string, event: ReportEvent): void {
     for (const stream of this.byReport.get(reportId) ?? []) stream.deliver(event);
+  }
+
+  subscribeUser(userId: number, stream: EventStream<UserEvent>): () => void {
+    add(this.byUser, userId, stream);
+    add(this.bySession, stream.sessionId, stream);
+    return () => {
+      remove(this.byUser, userId, stream);
+      remove(this.bySession, stream.sessionId, stream);
+    };
+  }
+
+  publishToUser(userId: number, event: UserEvent): void {
+    this.deliverToUser(userId, event);
+    this.relay?.publish('user-events', { userId, event });
+  }
+
+  private deliverToUser(userId: number, event: UserEvent): void {
+    for (const stream of this.byUser.get(userId) ?? []) stream.deliver(event);
   }
 
   /** A session ended here: the other server processes end what they hold of it too. */

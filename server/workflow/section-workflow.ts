@@ -16,6 +16,8 @@ import { appendAudit, deleteSectionRow, findSectionRow, saveSectionRow, type Sec
 import type { AuditAction, Report, SectionRow } from '../db/types.js';
 import { listDepartments, type UserWithDepartment } from '../db/users.js';
 import { requireLead } from './lead-office.js';
+import type { Notifier, Delivery } from '../notify/notifier.js';
+import { noticeOfSectionChange } from '../notify/workflow-notices.js';
 import type { ReportEvents } from './report-events.js';
 import { SectionPlaces } from './section-places.js';
 
@@ -24,6 +26,7 @@ export interface SectionWorkflowDeps {
   rooms: RoomRegistry;
   store: ReportStore;
   events: ReportEvents;
+  notifier: Notifier;
   now: () => number;
 }
 
@@ -282,8 +285,10 @@ export class SectionWorkflow {
     decide: (row: SectionRow) => SectionChange,
     alongside?: (db: Db) => Promise<void>,
   ): Promise<SectionRow> {
+    let deliver: Delivery | undefined;
     const row = await this.deps.rooms.read(report.id, async (room: Room) => {
-      if (!findSectionElement(room.document.getXmlFragment(BODY_FIELD), sectionId)) throw refuse('section-not-found', { section: sectionId });
+      const element = findSectionElement(room.document.getXmlFragment(BODY_FIELD), sectionId);
+      if (!element) throw refuse('section-not-found', { section: sectionId });
       const current = (await findSectionRow(this.deps.db, report.id, sectionId)) ?? {
         report_id: report.id,
         section_id: sectionId,
@@ -297,12 +302,23 @@ export class SectionWorkflow {
         const next = await saveSectionRow(trx, report.id, sectionId, change);
         await appendAudit(trx, { reportId: report.id, sectionId, userId: actor.id, action, detail, now: this.deps.now() });
         await alongside?.(trx);
+        const notice = noticeOfSectionChange({
+          action,
+          actorId: actor.id,
+          report,
+          sectionId,
+          sectionTitle: String(element.getAttribute('title') ?? ''),
+          row: next,
+          reason: typeof detail.comment === 'string' ? detail.comment : undefined,
+        });
+        if (notice) deliver = await this.deps.notifier.record(trx, notice);
         return next;
       });
       room.setRule(sectionId, { departmentId: saved.department_id, locked: saved.locked === 1, approved: saved.state === 'approved' });
       return saved;
     });
     this.deps.events.publish(report.id, { type: 'sections', sectionId, action });
+    deliver?.();
     return row;
   }
 }
