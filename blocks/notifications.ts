@@ -40,6 +40,16 @@ export interface NotificationView {
   read: boolean;
 }
 
+/** A reminder (催办) as `GET /api/reports/:id/reminders` answers it: to whom, and who has read it. */
+export interface ReminderView {
+  id: string;
+  sentBy: string;
+  message: string;
+  departments: string[];
+  createdAt: number;
+  recipients: Array<{ name: string; department: string; departmentName: string; readAt: number | null }>;
+}
+
 /** A section by its title, or the report when the notice is about no one section. */
 function about(detail: NotificationDetail, language: Language): string {
   const section = detail.sectionTitle;

@@ -4,6 +4,7 @@ import type { Finding } from '../blocks/annex/rules/finding.js';
 import type { RulesContext } from '../blocks/annex/validate.js';
 import type { ImportPreview } from '../blocks/import/report-import.js';
 import type { WordDraft } from '../blocks/import/source.js';
+import type { NotificationView, ReminderView } from '../blocks/notifications.js';
 import type { Role, Writer } from '../blocks/section/permissions.js';
 import { localizeApiError } from './i18n.js';
 
@@ -100,6 +101,8 @@ export interface SectionInfo {
   deadline: string | null;
   lastEditedBy: string | null;
   lastEditedAt: number | null;
+  /** Why the lead office sent it back, while it is back with its department. */
+  returnReason: string | null;
 }
 
 export interface Department {
@@ -283,6 +286,13 @@ export const api = {
   publish: (reportId: string, note: string, acknowledge: string[]) =>
     request<{ version: number; url: string; seq: number }>('POST', `${reportPath(reportId)}/publications`, { note, acknowledge }),
   publications: (reportId: string) => request<Publication[]>('GET', `${reportPath(reportId)}/publications`),
+  notifications: () => request<NotificationView[]>('GET', '/api/notifications'),
+  readNotification: (id: string) => request<unknown>('POST', `/api/notifications/${encodeURIComponent(id)}/read`),
+  readAllNotifications: () => request<{ read: number }>('POST', '/api/notifications/read-all'),
+  /** 催办: by default to every department with a section past its deadline. */
+  sendReminder: (reportId: string, input: { departments?: string[]; message?: string }) =>
+    request<{ id: string; departments: string[]; recipients: number }>('POST', `${reportPath(reportId)}/reminders`, input),
+  reminders: (reportId: string) => request<ReminderView[]>('GET', `${reportPath(reportId)}/reminders`),
   redeliver: (reportId: string, publicationId: string) => request<unknown>('POST', `${reportPath(reportId)}/publications/${encodeURIComponent(publicationId)}/redeliver`),
 };
 

@@ -3,6 +3,7 @@ import { mayChangeStructure } from '../blocks/section/permissions.js';
 import { api, writerOf, type Me } from './api.js';
 import { AppLink } from './app-link.js';
 import { I18nProvider, useI18n } from './i18n.js';
+import { NotificationBell } from './notifications/notification-bell.js';
 import { AccountsPage } from './pages/accounts-page.js';
 import { ChoosePasswordPage } from './pages/choose-password-page.js';
 import { LoginPage } from './pages/login-page.js';
@@ -27,6 +28,7 @@ function TopBar({ me, onLogout }: { me: Me | null; onLogout: () => void }) {
           {me.name} · {language === 'en' ? me.departmentNameEn : me.departmentName}
         </span>
       )}
+      {me && !me.mustChangePassword && <NotificationBell />}
       {me && mayChangeStructure(writerOf(me)) && !me.mustChangePassword && (
         <AppLink className="link-button" href="/admin">
           {t('accountsTitle')}

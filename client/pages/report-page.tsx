@@ -232,7 +232,7 @@ export function ReportPage({ reportId, me, onSessionEnded }: { reportId: string;
       )}
       {view === 'dashboard' ? (
         <>
-          <Dashboard reportId={reportId} me={me} sections={sections} departments={departments} onOpenSection={openSection} onError={setNotice} />
+          <Dashboard reportId={reportId} me={me} sections={sections} departments={departments} onOpenSection={openSection} onError={setNotice} onNotice={setNotice} />
           <PublishPanel reportId={reportId} me={me} revision={publicationsRevision} onOpenSection={openSection} onError={setNotice} />
           {me.role === 'lead' && annex.info && <AnnexSettings reportId={reportId} annex={annex.info} sections={sections} onError={setNotice} />}
         </>

@@ -1,5 +1,6 @@
 import { useState } from 'react';
 import { maySubmit } from '../../blocks/section/permissions.js';
+import type { ReminderView } from '../../blocks/notifications.js';
 import { api, writerOf, type Department, type Me, type SectionAction, type SectionInfo } from '../api.js';
 import { useI18n } from '../i18n.js';
 
@@ -10,6 +11,8 @@ interface DashboardProps {
   departments: Department[];
   onOpenSection(sectionId: string): void;
   onError(message: string): void;
+  /** Tells the user something went as asked (a reminder sent). */
+  onNotice(message: string): void;
 }
 
 function formatTime(at: number | null, language: string): string {
@@ -21,7 +24,7 @@ function formatTime(at: number | null, language: string): string {
  * The report at a glance. The lead office assigns, schedules, reviews, locks and arranges
  * sections here; a department sees its own sections, what is expected and by when, and submits.
  */
-export function Dashboard({ reportId, me, sections, departments, onOpenSection, onError }: DashboardProps) {
+export function Dashboard({ reportId, me, sections, departments, onOpenSection, onError, onNotice }: DashboardProps) {
   const { t, language } = useI18n();
   const isLead = me.role === 'lead';
   const [returning, setReturning] = useState<string | null>(null);
@@ -90,6 +93,11 @@ export function Dashboard({ reportId, me, sections, departments, onOpenSection, 
               <td>
                 <span className={`state-badge state-${s.state}`} data-testid={`state-${s.id}`}>{t(stateKey[s.state])}</span>
                 {s.locked && <span className="state-badge state-locked" data-testid={`locked-${s.id}`}>{t('locked')}</span>}
+                {s.returnReason && (
+                  <span className="return-reason" data-testid={`return-reason-${s.id}`}>
+                    {t('returnReason')}：{s.returnReason}
+                  </span>
+                )}
               </td>
               <td>
                 {isLead ? (
@@ -155,6 +163,7 @@ export function Dashboard({ reportId, me, sections, departments, onOpenSection, 
           ))}
         </tbody>
       </table>
+      {isLead && <Reminders reportId={reportId} departmentName={departmentName} late={sections.some(overdue)} onError={onError} onNotice={onNotice} />}
       {isLead && (
         <form
           className="add-section-form"
@@ -174,6 +183,62 @@ export function Dashboard({ reportId, me, sections, departments, onOpenSection, 
         </form>
       )}
     </section>
+  );
+}
+
+interface RemindersProps {
+  reportId: string;
+  departmentName(id: string): string;
+  /** Some section is past its deadline and not approved: there is someone to remind. */
+  late: boolean;
+  onError(message: string): void;
+  onNotice(message: string): void;
+}
+
+/** 催办: remind the late departments, and see who of their people has read each reminder. */
+function Reminders({ reportId, departmentName, late, onError, onNotice }: RemindersProps) {
+  const { t, language } = useI18n();
+  const [sent, setSent] = useState<ReminderView[] | null>(null);
+  const [busy, setBusy] = useState(false);
+  const load = () => void api.reminders(reportId).then(setSent, (error: Error) => onError(error.message));
+
+  const remind = async () => {
+    const message = window.prompt(t('remindMessage'), '');
+    if (message === null) return;
+    setBusy(true);
+    try {
+      const result = await api.sendReminder(reportId, message.trim() ? { message: message.trim() } : {});
+      onNotice(t('remindSent').replace('{departments}', result.departments.map(departmentName).join('、')).replace('{recipients}', String(result.recipients)));
+      load();
+    } catch (error) {
+      onError((error as Error).message);
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <div className="reminders">
+      <button type="button" data-testid="send-reminder" disabled={busy || !late} onClick={() => void remind()}>{t('remind')}</button>
+      <details onToggle={(event) => (event.currentTarget.open ? load() : undefined)}>
+        <summary>{t('reminders')}</summary>
+        {sent?.map((reminder) => (
+          <div key={reminder.id} data-testid="reminder">
+            <p>
+              {formatTime(reminder.createdAt, language)} · {reminder.sentBy} → {reminder.departments.map(departmentName).join('、')}
+              {reminder.message ? `：${reminder.message}` : ''}
+            </p>
+            <ul>
+              {reminder.recipients.map((recipient) => (
+                <li key={`${recipient.department}-${recipient.name}`}>
+                  {recipient.name}（{departmentName(recipient.department)}）· {recipient.readAt === null ? t('notReadBy') : `${t('readBy')} ${formatTime(recipient.readAt, language)}`}
+                </li>
+              ))}
+            </ul>
+          </div>
+        ))}
+      </details>
+    </div>
   );
 }
 

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { invalidRequest, refuse } from '../../blocks/errors.js';
+import type { ReminderView } from '../../blocks/notifications.js';
 import type { Db } from '../db/database.js';
 import { insertReminder, listReminders } from '../db/notifications.js';
 import { listSectionRows } from '../db/reports.js';
@@ -81,7 +82,7 @@ export class Reminders {
   }
 
   /** The report's reminders with their read receipts, for the lead office. */
-  async list(actor: UserWithDepartment, report: Report) {
+  async list(actor: UserWithDepartment, report: Report): Promise<ReminderView[]> {
     requireLead(actor, 'remind');
     const reminders = await listReminders(this.deps.db, report.id);
     return reminders.map((reminder) => ({
