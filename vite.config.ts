@@ -11,6 +11,7 @@ const POSTGRES_SUITES = [
   'tests/annex-api.test.ts',
   'tests/publish-api.test.ts',
   'tests/session-end.test.ts',
+  'tests/notifications.test.ts',
   'server/collab/room.test.ts',
   'server/collab/room-registry.test.ts',
   'server/collab/report-store.test.ts',

@@ -105,22 +105,29 @@ describe('several server processes on PostgreSQL and Redis', () => {
     await waitForDoc(reader.doc, () => sectionText(reader.body, 'overview-food').toString().startsWith('解锁后'), 'the edit after the unlock');
   });
 
-  it('a report’s events published on one process reach an open page on another', async () => {
+  it('a report’s events, and a person’s notifications, published on one process reach an open page on another', async () => {
     const lead = await login(a().url, 'lead');
+    const env = await login(b().url, 'env');
     const abort = new AbortController();
-    const stream = await fetch(`${c().url}/api/reports/${reportId}/events`, { headers: { cookie: lead }, signal: abort.signal });
-    const reader = stream.body!.getReader();
-    let received = '';
-    const receive = async (pattern: RegExp) => {
-      while (!pattern.test(received)) {
-        const { value, done } = await reader.read();
-        if (done) throw new Error(`the event stream ended; it said:\n${received}`);
-        received += new TextDecoder().decode(value);
-      }
+    const open = async (path: string, cookie: string) => {
+      const stream = await fetch(`${c().url}${path}`, { headers: { cookie }, signal: abort.signal });
+      const reader = stream.body!.getReader();
+      let received = '';
+      const receive = async (pattern: RegExp) => {
+        while (!pattern.test(received)) {
+          const { value, done } = await reader.read();
+          if (done) throw new Error(`the event stream ended; it said:\n${received}`);
+          received += new TextDecoder().decode(value);
+        }
+      };
+      await receive(/event: ready/);
+      return receive;
     };
-    await receive(/event: ready/);
-    expect((await post(a(), lead, '/comments', { section: 'overview-env', body: '请补充空气质量数据' })).status).toBe(201);
-    await receive(/event: comments\ndata: \{"type":"comments","sectionId":"overview-env"\}/);
+    const reportEvents = await open(`/api/reports/${reportId}/events`, lead);
+    const envNotifications = await open('/api/notifications/events', env);
+    expect((await post(a(), lead, '/comments', { section: 'overview-env', body: '@生态环境局 请补充空气质量数据' })).status).toBe(201);
+    await reportEvents(/event: comments\ndata: \{"type":"comments","sectionId":"overview-env"\}/);
+    await envNotifications(/event: notification\ndata: \{"type":"notification","notification":\{[^\n]*"kind":"mention"[^\n]*提到了您：@生态环境局 请补充空气质量数据/);
     abort.abort();
   });
 

@@ -107,6 +107,10 @@ describe('publishing the report to the portal', () => {
     const index = await call('GET', '/portal/');
     expect(index.status).toBe(200);
     expect(index.text).toContain(`<a href="${published.json.url}">示范区人民政府2025年政府信息公开工作年度报告</a>`);
+    // Everyone in the district is told — the departments too — but not the lead office that published.
+    const told = async (as: string) => ((await call('GET', '/api/notifications', { as })).json as Array<{ kind: string; text: string }>).filter((notification) => notification.kind === 'published');
+    expect(await told('finance')).toEqual([expect.objectContaining({ text: '《示范区人民政府2025年政府信息公开工作年度报告》已发布第 1 版' })]);
+    expect(await told('lead')).toEqual([]);
     // Nothing else is reachable: not the draft, not a made-up address.
     expect((await call('GET', `/portal/${suite.reportId}`)).status).toBe(404);
     expect((await call('GET', '/portal/AAAAAAAAAAAAAAAA')).status).toBe(404);
