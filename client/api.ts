@@ -152,6 +152,14 @@ export interface SectionComparison {
   cells: CellChange[];
 }
 
+/** What a department changed since the lead office last looked in review (its submission, or the return). */
+export interface ReviewChanges {
+  since: { action: 'submit' | 'return'; at: number; userName: string | null; atSeq: number } | null;
+  parts: SectionComparison['parts'];
+  cells: CellChange[];
+  changed: boolean;
+}
+
 /** An annex cell that differs; `label` is readable, e.g. "附表B 新收·自然人". */
 export interface CellChange {
   table: string;
@@ -256,6 +264,7 @@ export const api = {
   history: (reportId: string, sectionId: string) => request<SectionHistory>('GET', `${sectionPath(reportId, sectionId)}/history`),
   compare: (reportId: string, sectionId: string, from: number) =>
     request<SectionComparison>('GET', `${sectionPath(reportId, sectionId)}/compare?from=${from}`),
+  reviewChanges: (reportId: string, sectionId: string) => request<ReviewChanges>('GET', `${sectionPath(reportId, sectionId)}/review-changes`),
   restore: (reportId: string, sectionId: string, seq: number) => request<unknown>('POST', `${sectionPath(reportId, sectionId)}/restore`, { seq }),
   comments: (reportId: string) => request<CommentInfo[]>('GET', `${reportPath(reportId)}/comments`),
   addComment: (reportId: string, input: { section: string; body: string; thread?: string; anchor?: unknown; quote?: string }) =>

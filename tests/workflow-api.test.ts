@@ -356,6 +356,31 @@ describe('history, versions and restore', () => {
     expect(version.json).toMatchObject({ seq: fromSeq, blocks: compared.json.before });
   });
 
+  it('the lead office reviews what a department changed since it submitted, and after a return what changed since it was sent back', async () => {
+    const review = async () => (await api('lead', 'GET', 'sections/overview-env/review-changes')).json;
+    expect(await review()).toEqual({ since: null, parts: [], cells: [], changed: false });
+
+    expect((await api('env', 'POST', 'sections/overview-env/submit')).status).toBe(200);
+    expect(await review()).toMatchObject({ since: { action: 'submit', userName: '陈工程师' }, changed: false });
+    // Edited while waiting for review: the change is marked against what was handed in.
+    await envTypes('提交后补充：');
+    const afterSubmit = await review();
+    expect(afterSubmit.changed).toBe(true);
+    expect(afterSubmit.parts.filter((part: { kind: string }) => part.kind !== 'same')).toEqual([{ kind: 'added', text: '提交后补充：' }]);
+
+    expect((await api('lead', 'POST', 'sections/overview-env/return', { comment: '请补充水质数据' })).status).toBe(200);
+    await envTypes('地表水达标。');
+    expect((await api('env', 'POST', 'sections/overview-env/submit')).status).toBe(200);
+    // Resubmitted: what answers the return is what is reviewed, not the earlier addition.
+    const afterReturn = await review();
+    expect(afterReturn.since).toMatchObject({ action: 'return', userName: '王主任', atSeq: expect.any(Number) });
+    expect(afterReturn.parts.filter((part: { kind: string }) => part.kind !== 'same')).toEqual([{ kind: 'added', text: '地表水达标。' }]);
+
+    // Approved: the review is closed.
+    expect((await api('lead', 'POST', 'sections/overview-env/approve')).status).toBe(200);
+    expect(await review()).toEqual({ since: null, parts: [], cells: [], changed: false });
+  });
+
   it('restore puts the section back to an earlier version’s text, as a logged change the audit log records', async () => {
     const fromSeq = (await history('overview-env')).changes[0]!.toSeq;
     const earlierXml = findSectionElement(suite.observer.body, 'overview-env')!.toString();

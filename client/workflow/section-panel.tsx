@@ -1,6 +1,6 @@
 import type { Editor } from '@tiptap/core';
 import { useEffect, useState } from 'react';
-import { api, writerOf, type CommentInfo, type Me, type SectionComparison, type SectionHistory, type SectionInfo } from '../api.js';
+import { api, writerOf, type CommentInfo, type Me, type ReviewChanges, type SectionComparison, type SectionHistory, type SectionInfo } from '../api.js';
 import { anchorOfSelection, revealAnchor } from '../editor/comment-anchor.js';
 import { mayComment } from '../../blocks/section/permissions.js';
 import { useI18n } from '../i18n.js';
@@ -25,7 +25,13 @@ function formatTime(at: number, language: string): string {
 /** One section's comment threads and its history, beside the editor. */
 export function SectionPanel(props: SectionPanelProps) {
   const { t } = useI18n();
-  const [tab, setTab] = useState<'comments' | 'history'>('comments');
+  const { reportId, section, revision, onError } = props;
+  const [review, setReview] = useState<ReviewChanges | null>(null);
+  // The lead office opening a section that waits for review sees first what changed since.
+  const [tab, setTab] = useState<'review' | 'comments' | 'history'>(props.me.role === 'lead' && section.state === 'submitted' ? 'review' : 'comments');
+  useEffect(() => {
+    api.reviewChanges(reportId, section.id).then(setReview, (error: Error) => onError(error.message));
+  }, [reportId, section.id, section.state, revision, onError]);
   return (
     <aside className="section-panel" aria-label={`${props.section.title}`} data-testid="section-panel">
       <header className="section-panel-header">
@@ -33,11 +39,42 @@ export function SectionPanel(props: SectionPanelProps) {
         <button type="button" className="link-button" onClick={props.onClose} aria-label={t('close')}>×</button>
       </header>
       <div role="tablist" className="tabs">
+        {review?.since && (
+          <button type="button" role="tab" aria-selected={tab === 'review'} data-testid="review-tab" onClick={() => setTab('review')}>
+            {t('reviewChanges')}
+            {review.changed ? ' •' : ''}
+          </button>
+        )}
         <button type="button" role="tab" aria-selected={tab === 'comments'} onClick={() => setTab('comments')}>{t('comments')}</button>
         <button type="button" role="tab" aria-selected={tab === 'history'} data-testid="history-tab" onClick={() => setTab('history')}>{t('history')}</button>
       </div>
-      {tab === 'comments' ? <CommentThreads {...props} /> : <HistoryView {...props} />}
+      {tab === 'review' && review?.since ? <ReviewView review={review} /> : tab === 'history' ? <HistoryView {...props} /> : <CommentThreads {...props} />}
     </aside>
+  );
+}
+
+/** The section's text with what changed since the submission (or the return) marked: added text underlined, removed text struck through. */
+function ReviewView({ review }: { review: ReviewChanges }) {
+  const { t, language } = useI18n();
+  const since = review.since!;
+  return (
+    <section className="comparison" data-testid="review-changes">
+      <p className="muted">
+        {t(since.action === 'return' ? 'changesSinceReturn' : 'changesSinceSubmit').replace('{who}', since.userName ?? t('systemUser')).replace('{at}', formatTime(since.at, language))}
+      </p>
+      {review.changed ? (
+        <>
+          <p className="diff">
+            {review.parts.map((part, index) =>
+              part.kind === 'added' ? <ins key={index}>{part.text}</ins> : part.kind === 'removed' ? <del key={index}>{part.text}</del> : <span key={index}>{part.text}</span>,
+            )}
+          </p>
+          {review.cells.length > 0 && <ChangedCells cells={review.cells} />}
+        </>
+      ) : (
+        <p>{t('noChangesSince')}</p>
+      )}
+    </section>
   );
 }
 

@@ -9,12 +9,13 @@ import type { RoomRegistry } from '../collab/room-registry.js';
 import type { Db } from '../db/database.js';
 import { findComment, insertComment, listComments, resolveThread } from '../db/comments.js';
 import { findSectionRow, listAudit } from '../db/sections.js';
-import { listSectionChanges } from '../db/update-log.js';
+import { lastSeqAt, listSectionChanges } from '../db/update-log.js';
+import { reviewBaseline } from '../workflow/review-changes.js';
 import { compareCells } from '../publish/report-changes.js';
 import type { ReportEvents } from '../workflow/report-events.js';
 import { compareBlocks } from '../workflow/section-text.js';
 import { formatDeadline, type SectionWorkflow } from '../workflow/section-workflow.js';
-import type { SectionRow } from '../db/types.js';
+import type { Report, SectionRow } from '../db/types.js';
 import type { AppEnv } from './app-env.js';
 import { invalidRequest, refuse } from '../../blocks/errors.js';
 import { readJsonObject } from './read-json.js';
@@ -63,6 +64,16 @@ function describeSectionRow(row: SectionRow) {
 }
 
 /** The lead office's workflow, comments, history and the live event stream of a report. */
+/** A section then and now: its blocks word by word (linked figures as the values they showed then and show now), and the cells of the tables it holds. */
+async function compareSection(digests: ReportDigests, report: Report, sectionId: string, from: number) {
+  const format = formatOf(report);
+  const [then, now] = await Promise.all([digests.sectionAt(report, sectionId, from), digests.sectionAt(report, sectionId, 'now')]);
+  const [before, after] = [then.version, now.version];
+  if (!before.content && !after.content) throw refuse('section-not-found', { section: sectionId });
+  const tables = [...new Set([...before.tableIds, ...after.tableIds])];
+  return { before: before.blocks, after: after.blocks, parts: compareBlocks(before.blocks, after.blocks), cells: compareCells({ format, tables: then.tables }, { format, tables: now.tables }, { only: tables }) };
+}
+
 export function createSectionRoutes({ db, rooms, digests, events, workflow, imports, notifier, now }: SectionRoutesDeps) {
   const action = (run: (ctx: Awaited<ReturnType<typeof context>>, body: Record<string, unknown>) => Promise<unknown>, withBody = false) =>
     async (c: Context<AppEnv>) => {
@@ -123,14 +134,17 @@ export function createSectionRoutes({ db, rooms, digests, events, workflow, impo
     .get('/:id/sections/:sectionId/compare', async (c) => {
       const { report, sectionId } = await context(db, c);
       const from = parseSeq(c.req.query('from'));
-      // Linked figures read as the values they showed then and show now; the tables the section
-      // holds are compared cell by cell.
-      const format = formatOf(report);
-      const [then, now] = await Promise.all([digests.sectionAt(report, sectionId, from), digests.sectionAt(report, sectionId, 'now')]);
-      const [before, after] = [then.version, now.version];
-      if (!before.content && !after.content) throw refuse('section-not-found', { section: sectionId });
-      const tables = [...new Set([...before.tableIds, ...after.tableIds])];
-      return c.json({ from, before: before.blocks, after: after.blocks, parts: compareBlocks(before.blocks, after.blocks), cells: compareCells({ format, tables: then.tables }, { format, tables: now.tables }, { only: tables }) });
+      return c.json({ from, ...(await compareSection(digests, report, sectionId, from)) });
+    })
+    .get('/:id/sections/:sectionId/review-changes', async (c) => {
+      const { report, sectionId } = await context(db, c);
+      const since = reviewBaseline(await listAudit(db, report.id, sectionId));
+      if (!since) return c.json({ since: null, parts: [], cells: [], changed: false });
+      const from = since.atSeq ?? (await lastSeqAt(db, report.id, since.at));
+      const comparison = from > 0 ? await compareSection(digests, report, sectionId, from) : null;
+      if (!comparison) return c.json({ since, parts: [], cells: [], changed: false });
+      const changed = comparison.parts.some((part) => part.kind !== 'same') || comparison.cells.length > 0;
+      return c.json({ since: { ...since, atSeq: from }, parts: comparison.parts, cells: comparison.cells, changed });
     })
 
     .get('/:id/audit', async (c) => {

@@ -170,3 +170,9 @@ export async function readSkipMark(db: Db, reportId: string): Promise<string> {
     .executeTakeFirstOrThrow();
   return `${row.count}@${row.latest ?? 0}`;
 }
+
+/** The report's version at a moment: the last update logged at or before `at` (0 before any). */
+export async function lastSeqAt(db: Db, reportId: string, at: number): Promise<number> {
+  const row = await db.selectFrom('update_log').select((eb) => eb.fn.max('seq').as('seq')).where('report_id', '=', reportId).where('created_at', '<=', at).executeTakeFirst();
+  return Number(row?.seq ?? 0);
+}

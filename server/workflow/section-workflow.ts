@@ -300,7 +300,8 @@ export class SectionWorkflow {
       const change = decide(current);
       const saved = await this.deps.db.transaction().execute(async (trx) => {
         const next = await saveSectionRow(trx, report.id, sectionId, change);
-        await appendAudit(trx, { reportId: report.id, sectionId, userId: actor.id, action, detail, now: this.deps.now() });
+        // `atSeq`: the report's version the change took effect at — what a submission handed in, or a return sent back.
+        await appendAudit(trx, { reportId: report.id, sectionId, userId: actor.id, action, detail: { ...detail, atSeq: room.seq }, now: this.deps.now() });
         await alongside?.(trx);
         const notice = noticeOfSectionChange({
           action,
