@@ -12,6 +12,7 @@ const POSTGRES_SUITES = [
   'tests/publish-api.test.ts',
   'tests/session-end.test.ts',
   'tests/notifications.test.ts',
+  'tests/suggestions.test.ts',
   'server/collab/room.test.ts',
   'server/collab/room-registry.test.ts',
   'server/collab/report-store.test.ts',

@@ -8,8 +8,10 @@
 export const BODY_FIELD = 'body';
 /** Root Map holding annex tables: table id → Y.Map of "<rowId>:<columnId>" → number. */
 export const ANNEX_FIELD = 'annex';
+/** Root Map holding pending suggestions: "<userId>:<nonce>" → a suggestion (blocks/suggestions.ts). */
+export const SUGGESTIONS_FIELD = 'suggestions';
 /** The only root types a report's Y.Doc may contain. */
-export const ROOT_FIELDS: readonly string[] = [BODY_FIELD, ANNEX_FIELD];
+export const ROOT_FIELDS: readonly string[] = [BODY_FIELD, ANNEX_FIELD, SUGGESTIONS_FIELD];
 
 /** Annex table ids: a national table ("B") or a contributing unit's copy of one ("B@finance"). */
 export const ANNEX_TABLE_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9@._-]{0,63}$/;

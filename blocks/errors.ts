@@ -84,6 +84,11 @@ export const errorTexts = {
     ({ section, seq }) => `Version ${seq} has no section ${section}`,
   ),
   'version-not-found': texts<{ seq: number }>(({ seq }) => `没有第 ${seq} 版`, ({ seq }) => `There is no version ${seq}`),
+  'suggestion-not-found': texts<{ section: string }>(({ section }) => `章节 ${section} 中没有这些修改建议`, ({ section }) => `No such suggestions in section ${section}`),
+  'suggestion-outdated': texts<{ quote: string; current: string }>(
+    ({ quote, current }) => `建议修改的原文「${quote}」已被改为「${current}」，不能再接受这条建议`,
+    ({ quote, current }) => `The text the suggestion replaces, “${quote}”, now reads “${current}”: it can no longer be accepted`,
+  ),
   'notification-not-found': texts<{ notification: string }>(({ notification }) => `您没有这条通知：${notification}`, ({ notification }) => `You have no notification ${notification}`),
   'nothing-overdue': plain('没有逾期未完成的部门，请选择要催办的部门', 'No department is late: choose the departments to remind'),
   'reminder-message-length': texts<{ max: number }>(({ max }) => `催办说明不能超过 ${max} 字`, ({ max }) => `A reminder’s message has at most ${max} characters`),

@@ -45,6 +45,8 @@ async function request<T>(method: string, url: string, body?: unknown): Promise<
 export type { Role };
 
 export interface Me {
+  /** The user's id: their suggestions are kept under it. */
+  id: number;
   username: string;
   name: string;
   department: string;

@@ -38,6 +38,7 @@ import { WebhookOutbox, type WebhookConfig } from './publish/webhook-outbox.js';
 import { createStaticClient } from './static-client.js';
 import { ReportEvents } from './workflow/report-events.js';
 import { SectionWorkflow } from './workflow/section-workflow.js';
+import { SuggestionDecisions } from './workflow/suggestion-decisions.js';
 import { Notifier } from './notify/notifier.js';
 import { Reminders } from './notify/reminders.js';
 import { DeadlineWatch } from './notify/deadline-watch.js';
@@ -121,7 +122,7 @@ export function createApp(deps: AppDeps) {
   outbox.start();
   const publisher = new Publisher({ ...deps, annex, digests, printer, outbox, events, notifier, now, onPublished: () => metrics.publications.inc() });
   app.route('/api/reports', createPublicationRoutes({ ...deps, publisher, outbox }));
-  app.route('/api/reports', createSectionRoutes({ ...deps, digests, events, workflow, imports, notifier, now }));
+  app.route('/api/reports', createSectionRoutes({ ...deps, digests, events, workflow, imports, notifier, suggestions: new SuggestionDecisions({ ...deps, events, now }), now }));
   app.route('/api/reports', createReminderRoutes({ db: deps.db, reminders: new Reminders({ db: deps.db, notifier, digests, now }) }));
   app.route('/api/notifications', createNotificationRoutes({ db: deps.db, events, now }));
   const deadlines = new DeadlineWatch({ db: deps.db, notifier, digests, now, onError: deps.onError });

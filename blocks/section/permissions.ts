@@ -51,3 +51,17 @@ export function mayResolveThread(writer: Writer, thread: { byWriter: boolean; ac
   if (writer.role === 'lead' || thread.byWriter) return true;
   return writer.role === 'editor' && thread.access?.departmentId === writer.departmentId;
 }
+
+/**
+ * Suggesting changes (修订): everyone who takes part in writing, in any section not locked — a
+ * reviewer in sections not theirs, a writer in their own by choice. A suggestion changes nothing
+ * until the section's department or the lead office accepts it.
+ */
+export function maySuggest(writer: Writer, access: SectionAccess | undefined): boolean {
+  return writer.role !== 'viewer' && !access?.locked;
+}
+
+/** Accepting or rejecting suggestions in a section: whoever may write it — its department, or the lead office. */
+export function mayDecideSuggestions(writer: Writer, access: SectionAccess | undefined): boolean {
+  return sectionEditRefusal(writer, access) === null;
+}

@@ -86,6 +86,7 @@ export function createAuthRoutes({ db, sessions, rooms, events, cookieSecure, th
       const { user } = requireSession(c, { duringPasswordChange: true });
       return c.json({
         mustChangePassword: user.mustChangePassword === 1,
+        id: user.id,
         username: user.username,
         name: user.name,
         department: user.departmentId,

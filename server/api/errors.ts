@@ -43,6 +43,8 @@ const statusOf: Record<ErrorCode, ContentfulStatusCode> = {
   'section-not-in-version': 404,
   'comment-not-found': 404,
   'notification-not-found': 404,
+  'suggestion-not-found': 404,
+  'suggestion-outdated': 409,
   'nothing-overdue': 409,
   'reminder-message-length': 400,
   'publication-not-found': 404,

@@ -11,6 +11,7 @@ import { findComment, insertComment, listComments, resolveThread } from '../db/c
 import { findSectionRow, listAudit } from '../db/sections.js';
 import { lastSeqAt, listSectionChanges } from '../db/update-log.js';
 import { reviewBaseline } from '../workflow/review-changes.js';
+import type { SuggestionDecisions } from '../workflow/suggestion-decisions.js';
 import { compareCells } from '../publish/report-changes.js';
 import type { ReportEvents } from '../workflow/report-events.js';
 import { compareBlocks } from '../workflow/section-text.js';
@@ -36,6 +37,7 @@ export interface SectionRoutesDeps {
   workflow: SectionWorkflow;
   imports: ImportService;
   notifier: Notifier;
+  suggestions: SuggestionDecisions;
   now: () => number;
 }
 
@@ -74,7 +76,7 @@ async function compareSection(digests: ReportDigests, report: Report, sectionId:
   return { before: before.blocks, after: after.blocks, parts: compareBlocks(before.blocks, after.blocks), cells: compareCells({ format, tables: then.tables }, { format, tables: now.tables }, { only: tables }) };
 }
 
-export function createSectionRoutes({ db, rooms, digests, events, workflow, imports, notifier, now }: SectionRoutesDeps) {
+export function createSectionRoutes({ db, rooms, digests, events, workflow, imports, notifier, suggestions, now }: SectionRoutesDeps) {
   const action = (run: (ctx: Awaited<ReturnType<typeof context>>, body: Record<string, unknown>) => Promise<unknown>, withBody = false) =>
     async (c: Context<AppEnv>) => {
       const ctx = await context(db, c);
@@ -103,6 +105,7 @@ export function createSectionRoutes({ db, rooms, digests, events, workflow, impo
       if (why) throw refuse('may-not-write-section', { section: sectionId, why });
       return c.json(await imports.convertDraft(await readUploadForm(c)));
     })
+    .post('/:id/sections/:sectionId/suggestions/decide', action(({ actor, report, sectionId }, body) => suggestions.decide(actor, report, sectionId, body), true))
     .post('/:id/sections/:sectionId/restore', action(({ actor, report, sectionId }, body) => workflow.restore(actor, report, sectionId, body.seq), true))
 
     .get('/:id/sections/:sectionId/history', async (c) => {

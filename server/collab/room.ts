@@ -15,6 +15,7 @@ import type { Peer } from './peer.js';
 import type { ReportStore } from './report-store.js';
 import { findBodyViolations, findSchemaViolations } from './schema-repair.js';
 import { judgeEdit, type SectionRule } from './section-guard.js';
+import { judgeSuggestions } from './suggestion-guard.js';
 import { SectionSizes } from './section-sizes.js';
 import { inspectUpdate } from './update-inspection.js';
 import { resolveUpdateScope, type AnnexCellCheck, type UpdateScope } from './update-scope.js';
@@ -330,6 +331,14 @@ export class Room {
     if (!verdict.allowed) {
       this.expel(peer, CloseCode.Forbidden, verdict.reason, 'not-permitted');
       return;
+    }
+    if (scope.suggestionsWritten.length > 0 || scope.suggestionsRemoved.length > 0) {
+      // Suggestions carry the time their author's clock gave them: the server's clock bounds it.
+      const suggested = judgeSuggestions(doc, scope, peer, this.rules, Date.now());
+      if (!suggested.allowed) {
+        this.expel(peer, CloseCode.Forbidden, suggested.reason, 'not-permitted');
+        return;
+      }
     }
     const writers = writerIdsOf(doc, inspection.decoded);
     const foreign = this.clientIds.foreignId(writers, peer.userId);

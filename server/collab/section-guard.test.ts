@@ -42,6 +42,8 @@ function scope(parts: { sections?: string[]; tables?: string[]; structure?: Stru
     structure: parts.structure ?? [],
     invalid: [],
     changedParents: [],
+    suggestionsWritten: [],
+    suggestionsRemoved: [],
     bodyChanged: false,
     annexNodesChanged: false,
     growth: new Map(),

@@ -1,6 +1,7 @@
 import * as Y from 'yjs';
 import { runAtClock } from './clock-runs.js';
-import { ANNEX_FIELD, BODY_FIELD, isAnnexCellKey, isAnnexCellValue } from '../../blocks/contract.js';
+import { ANNEX_FIELD, BODY_FIELD, SUGGESTIONS_FIELD, isAnnexCellKey, isAnnexCellValue } from '../../blocks/contract.js';
+import { suggestionEntryProblem, type SuggestionEntry } from '../../blocks/suggestions.js';
 import { ANNEX_TABLE_NODE } from '../../blocks/annex/annex-table-node.js';
 import { contentLimits } from '../../blocks/content-limits.js';
 import { reportSchema } from '../../blocks/extensions.js';
@@ -34,6 +35,10 @@ export interface UpdateScope {
   annexNodesChanged: boolean;
   /** Characters (and elements, one each) the update adds to each existing section. */
   growth: Map<string, number>;
+  /** Suggestions the update writes, by key; where they point is checked against the report once the guard allows them. */
+  suggestionsWritten: Array<{ key: string; entry: SuggestionEntry }>;
+  /** Keys of pending suggestions the update removes (withdraws). */
+  suggestionsRemoved: string[];
 }
 
 /**
@@ -81,6 +86,7 @@ class ScopeResolver {
   private readonly store: Y.Doc['store'];
   private readonly body: Y.AbstractType<unknown>;
   private readonly annex: Y.AbstractType<unknown>;
+  private readonly suggestions: Y.AbstractType<unknown>;
   /** New structs of the update by client, sorted by clock (as the update encodes them). */
   private readonly updateStructs = new Map<number, Y.Item[]>();
   private readonly updateItems = new Set<Y.Item>();
@@ -107,6 +113,8 @@ class ScopeResolver {
     bodyChanged: false,
     annexNodesChanged: false,
     growth: new Map(),
+    suggestionsWritten: [],
+    suggestionsRemoved: [],
   };
   private readonly changedParentKeys = new Set<string>();
 
@@ -118,6 +126,7 @@ class ScopeResolver {
     this.store = doc.store;
     this.body = doc.getXmlFragment(BODY_FIELD) as unknown as Y.AbstractType<unknown>;
     this.annex = doc.getMap(ANNEX_FIELD) as unknown as Y.AbstractType<unknown>;
+    this.suggestions = doc.getMap(SUGGESTIONS_FIELD) as unknown as Y.AbstractType<unknown>;
     for (const struct of decoded.structs) {
       if (!(struct instanceof Y.Item)) continue;
       let list = this.updateStructs.get(struct.id.client);
@@ -199,6 +208,11 @@ class ScopeResolver {
     const parentSub = this.parentSubOf(item);
     this.checkContentFits(item, parent, parentSub);
     if (typeof parent === 'string') {
+      if (parent === SUGGESTIONS_FIELD) {
+        const content = item.content;
+        if (parentSub !== null && content instanceof Y.ContentAny && content.arr.length === 1) this.scope.suggestionsWritten.push({ key: parentSub, entry: content.arr[0] as SuggestionEntry });
+        return;
+      }
       if (parent === BODY_FIELD) {
         this.scope.bodyChanged = true;
         this.scope.structure.push({ kind: 'add-top-level', sectionId: null, detail: `adds a top-level node at ${describeId(item.id)}` });
@@ -250,6 +264,10 @@ class ScopeResolver {
     }
     if (parentType === this.annex) {
       this.scope.structure.push({ kind: 'annex-table', sectionId: null, detail: `removes annex table "${item.parentSub}"` });
+      return;
+    }
+    if (parentType === this.suggestions) {
+      if (item.parentSub !== null) this.scope.suggestionsRemoved.push(item.parentSub);
       return;
     }
     // Inside content the report no longer has: deleting it again changes nothing anyone sees.
@@ -311,6 +329,11 @@ class ScopeResolver {
     const where = `item ${describeId(item.id)}`;
     if (parent === ANNEX_FIELD) {
       if (!(content instanceof Y.ContentType) || !(content.type instanceof Y.Map)) this.scope.invalid.push(`${where}: an annex table must be a map`);
+      return;
+    }
+    if (parent === SUGGESTIONS_FIELD) {
+      const problem = parentSub === null ? 'the suggestions map holds entries by key' : !(content instanceof Y.ContentAny) || content.arr.length !== 1 ? 'a suggestion is one plain value' : suggestionEntryProblem(content.arr[0]);
+      if (problem) this.scope.invalid.push(`${where}: ${problem}`);
       return;
     }
     const parentType = typeof parent === 'string' ? null : typeOf(parent);
@@ -442,7 +465,7 @@ class ScopeResolver {
     const type = item.parent as Y.AbstractType<unknown> | null;
     if (!type) return null;
     if (type._item) return type._item;
-    return type === this.body ? BODY_FIELD : type === this.annex ? ANNEX_FIELD : null;
+    return type === this.body ? BODY_FIELD : type === this.annex ? ANNEX_FIELD : type === this.suggestions ? SUGGESTIONS_FIELD : null;
   }
 
   /** The report holds this clock only as garbage: the content around it was removed. */

@@ -125,6 +125,9 @@ export type AuditAction =
   /** The section's approved text was edited, so it went back to draft (by the editor, automatically). */
   | 'approval-revoked'
   | 'units'
+  /** Suggestions (修订) accepted into the section's text, or rejected. */
+  | 'suggestions-accepted'
+  | 'suggestions-rejected'
   | 'previous-annex'
   | 'report-level';
 
