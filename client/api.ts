@@ -266,6 +266,9 @@ export const api = {
   history: (reportId: string, sectionId: string) => request<SectionHistory>('GET', `${sectionPath(reportId, sectionId)}/history`),
   compare: (reportId: string, sectionId: string, from: number) =>
     request<SectionComparison>('GET', `${sectionPath(reportId, sectionId)}/compare?from=${from}`),
+  /** Accepts or rejects suggestions in a section: by key, all of one author's, or (neither) all. */
+  decideSuggestions: (reportId: string, sectionId: string, input: { decision: 'accept' | 'reject'; keys?: string[]; author?: number }) =>
+    request<{ decided: string[] }>('POST', `${sectionPath(reportId, sectionId)}/suggestions/decide`, input),
   reviewChanges: (reportId: string, sectionId: string) => request<ReviewChanges>('GET', `${sectionPath(reportId, sectionId)}/review-changes`),
   restore: (reportId: string, sectionId: string, seq: number) => request<unknown>('POST', `${sectionPath(reportId, sectionId)}/restore`, { seq }),
   comments: (reportId: string) => request<CommentInfo[]>('GET', `${reportPath(reportId)}/comments`),

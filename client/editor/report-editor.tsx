@@ -21,6 +21,8 @@ import { ContentLimits, type ReachableLimit } from './content-limits.js';
 import { SectionMoves } from './section-moves.js';
 import { SectionPermissions } from './section-permissions.js';
 import { Toolbar } from './toolbar.js';
+import { SuggestDialog } from './suggest-dialog.js';
+import { addSuggestion, SuggestionMarks, suggestionTarget, type SuggestionTarget } from './suggestions.js';
 import { droppedOnPaste, insertWordDraft } from './word-draft.js';
 import { useI18n, type MessageKey } from '../i18n.js';
 import type { WordDraft } from '../../blocks/import/source.js';
@@ -73,15 +75,18 @@ interface ReportEditorProps {
   convertWordDraft: (sectionId: string, file: File) => Promise<WordDraft>;
   /** Tells the user something happened (what a draft could not bring in). */
   onNotice: (message: string) => void;
+  /** Whether this user may suggest changes in a section now (not locked, not a viewer). */
+  canSuggest: (sectionId: string) => boolean;
 }
 
-export function ReportEditor({ connection, me, canEdit, accessLost, onBlocked, onLimit, onEditor, annex, convertWordDraft, onNotice }: ReportEditorProps) {
-  const { t } = useI18n();
+export function ReportEditor({ connection, me, canEdit, accessLost, onBlocked, onLimit, onEditor, annex, convertWordDraft, onNotice, canSuggest }: ReportEditorProps) {
+  const { t, language } = useI18n();
   const [pickingFigure, setPickingFigure] = useState(false);
+  const [suggesting, setSuggesting] = useState<Extract<SuggestionTarget, { ok: true }> | null>(null);
   const { doc, gate, provider } = connection;
   // The editor is built once per connection; its permission checks read the latest rules.
-  const latest = useRef({ canEdit, onBlocked, onLimit, onNotice, t });
-  latest.current = { canEdit, onBlocked, onLimit, onNotice, t };
+  const latest = useRef({ canEdit, onBlocked, onLimit, onNotice, t, language });
+  latest.current = { canEdit, onBlocked, onLimit, onNotice, t, language };
 
   const editor = useEditor(
     {
@@ -96,6 +101,13 @@ export function ReportEditor({ connection, me, canEdit, accessLost, onBlocked, o
           onBlocked: (sectionId) => latest.current.onBlocked(sectionId),
         }),
         ContentLimits.configure({ onRefused: (limit) => latest.current.onLimit(limit) }),
+        SuggestionMarks.configure({
+          doc,
+          labels: {
+            describe: (entry) =>
+              latest.current.t('suggestionBy').replace('{author}', entry.author).replace('{at}', new Date(entry.at).toLocaleString(latest.current.language === 'en' ? 'en-GB' : 'zh-CN')),
+          },
+        }),
       ],
       editorProps: {
         attributes: { class: 'report-editor', spellcheck: 'false', 'aria-label': '报告正文' },
@@ -160,6 +172,13 @@ export function ReportEditor({ connection, me, canEdit, accessLost, onBlocked, o
       <Toolbar
         editor={editor}
         onInsertFigure={annex ? () => setPickingFigure(true) : null}
+        onSuggest={() => {
+          if (!editor) return;
+          const target = suggestionTarget(editor);
+          if (!target.ok) return onNotice(t('suggestWhere'));
+          if (!canSuggest(target.sectionId)) return onNotice(t('suggestNotAllowed'));
+          setSuggesting(target);
+        }}
         onWordDraft={(file) => {
           const sectionId = editor ? sectionAtSelection(editor.state) : null;
           if (!editor || sectionId === null) return onNotice(t('wordDraftWhere'));
@@ -174,6 +193,16 @@ export function ReportEditor({ connection, me, canEdit, accessLost, onBlocked, o
         }}
       />
       <EditorContent editor={editor} />
+      {suggesting && (
+        <SuggestDialog
+          quote={suggesting.quote}
+          onClose={() => setSuggesting(null)}
+          onSubmit={(text) => {
+            addSuggestion(doc, me, suggesting, text);
+            setSuggesting(null);
+          }}
+        />
+      )}
       {pickingFigure && editor && annex && <FigurePicker editor={editor} model={annex} onClose={() => setPickingFigure(false)} />}
     </div>
   );

@@ -19,7 +19,7 @@ const actions: ToolbarAction[] = [
   { label: 'insertTable', glyph: '⊞', run: (e) => e.chain().focus().insertTable({ rows: 3, cols: 3, withHeaderRow: true }).run() },
 ];
 
-export function Toolbar({ editor, onInsertFigure, onWordDraft }: { editor: Editor | null; onInsertFigure: (() => void) | null; onWordDraft: (file: File) => void }) {
+export function Toolbar({ editor, onInsertFigure, onWordDraft, onSuggest }: { editor: Editor | null; onInsertFigure: (() => void) | null; onWordDraft: (file: File) => void; onSuggest: () => void }) {
   const { t } = useI18n();
   const active = useEditorState({
     editor,
@@ -47,6 +47,9 @@ export function Toolbar({ editor, onInsertFigure, onWordDraft }: { editor: Edito
           {t('insertFigure')}
         </button>
       )}
+      <button type="button" className="toolbar-text" data-testid="suggest-button" title={t('suggestHint')} disabled={!editor} onMouseDown={(event) => event.preventDefault()} onClick={onSuggest}>
+        {t('suggest')}
+      </button>
       <label className="toolbar-text toolbar-file" title={t('wordDraftHint')}>
         {t('wordDraft')}
         <input

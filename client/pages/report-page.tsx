@@ -1,7 +1,7 @@
 import type { Editor } from '@tiptap/core';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { contentLimits } from '../../blocks/content-limits.js';
-import { sectionEditRefusal } from '../../blocks/section/permissions.js';
+import { maySuggest, sectionEditRefusal } from '../../blocks/section/permissions.js';
 import { SectionViewContext, type SectionMeta, type SectionViewContextValue } from '../../blocks/section/view.js';
 import { AnnexViewContext, type AnnexViewContextValue } from '../../blocks/annex/view-context.js';
 import { AnnexSettings } from '../annex/annex-settings.js';
@@ -18,6 +18,7 @@ import { localizeApiError, useI18n, type MessageKey } from '../i18n.js';
 import { PublishPanel } from '../publish/publish-panel.js';
 import { Dashboard } from '../workflow/dashboard.js';
 import { SectionPanel } from '../workflow/section-panel.js';
+import { useSuggestions } from '../workflow/suggestion-list.js';
 
 const limitMessage: Record<ReachableLimit, MessageKey> = {
   maxDepth: 'limitDepth',
@@ -123,6 +124,14 @@ export function ReportPage({ reportId, me, onSessionEnded }: { reportId: string;
   }, [editableIds, sections, t]);
 
   const canEdit = useCallback((sectionId: string) => editableIds.has(sectionId), [editableIds]);
+  const canSuggest = useCallback(
+    (sectionId: string) => {
+      const section = sections.find((s) => s.id === sectionId);
+      return maySuggest(writerOf(me), section ? { departmentId: section.department, locked: section.locked } : undefined);
+    },
+    [sections, me],
+  );
+  const suggestions = useSuggestions(connection?.doc ?? null);
   const convertWordDraft = useCallback((sectionId: string, file: File) => api.wordDraft(reportId, sectionId, file), [reportId]);
   const onBlocked = useCallback(
     (sectionId: string | null) => {
@@ -130,9 +139,10 @@ export function ReportPage({ reportId, me, onSessionEnded }: { reportId: string;
       if (now - lastBlockedNotice.current < 3000) return;
       lastBlockedNotice.current = now;
       const title = sections.find((s) => s.id === sectionId)?.title ?? '';
-      setNotice(sectionId === null ? t('structureBlocked') : t('sectionReadOnly').replace('{title}', title));
+      const readOnly = sectionId !== null && canSuggest(sectionId) ? 'sectionSuggestOnly' : 'sectionReadOnly';
+      setNotice(sectionId === null ? t('structureBlocked') : t(readOnly).replace('{title}', title));
     },
-    [sections, t],
+    [sections, t, canSuggest],
   );
 
   const onLimit = useCallback(
@@ -270,6 +280,7 @@ export function ReportPage({ reportId, me, onSessionEnded }: { reportId: string;
                   annex={annex.model}
                   convertWordDraft={convertWordDraft}
                   onNotice={setNotice}
+                  canSuggest={canSuggest}
                 />
               ) : (
                 <p className="muted editor-placeholder">{t('loading')}</p>
@@ -286,6 +297,8 @@ export function ReportPage({ reportId, me, onSessionEnded }: { reportId: string;
               comments={comments.filter((c) => c.sectionId === panelSection.id)}
               editor={editor}
               revision={revision}
+              doc={connection?.doc ?? null}
+              suggestions={suggestions.filter(({ entry }) => entry.sectionId === panelSection.id)}
               onClose={() => setPanelSectionId(null)}
               onError={setNotice}
             />

@@ -5,6 +5,8 @@ import { anchorOfSelection, revealAnchor } from '../editor/comment-anchor.js';
 import { mayComment } from '../../blocks/section/permissions.js';
 import { useI18n } from '../i18n.js';
 import { ChangedCells } from '../publish/change-list.js';
+import { SuggestionList, type PendingSuggestion } from './suggestion-list.js';
+import type * as Y from 'yjs';
 
 interface SectionPanelProps {
   reportId: string;
@@ -14,6 +16,9 @@ interface SectionPanelProps {
   editor: Editor | null;
   /** Changes whenever the section's history may have grown. */
   revision: number;
+  /** The report's shared document and the section's pending suggestions. */
+  doc: Y.Doc | null;
+  suggestions: PendingSuggestion[];
   onClose(): void;
   onError(message: string): void;
 }
@@ -28,7 +33,7 @@ export function SectionPanel(props: SectionPanelProps) {
   const { reportId, section, revision, onError } = props;
   const [review, setReview] = useState<ReviewChanges | null>(null);
   // The lead office opening a section that waits for review sees first what changed since.
-  const [tab, setTab] = useState<'review' | 'comments' | 'history'>(props.me.role === 'lead' && section.state === 'submitted' ? 'review' : 'comments');
+  const [tab, setTab] = useState<'review' | 'suggestions' | 'comments' | 'history'>(props.me.role === 'lead' && section.state === 'submitted' ? 'review' : 'comments');
   useEffect(() => {
     api.reviewChanges(reportId, section.id).then(setReview, (error: Error) => onError(error.message));
   }, [reportId, section.id, section.state, revision, onError]);
@@ -45,10 +50,22 @@ export function SectionPanel(props: SectionPanelProps) {
             {review.changed ? ' •' : ''}
           </button>
         )}
+        <button type="button" role="tab" aria-selected={tab === 'suggestions'} data-testid="suggestions-tab" onClick={() => setTab('suggestions')}>
+          {t('suggestions')}
+          {props.suggestions.length > 0 ? ` (${props.suggestions.length})` : ''}
+        </button>
         <button type="button" role="tab" aria-selected={tab === 'comments'} onClick={() => setTab('comments')}>{t('comments')}</button>
         <button type="button" role="tab" aria-selected={tab === 'history'} data-testid="history-tab" onClick={() => setTab('history')}>{t('history')}</button>
       </div>
-      {tab === 'review' && review?.since ? <ReviewView review={review} /> : tab === 'history' ? <HistoryView {...props} /> : <CommentThreads {...props} />}
+      {tab === 'review' && review?.since ? (
+        <ReviewView review={review} />
+      ) : tab === 'suggestions' ? (
+        <SuggestionList reportId={reportId} me={props.me} section={section} doc={props.doc} suggestions={props.suggestions} onError={onError} />
+      ) : tab === 'history' ? (
+        <HistoryView {...props} />
+      ) : (
+        <CommentThreads {...props} />
+      )}
     </aside>
   );
 }
@@ -187,6 +204,8 @@ const auditKey: Record<string, Parameters<ReturnType<typeof useI18n>['t']>[0]> =
   'move-section': 'auditMove',
   'retitle-section': 'auditRetitle',
   'approval-revoked': 'auditApprovalRevoked',
+  'suggestions-accepted': 'auditSuggestionsAccepted',
+  'suggestions-rejected': 'auditSuggestionsRejected',
 };
 
 type HistoryItem =

@@ -1,4 +1,4 @@
-import { Hono } from 'hono';
+import { Hono, type Context } from 'hono';
 import { requireSession } from '../auth/session-middleware.js';
 import type { Db } from '../db/database.js';
 import { findPublication, listPublications } from '../db/publications.js';
@@ -14,6 +14,16 @@ import { findVisibleReport } from './report-routes.js';
 
 /** Publishing a report, its published versions and the state of their push to the external portal. */
 export function createPublicationRoutes({ db, publisher, outbox }: { db: Db; publisher: Publisher; outbox: WebhookOutbox }) {
+  const draft = async (c: Context<AppEnv>, kind: 'docx' | 'pdf') => {
+    const session = requireSession(c);
+    const report = await findVisibleReport(db, session, c.req.param('id')!);
+    const { bytes, stage, date } = await publisher.draft(session.user, report, kind);
+    const name = `${report.title}（${stage} ${date}）.${kind}`;
+    return c.body(new Uint8Array(bytes), 200, {
+      'content-type': kind === 'pdf' ? 'application/pdf' : DOCX_TYPE,
+      'content-disposition': `attachment; filename="draft.${kind}"; filename*=UTF-8''${encodeURIComponent(name)}`,
+    });
+  };
   return new Hono<AppEnv>()
     .get('/:id/publications', async (c) => {
       const report = await findVisibleReport(db, requireSession(c), c.req.param('id'));
@@ -34,17 +44,9 @@ export function createPublicationRoutes({ db, publisher, outbox }: { db: Db; pub
       );
     })
     // A draft for sign-off or comment, as DOCX or PDF: made on request, never stored or on the portal.
-    .get('/:id/draft.:kind{docx|pdf}', async (c) => {
-      const session = requireSession(c);
-      const report = await findVisibleReport(db, session, c.req.param('id'));
-      const kind = c.req.param('kind') as 'docx' | 'pdf';
-      const { bytes, stage, date } = await publisher.draft(session.user, report, kind);
-      const name = `${report.title}（${stage} ${date}）.${kind}`;
-      return c.body(new Uint8Array(bytes), 200, {
-        'content-type': kind === 'pdf' ? 'application/pdf' : DOCX_TYPE,
-        'content-disposition': `attachment; filename="draft.${kind}"; filename*=UTF-8''${encodeURIComponent(name)}`,
-      });
-    })
+    // (Two plain paths: a parameter inside a segment, draft.:kind, is lost when Hono falls back to its trie router.)
+    .get('/:id/draft.docx', (c) => draft(c, 'docx'))
+    .get('/:id/draft.pdf', (c) => draft(c, 'pdf'))
     .get('/:id/publications/preflight', async (c) => {
       const report = await findVisibleReport(db, requireSession(c), c.req.param('id'));
       return c.json(await publisher.preflight(report));
