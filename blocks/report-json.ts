@@ -24,26 +24,66 @@ export function markNameOfKey(key: string): string {
   return /^(.*)--[a-zA-Z0-9+/=]{8}$/.exec(key)?.[1] ?? key;
 }
 
-function textToJSON(text: Y.XmlText): NodeJSON[] {
+type MarkJSON = NonNullable<NodeJSON['marks']>[number];
+
+/**
+ * Changes proposed to a paragraph's text, shown in it as it is read (a draft with its revisions):
+ * characters [from, to) marked, and text shown at a character offset. Offsets count the text's
+ * characters as Yjs does, an embedded node as one.
+ */
+export interface TextRevisions {
+  marks: ReadonlyArray<{ from: number; to: number; mark: MarkJSON }>;
+  insertions: ReadonlyArray<{ at: number; text: string; mark: MarkJSON }>;
+}
+
+/** The revisions to show in a text, if any. */
+export type RevisionsOf = (text: Y.XmlText) => TextRevisions | null;
+
+function textToJSON(text: Y.XmlText, revisionsOf?: RevisionsOf): NodeJSON[] {
+  const revisions = revisionsOf?.(text) ?? null;
   const nodes: NodeJSON[] = [];
+  const waiting = [...(revisions?.insertions ?? [])].sort((a, b) => a.at - b.at);
+  /** Shows the proposed insertions that come before character `at`. */
+  const insertUpTo = (at: number) => {
+    while (waiting.length > 0 && waiting[0]!.at <= at) {
+      const insertion = waiting.shift()!;
+      nodes.push({ type: 'text', text: insertion.text, marks: [insertion.mark] });
+    }
+  };
+  let offset = 0;
   for (const op of text.toDelta() as Array<{ insert: unknown; attributes?: Record<string, unknown> }>) {
-    if (typeof op.insert !== 'string' || op.insert === '') continue;
-    const marks = Object.entries(op.attributes ?? {}).map(([key, attrs]) => {
-      const mark: { type: string; attrs?: Record<string, unknown> } = { type: markNameOfKey(key) };
-      if (attrs && typeof attrs === 'object' && Object.keys(attrs).length > 0) mark.attrs = attrs as Record<string, unknown>;
-      return mark;
-    });
-    nodes.push(marks.length > 0 ? { type: 'text', text: op.insert, marks } : { type: 'text', text: op.insert });
+    const length = typeof op.insert === 'string' ? op.insert.length : 1;
+    if (typeof op.insert === 'string' && op.insert !== '') {
+      const marks = Object.entries(op.attributes ?? {}).map(([key, attrs]) => {
+        const mark: MarkJSON = { type: markNameOfKey(key) };
+        if (attrs && typeof attrs === 'object' && Object.keys(attrs).length > 0) mark.attrs = attrs as Record<string, unknown>;
+        return mark;
+      });
+      // Pieces cut where a revision starts or ends, each carrying the revisions over it.
+      const inside = (at: number) => at > offset && at < offset + length;
+      const cuts = [...(revisions?.marks ?? []).flatMap(({ from, to }) => [from, to]), ...waiting.map(({ at }) => at)].filter(inside).map((at) => at - offset);
+      const points = [...new Set([0, ...cuts, length])].sort((a, b) => a - b);
+      for (let index = 0; index + 1 < points.length; index++) {
+        const [start, end] = [offset + points[index]!, offset + points[index + 1]!];
+        insertUpTo(start);
+        const over = (revisions?.marks ?? []).filter((revision) => revision.from <= start && revision.to >= end).map((revision) => revision.mark);
+        const pieceMarks = [...marks, ...over];
+        const piece = op.insert.slice(points[index], points[index + 1]);
+        nodes.push(pieceMarks.length > 0 ? { type: 'text', text: piece, marks: pieceMarks } : { type: 'text', text: piece });
+      }
+    }
+    offset += length;
   }
+  insertUpTo(Number.POSITIVE_INFINITY);
   return nodes;
 }
 
 /** An element and everything in it as ProseMirror JSON; read-only (unlike y-prosemirror's converter). */
-export function elementToJSON(element: Y.XmlElement): NodeJSON {
+export function elementToJSON(element: Y.XmlElement, revisionsOf?: RevisionsOf): NodeJSON {
   const content: NodeJSON[] = [];
   for (const child of element.toArray()) {
-    if (child instanceof Y.XmlElement) content.push(elementToJSON(child));
-    else if (child instanceof Y.XmlText) content.push(...textToJSON(child));
+    if (child instanceof Y.XmlElement) content.push(elementToJSON(child, revisionsOf));
+    else if (child instanceof Y.XmlText) content.push(...textToJSON(child, revisionsOf));
   }
   const node: NodeJSON = { type: element.nodeName };
   const attrs = element.getAttributes();
@@ -52,13 +92,13 @@ export function elementToJSON(element: Y.XmlElement): NodeJSON {
   return node;
 }
 
-/** The report's body as ProseMirror JSON, for the rules and the renderer, without an editor. */
-export function readBodyJSON(doc: Y.Doc): NodeJSON {
+/** The report's body as ProseMirror JSON, for the rules and the renderer, without an editor; with `revisionsOf`, proposed changes marked in its text. */
+export function readBodyJSON(doc: Y.Doc, revisionsOf?: RevisionsOf): NodeJSON {
   const content = doc
     .getXmlFragment(BODY_FIELD)
     .toArray()
     .filter((child): child is Y.XmlElement => child instanceof Y.XmlElement)
-    .map((element) => elementToJSON(element));
+    .map((element) => elementToJSON(element, revisionsOf));
   return { type: 'doc', content };
 }
 

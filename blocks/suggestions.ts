@@ -15,6 +15,13 @@ import { SECTION_ID_PATTERN } from './section/section.js';
  * the user's own.
  */
 
+/**
+ * How pending suggestions are marked in a text read with its revisions (a draft that shows them):
+ * marks of these names, with `{ author, at }`, never stored in the document.
+ */
+export const SUGGESTED_INSERTION = 'suggestedInsertion';
+export const SUGGESTED_DELETION = 'suggestedDeletion';
+
 /** Suggested text is a sentence or a paragraph, not a chapter. */
 export const MAX_SUGGESTION_TEXT = 2000;
 const MAX_NAME = 100;

@@ -38,7 +38,7 @@ import { WebhookOutbox, type WebhookConfig } from './publish/webhook-outbox.js';
 import { createStaticClient } from './static-client.js';
 import { ReportEvents } from './workflow/report-events.js';
 import { SectionWorkflow } from './workflow/section-workflow.js';
-import { SuggestionDecisions } from './workflow/suggestion-decisions.js';
+import { SuggestionDecisions } from './workflow/suggestions.js';
 import { Notifier } from './notify/notifier.js';
 import { Reminders } from './notify/reminders.js';
 import { DeadlineWatch } from './notify/deadline-watch.js';

@@ -1,4 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
+import JSZip from 'jszip';
 import * as Y from 'yjs';
 import { BODY_FIELD, SUGGESTIONS_FIELD } from '../blocks/contract.js';
 import type { SuggestionEntry } from '../blocks/suggestions.js';
@@ -143,6 +144,37 @@ describe('suggesting in a section that is not one’s own', () => {
     expect(await storedUpdates()).toBe(stored);
     expect(pending(suite.observer.doc).has(made.key)).toBe(true);
     expect((await post('sections/overview-food/suggestions/decide', 'food', { decision: 'reject', keys: [made.key] })).status).toBe(200);
+  });
+});
+
+describe('the draft with its revisions (修订)', () => {
+  it('shows pending suggestions as Word revisions with their authors; the clean draft leaves them out', async () => {
+    const finance = await syncedClient('finance');
+    const made = suggestion(finance.doc, 'finance', 'overview-env', 2, 6, '建议的新词');
+    pending(finance.doc).set(made.key, made.entry);
+    await waitForDoc(suite.observer.doc, () => pending(suite.observer.doc).has(made.key), 'the suggestion');
+    const documentXml = async (query: string) => {
+      const answer = await fetch(`${suite.server.url}/api/reports/${suite.reportId}/draft.docx${query}`, { headers: { cookie: await cookieOf('lead') } });
+      expect(answer.status).toBe(200);
+      return (await JSZip.loadAsync(await answer.arrayBuffer())).file('word/document.xml')!.async('string');
+    };
+    const withRevisions = await documentXml('?revisions=1');
+    const inserted = /<w:ins w:id="\d+" w:author="([^"]+)" w:date="([^"]+)">(.*?)<\/w:ins>/.exec(withRevisions);
+    expect(inserted?.[1]).toBe('李会计');
+    expect(new Date(inserted![2]!).getTime()).toBeGreaterThan(Date.now() - 600_000);
+    expect(inserted![3]).toContain('建议的新词');
+    const deleted = /<w:del w:id="\d+" w:author="([^"]+)" w:date="[^"]+">(.*?)<\/w:del>/.exec(withRevisions);
+    expect(deleted?.[1]).toBe('李会计');
+    expect(deleted![2]).toContain(`<w:delText xml:space="preserve">${made.entry.quote}</w:delText>`);
+    // The deleted words come before the inserted ones, where the suggestion replaces them.
+    expect(withRevisions.indexOf(made.entry.quote)).toBeLessThan(withRevisions.indexOf('建议的新词'));
+
+    const clean = await documentXml('');
+    expect(clean).not.toContain('建议的新词');
+    expect(clean).not.toContain('<w:ins ');
+    expect(clean).toContain(made.entry.quote);
+    pending(finance.doc).delete(made.key);
+    await waitForDoc(suite.observer.doc, () => !pending(suite.observer.doc).has(made.key), 'the withdrawal');
   });
 });
 

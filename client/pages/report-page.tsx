@@ -227,6 +227,7 @@ export function ReportPage({ reportId, me, onSessionEnded }: { reportId: string;
         <span className="draft-downloads">
           {t('draft')}
           <a href={`/api/reports/${encodeURIComponent(reportId)}/draft.docx`} download data-testid="draft-docx">DOCX</a>
+          <a href={`/api/reports/${encodeURIComponent(reportId)}/draft.docx?revisions=1`} download data-testid="draft-docx-revisions" title={t('withRevisionsHint')}>{t('withRevisions')}</a>
           <a href={`/api/reports/${encodeURIComponent(reportId)}/draft.pdf`} download data-testid="draft-pdf">PDF</a>
           <button type="button" className="link-button" onClick={() => window.print()}>{t('print')}</button>
         </span>

@@ -17,8 +17,10 @@ export function createPublicationRoutes({ db, publisher, outbox }: { db: Db; pub
   const draft = async (c: Context<AppEnv>, kind: 'docx' | 'pdf') => {
     const session = requireSession(c);
     const report = await findVisibleReport(db, session, c.req.param('id')!);
-    const { bytes, stage, date } = await publisher.draft(session.user, report, kind);
-    const name = `${report.title}（${stage} ${date}）.${kind}`;
+    // ?revisions=1: the pending suggestions as Word's revisions (修订), to accept or reject in Word or WPS.
+    const revisions = c.req.query('revisions') === '1';
+    const { bytes, stage, date } = await publisher.draft(session.user, report, kind, { revisions });
+    const name = `${report.title}（${stage} ${date}${revisions ? ' 含修订' : ''}）.${kind}`;
     return c.body(new Uint8Array(bytes), 200, {
       'content-type': kind === 'pdf' ? 'application/pdf' : DOCX_TYPE,
       'content-disposition': `attachment; filename="draft.${kind}"; filename*=UTF-8''${encodeURIComponent(name)}`,

@@ -11,7 +11,7 @@ import { findComment, insertComment, listComments, resolveThread } from '../db/c
 import { findSectionRow, listAudit } from '../db/sections.js';
 import { lastSeqAt, listSectionChanges } from '../db/update-log.js';
 import { reviewBaseline } from '../workflow/review-changes.js';
-import type { SuggestionDecisions } from '../workflow/suggestion-decisions.js';
+import type { SuggestionDecisions } from '../workflow/suggestions.js';
 import { compareCells } from '../publish/report-changes.js';
 import type { ReportEvents } from '../workflow/report-events.js';
 import { compareBlocks } from '../workflow/section-text.js';

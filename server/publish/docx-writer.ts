@@ -15,6 +15,8 @@ import {
   ShadingType,
   Tab,
   Table,
+  InsertedTextRun,
+  DeletedTextRun,
   TableCell,
   TableLayoutType,
   TableRow,
@@ -267,11 +269,11 @@ function append(blocks: Block[], more: readonly Block[]): void {
   }
 }
 
-function paragraphAt(place: Place, inlines: readonly Inline[], look: ParagraphLook = {}): Paragraph {
+function paragraphAt(place: Place, inlines: readonly Inline[], nextRevision: () => number, look: ParagraphLook = {}): Paragraph {
   const numbering = place.marker?.take();
   // A numbered paragraph takes its indent from its list level.
   const placeLook = numbering ? { ...place.paragraph, indent: undefined, numbering } : place.paragraph;
-  return new Paragraph({ ...placeLook, ...look, children: paragraphChildren(inlines, place) });
+  return new Paragraph({ ...placeLook, ...look, children: paragraphChildren(inlines, place, nextRevision) });
 }
 
 const HEADINGS = [HeadingLevel.HEADING_1, HeadingLevel.HEADING_2, HeadingLevel.HEADING_3, HeadingLevel.HEADING_4, HeadingLevel.HEADING_5];
@@ -282,6 +284,9 @@ const HEADINGS = [HeadingLevel.HEADING_1, HeadingLevel.HEADING_2, HeadingLevel.H
 class DocxWriter {
   /** Each numbered list is a list of its own in Word, counting from 1. */
   private orderedLists = 0;
+  /** Each revision (修订) has an id of its own in the document. */
+  private revisions = 0;
+  readonly nextRevision = () => ++this.revisions;
 
   write(blocks: readonly PrintBlock[], place: Place): Block[] {
     const written: Block[] = [];
@@ -294,15 +299,15 @@ class DocxWriter {
       case 'section':
         return this.write(block.blocks, place);
       case 'heading':
-        return [paragraphAt(place, block.inlines, { heading: HEADINGS[block.level - 1] ?? HeadingLevel.HEADING_5 })];
+        return [paragraphAt(place, block.inlines, this.nextRevision, { heading: HEADINGS[block.level - 1] ?? HeadingLevel.HEADING_5 })];
       case 'paragraph':
-        return [paragraphAt(place, block.inlines, place.indentsFirstLine ? { indent: firstLineIndent(place) } : {})];
+        return [paragraphAt(place, block.inlines, this.nextRevision, place.indentsFirstLine ? { indent: firstLineIndent(place) } : {})];
       case 'list':
         return this.list(block.ordered, block.items, place);
       case 'quote':
         return this.write(block.blocks, quoted(place));
       case 'code':
-        return [paragraphAt({ ...place, paragraph: { ...place.paragraph, alignment: AlignmentType.LEFT } }, block.inlines.map(asCode))];
+        return [paragraphAt({ ...place, paragraph: { ...place.paragraph, alignment: AlignmentType.LEFT } }, block.inlines.map(asCode), this.nextRevision)];
       case 'rule':
         return [new Paragraph({ border: { bottom: { style: BorderStyle.SINGLE, size: 6, color: 'auto', space: 1 } } })];
       case 'table':
@@ -419,16 +424,16 @@ function asCode(inline: Inline): Inline {
 }
 
 /** Runs, with each link's runs inside one hyperlink. A line break that ends a paragraph makes no line in a browser, so none here. */
-function paragraphChildren(inlines: readonly Inline[], place: Place): ParagraphChild[] {
+function paragraphChildren(inlines: readonly Inline[], place: Place, nextRevision: () => number): ParagraphChild[] {
   const shown = inlines.at(-1)?.kind === 'break' ? inlines.slice(0, -1) : inlines;
   return linkRuns(shown).flatMap((run): ParagraphChild[] => {
-    const runs = run.inlines.flatMap((inline) => textRuns(inline, run.href !== undefined, place));
+    const runs = run.inlines.flatMap((inline) => textRuns(inline, run.href !== undefined, place, nextRevision));
     return run.href ? [new ExternalHyperlink({ link: run.href, children: runs })] : runs;
   });
 }
 
 /** A text's runs: its tabs as Word tabs and its line breaks (in code) as breaks, as w:t holds neither. */
-function textRuns(inline: Inline, linked: boolean, place: Place): TextRun[] {
+function textRuns(inline: Inline, linked: boolean, place: Place, nextRevision: () => number): Array<TextRun | InsertedTextRun | DeletedTextRun> {
   const look = inline.kind === 'text' ? inline.look : {};
   const options = {
     bold: look.bold || place.bold || undefined,
@@ -441,7 +446,12 @@ function textRuns(inline: Inline, linked: boolean, place: Place): TextRun[] {
   if (inline.kind === 'break') return [new TextRun({ ...options, break: 1 })];
   return inline.text.split('\n').map((line, index) => {
     const children = line.split('\t').flatMap((part, at) => (at === 0 ? [part] : [new Tab(), part]));
-    return new TextRun({ ...options, break: index > 0 ? 1 : undefined, children });
+    const run = { ...options, break: index > 0 ? 1 : undefined, children };
+    const revision = inline.look.revision;
+    if (!revision) return new TextRun(run);
+    // A suggestion as Word's own revision (修订), which Word and WPS show with its author and accept or reject.
+    const change = { id: nextRevision(), author: revision.author, date: new Date(revision.at).toISOString().replace(/\.\d{3}Z$/, 'Z') };
+    return revision.kind === 'insertion' ? new InsertedTextRun({ ...run, ...change }) : new DeletedTextRun({ ...run, ...change });
   });
 }
 

@@ -5,6 +5,7 @@ import { findTable } from '../../blocks/annex/formats/index.js';
 import { formatCellValue } from '../../blocks/annex/number-input.js';
 import { layoutTable, type LayoutRow } from '../../blocks/annex/table-layout.js';
 import type { NodeJSON } from '../../blocks/report-json.js';
+import { SUGGESTED_DELETION, SUGGESTED_INSERTION } from '../../blocks/suggestions.js';
 import { placeOnGrid } from './html-table-grid.js';
 
 /**
@@ -67,6 +68,8 @@ export interface TextLook {
   figure?: true;
   /** Only web and mail addresses are links; any other leaves its text plain. */
   href?: string;
+  /** A pending suggestion shown as a revision (a draft with its 修订): words it would add or remove, who suggested them and when. */
+  revision?: { kind: 'insertion' | 'deletion'; author: string; at: number };
 }
 
 export interface PrintTable {
@@ -215,6 +218,9 @@ class ReportLayout {
           if (name) (look as Record<string, true>)[name] = true;
           const href = mark.type === 'link' ? safeHref(mark.attrs?.href) : null;
           if (href) look.href = href;
+          if (mark.type === SUGGESTED_INSERTION || mark.type === SUGGESTED_DELETION) {
+            look.revision = { kind: mark.type === SUGGESTED_INSERTION ? 'insertion' : 'deletion', author: String(mark.attrs?.author ?? ''), at: Number(mark.attrs?.at ?? 0) };
+          }
         }
         return node.text ? [{ kind: 'text', text: node.text, look }] : [];
       }

@@ -23,6 +23,7 @@ import { reportHtml } from './render-html.js';
 import { compareReports, type ReportChanges, type ReportSnapshot, type SectionText } from './report-changes.js';
 import type { WebhookOutbox } from './webhook-outbox.js';
 import type { Delivery, Notifier } from '../notify/notifier.js';
+import { suggestionRevisions } from '../workflow/suggestions.js';
 
 export interface PublisherDeps {
   db: Db;
@@ -154,7 +155,7 @@ export class Publisher {
    * its own for a department) and every finding still open. Made on request; nothing is stored,
    * and the portal never sees it.
    */
-  async draft(actor: UserWithDepartment, report: Report, kind: 'docx' | 'pdf'): Promise<{ bytes: Buffer; stage: DraftMarks['stage']; date: string }> {
+  async draft(actor: UserWithDepartment, report: Report, kind: 'docx' | 'pdf', { revisions = false } = {}): Promise<{ bytes: Buffer; stage: DraftMarks['stage']; date: string }> {
     const [context, units, rows, departments] = await Promise.all([
       this.deps.annex.context(report),
       listUnits(this.deps.db, report.id),
@@ -179,7 +180,9 @@ export class Publisher {
           }),
         findings: checks.findings.map((finding) => ({ severity: finding.severity, rule: finding.rule, message: finding.message })),
       };
-      return { moment: renderMoment(report, body, digest, units, marks), draft: marks };
+      // With its revisions, the text shows the pending suggestions as Word's 修订; the checks read the text itself.
+      const printedBody = revisions ? readBodyJSON(room.document, suggestionRevisions(room.document)) : body;
+      return { moment: renderMoment(report, printedBody, digest, units, marks), draft: marks };
     });
     if (kind === 'pdf') return { bytes: await this.deps.printer.print(moment.html), stage: draft.stage, date: draft.date };
     const { reportDocx } = await import('./docx-writer.js');

@@ -74,6 +74,10 @@ const LOOK_TAGS: ReadonlyArray<[keyof TextLook, string]> = [
 function lookHtml(html: string, look: TextLook): string {
   let marked = look.figure ? `<span class="figure">${html}</span>` : html;
   for (const [name, tag] of LOOK_TAGS) if (look[name]) marked = `<${tag}>${marked}</${tag}>`;
+  if (look.revision) {
+    const tag = look.revision.kind === 'insertion' ? 'ins' : 'del';
+    marked = `<${tag} title="${escapeHtml(look.revision.author)}">${marked}</${tag}>`;
+  }
   return marked;
 }
 

@@ -1,7 +1,8 @@
 import * as Y from 'yjs';
 import { invalidRequest, refuse } from '../../blocks/errors.js';
 import { mayDecideSuggestions } from '../../blocks/section/permissions.js';
-import { authorOfKey, isSuggestionEntry, SUGGESTIONS_FIELD, type SuggestionEntry, type TextPositionJSON } from '../../blocks/suggestions.js';
+import type { RevisionsOf, TextRevisions } from '../../blocks/report-json.js';
+import { authorOfKey, isSuggestionEntry, SUGGESTED_DELETION, SUGGESTED_INSERTION, SUGGESTIONS_FIELD, type SuggestionEntry, type TextPositionJSON } from '../../blocks/suggestions.js';
 import type { RoomRegistry } from '../collab/room-registry.js';
 import type { Db } from '../db/database.js';
 import { appendAudit } from '../db/sections.js';
@@ -58,7 +59,7 @@ export class SuggestionDecisions {
           const rule = room.sectionRules.get(sectionId);
           if (rule?.locked) throw refuse('section-locked', { section: sectionId });
           if (!mayDecideSuggestions(actor, rule)) throw refuse('not-your-section', { section: sectionId });
-          decided = pendingIn(doc, sectionId).filter((found) => wanted(found.key));
+          decided = locateSuggestions(doc, sectionId).filter((found) => wanted(found.key));
           if (decided.length === 0) throw refuse('suggestion-not-found', { section: sectionId });
           const outdated = decided.find((found) => found.current !== found.entry.quote);
           if (accept && outdated) throw refuse('suggestion-outdated', { quote: outdated.entry.quote, current: outdated.current });
@@ -101,17 +102,34 @@ function parseSelection(request: DecisionRequest): (key: string) => boolean {
   return () => true;
 }
 
-/** The section's pending suggestions that can still be found in its text. */
-export function pendingIn(doc: Y.Doc, sectionId: string): Located[] {
+/** Pending suggestions that can still be found in the text (those of one section, when named). */
+export function locateSuggestions(doc: Y.Doc, sectionId?: string): Located[] {
   const located: Located[] = [];
   for (const [key, entry] of doc.getMap(SUGGESTIONS_FIELD).entries()) {
-    if (!isSuggestionEntry(entry) || entry.sectionId !== sectionId) continue;
+    if (!isSuggestionEntry(entry) || (sectionId !== undefined && entry.sectionId !== sectionId)) continue;
     const from = absolute(doc, entry.from);
     const to = absolute(doc, entry.to);
     if (!from || !to || from.type !== to.type || !(from.type instanceof Y.XmlText) || to.index < from.index) continue;
     located.push({ key, entry, text: from.type, from: from.index, to: to.index, current: plainText(from.type).slice(from.index, to.index) });
   }
   return located;
+}
+
+/**
+ * Pending suggestions as revisions of the texts they apply to, for a draft that shows them
+ * (Word's 修订): the replaced words marked deleted, the suggested ones inserted after them, each
+ * with its author and time.
+ */
+export function suggestionRevisions(doc: Y.Doc): RevisionsOf {
+  const byText = new Map<Y.XmlText, { marks: TextRevisions['marks'][number][]; insertions: TextRevisions['insertions'][number][] }>();
+  for (const { entry, text, from, to } of locateSuggestions(doc)) {
+    let revisions = byText.get(text);
+    if (!revisions) byText.set(text, (revisions = { marks: [], insertions: [] }));
+    const attrs = { author: entry.author, at: entry.at };
+    if (to > from) revisions.marks.push({ from, to, mark: { type: SUGGESTED_DELETION, attrs } });
+    if (entry.text !== '') revisions.insertions.push({ at: to, text: entry.text, mark: { type: SUGGESTED_INSERTION, attrs } });
+  }
+  return (text) => byText.get(text) ?? null;
 }
 
 function absolute(doc: Y.Doc, position: TextPositionJSON) {
