@@ -40,6 +40,7 @@ import { ReportEvents } from './workflow/report-events.js';
 import { SectionWorkflow } from './workflow/section-workflow.js';
 import { SuggestionDecisions } from './workflow/suggestions.js';
 import { Notifier } from './notify/notifier.js';
+import { tellOfSuggestions } from './notify/suggestion-notices.js';
 import { Reminders } from './notify/reminders.js';
 import { DeadlineWatch } from './notify/deadline-watch.js';
 import { createNotificationRoutes, createReminderRoutes } from './api/notification-routes.js';
@@ -101,6 +102,7 @@ export function createApp(deps: AppDeps) {
   const notifier = new Notifier({ db: deps.db, events, now });
   const workflow = new SectionWorkflow({ ...deps, events, notifier, now });
   deps.rooms.hooks.onApprovedTextEdited((edit) => workflow.revokeApprovals(edit));
+  deps.rooms.hooks.onSuggestionsMade(tellOfSuggestions({ db: deps.db, notifier, now }));
   const digests = new ReportDigests(deps);
   const annex = new AnnexService({ ...deps, digests, events, now });
   app.route('/api/admin', createAdminRoutes({ ...deps, events, now }));

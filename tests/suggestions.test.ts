@@ -77,6 +77,16 @@ describe('suggesting in a section that is not one’s own', () => {
     await waitForDoc(suite.observer.doc, () => pending(suite.observer.doc).has(made.key), 'the suggestion to reach the lead office');
     expect(pending(suite.observer.doc).get(made.key)).toEqual(made.entry);
     expect(foodText()).toBe(before);
+    // The food bureau is told, once for a sitting of suggestions; finance, who suggested, is not.
+    const told = async (username: string) => ((await getJson<Array<{ kind: string; text: string }>>(suite.server.url, '/api/notifications', await cookieOf(username))).filter((notification) => notification.kind === 'suggestion'));
+    await expect.poll(() => told('food')).toEqual([expect.objectContaining({ text: expect.stringMatching(/^示范区财政局 李会计对《.+》「.+」提出了修改建议$/) })]);
+    const again = suggestion(finance.doc, 'finance', 'overview-food', 4, 5, '又');
+    pending(finance.doc).set(again.key, again.entry);
+    await waitForDoc(suite.observer.doc, () => pending(suite.observer.doc).has(again.key), 'the second suggestion');
+    pending(finance.doc).delete(again.key);
+    await waitForDoc(suite.observer.doc, () => !pending(suite.observer.doc).has(again.key), 'its withdrawal');
+    expect(await told('food')).toHaveLength(1);
+    expect(await told('finance')).toEqual([]);
   });
 
   it('finance may not decide on suggestions in a section it does not write: 403, and nothing changes', async () => {

@@ -10,6 +10,13 @@ export interface ApprovedTextEdit {
   seq: number;
 }
 
+/** Someone suggested changes (修订) in these sections. */
+export interface SuggestionsMade {
+  room: Room;
+  sectionIds: readonly string[];
+  userId: number;
+}
+
 type Listener<E> = (event: E) => Promise<void>;
 
 /** Why the server closed a collaboration socket: a fixed set, so it can be counted. */
@@ -47,6 +54,7 @@ export interface RoomObserver {
  */
 export class RoomHooks {
   private readonly approvedTextEdits: Array<Listener<ApprovedTextEdit>> = [];
+  private readonly suggestions: Array<Listener<SuggestionsMade>> = [];
   private readonly observers: RoomObserver[] = [];
 
   observe(observer: RoomObserver): void {
@@ -64,5 +72,13 @@ export class RoomHooks {
 
   async approvedTextEdited(edit: ApprovedTextEdit): Promise<void> {
     for (const listener of this.approvedTextEdits) await listener(edit);
+  }
+
+  onSuggestionsMade(listener: Listener<SuggestionsMade>): void {
+    this.suggestions.push(listener);
+  }
+
+  async suggestionsMade(event: SuggestionsMade): Promise<void> {
+    for (const listener of this.suggestions) await listener(event);
   }
 }

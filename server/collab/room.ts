@@ -379,7 +379,17 @@ export class Room {
       writers: [{ clientIDs: writers, owner: peer.userId }, ...(repaired ? [{ clientIDs: [doc.clientID], owner: null }] : [])],
     });
     await this.revokeApprovals(sectionIds, peer.userId, seq);
+    if (scope.suggestionsWritten.length > 0) await this.tellSuggestions(scope, peer.userId);
     await this.acceptWaiting(peer);
+  }
+
+  private async tellSuggestions(scope: UpdateScope, userId: number): Promise<void> {
+    const sectionIds = [...new Set(scope.suggestionsWritten.map(({ entry }) => entry.sectionId))];
+    try {
+      await this.options.hooks?.suggestionsMade({ room: this, sectionIds, userId });
+    } catch (error) {
+      this.options.onError(error, `report ${this.reportId}: telling of suggestions in ${sectionIds.join(', ')}`);
+    }
   }
 
   /**
