@@ -23,6 +23,7 @@ import { SectionPermissions } from './section-permissions.js';
 import { Toolbar } from './toolbar.js';
 import { SuggestDialog } from './suggest-dialog.js';
 import { addSuggestion, SuggestionMarks, suggestionTarget, type SuggestionTarget } from './suggestions.js';
+import { ReviewMarks, type ReviewMarksSource } from './review-marks.js';
 import { droppedOnPaste, insertWordDraft } from './word-draft.js';
 import { useI18n, type MessageKey } from '../i18n.js';
 import type { WordDraft } from '../../blocks/import/source.js';
@@ -77,9 +78,11 @@ interface ReportEditorProps {
   onNotice: (message: string) => void;
   /** Whether this user may suggest changes in a section now (not locked, not a viewer). */
   canSuggest: (sectionId: string) => boolean;
+  /** What changed since review in the sections the lead office reviews, marked in the text. */
+  review: ReviewMarksSource | null;
 }
 
-export function ReportEditor({ connection, me, canEdit, accessLost, onBlocked, onLimit, onEditor, annex, convertWordDraft, onNotice, canSuggest }: ReportEditorProps) {
+export function ReportEditor({ connection, me, canEdit, accessLost, onBlocked, onLimit, onEditor, annex, convertWordDraft, onNotice, canSuggest, review }: ReportEditorProps) {
   const { t, language } = useI18n();
   const [pickingFigure, setPickingFigure] = useState(false);
   const [suggesting, setSuggesting] = useState<Extract<SuggestionTarget, { ok: true }> | null>(null);
@@ -101,6 +104,7 @@ export function ReportEditor({ connection, me, canEdit, accessLost, onBlocked, o
           onBlocked: (sectionId) => latest.current.onBlocked(sectionId),
         }),
         ContentLimits.configure({ onRefused: (limit) => latest.current.onLimit(limit) }),
+        ReviewMarks.configure({ source: review }),
         SuggestionMarks.configure({
           doc,
           labels: {

@@ -8,7 +8,8 @@ import { AnnexSettings } from '../annex/annex-settings.js';
 import { FindingsPanel } from '../annex/findings-panel.js';
 import { useAnnex } from '../annex/use-annex.js';
 import { FindingsBadge } from '../annex/findings-badge.js';
-import { api, writerOf, type CommentInfo, type Department, type Me, type ReportSummary, type SectionInfo } from '../api.js';
+import { api, writerOf, type CommentInfo, type Department, type Me, type ReportSummary, type ReviewChanges, type SectionInfo } from '../api.js';
+import { refreshReviewMarks } from '../editor/review-marks.js';
 import { CollabSession, type CollabConnection, type ConnectionStatus, type SessionNotice } from '../collab/collab-session.js';
 import { useReportEvents } from '../collab/use-report-events.js';
 import type { ReachableLimit } from '../editor/content-limits.js';
@@ -132,6 +133,28 @@ export function ReportPage({ reportId, me, onSessionEnded }: { reportId: string;
     [sections, me],
   );
   const suggestions = useSuggestions(connection?.doc ?? null);
+
+  // The lead office reviewing sees, in the text itself, what changed in each submitted section since its review began.
+  const reviewChanges = useRef(new Map<string, ReviewChanges['parts']>());
+  const annexModel = useRef<typeof annex.model>(null);
+  annexModel.current = annex.model;
+  const reviewSource = useMemo(() => ({ changes: () => reviewChanges.current, tables: () => annexModel.current?.getSnapshot().tables ?? {} }), []);
+  useEffect(() => {
+    if (me.role !== 'lead') return;
+    const submitted = sections.filter((s) => s.state === 'submitted');
+    let current = true;
+    Promise.all(submitted.map((s) => api.reviewChanges(reportId, s.id).then((changes) => [s.id, changes] as const))).then(
+      (read) => {
+        if (!current) return;
+        reviewChanges.current = new Map(read.filter(([, changes]) => changes.changed).map(([id, changes]) => [id, changes.parts]));
+        if (editor && !editor.isDestroyed) refreshReviewMarks(editor.view);
+      },
+      () => undefined,
+    );
+    return () => {
+      current = false;
+    };
+  }, [me.role, reportId, sections, revision, editor]);
   const convertWordDraft = useCallback((sectionId: string, file: File) => api.wordDraft(reportId, sectionId, file), [reportId]);
   const onBlocked = useCallback(
     (sectionId: string | null) => {
@@ -282,6 +305,7 @@ export function ReportPage({ reportId, me, onSessionEnded }: { reportId: string;
                   convertWordDraft={convertWordDraft}
                   onNotice={setNotice}
                   canSuggest={canSuggest}
+                  review={me.role === 'lead' ? reviewSource : null}
                 />
               ) : (
                 <p className="muted editor-placeholder">{t('loading')}</p>

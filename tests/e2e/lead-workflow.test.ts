@@ -59,6 +59,8 @@ describe('the lead office runs a section from assignment to lock', () => {
       // Opening the resubmitted section, the lead office sees first what answers its return, marked.
       await lead.page.getByTestId(`dashboard-row-${SECTION}`).getByRole('button', { name: '六、其他需要报告的事项', exact: true }).click();
       await expect.poll(() => lead.page.getByTestId('review-changes').locator('ins').allTextContents()).toEqual(['依据财税〔2024〕14号文件。']);
+      // … and in the text itself.
+      await expect.poll(async () => (await section(lead.page).locator('.review-added').allTextContents()).join('')).toBe('依据财税〔2024〕14号文件。');
       await openDashboard(lead.page);
       await lead.page.getByTestId(`approve-${SECTION}`).click();
       await expect.poll(() => lead.page.getByTestId(`state-${SECTION}`).textContent()).toBe('已审定');

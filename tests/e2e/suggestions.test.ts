@@ -74,6 +74,7 @@ describe('suggestions in the browser', () => {
       await expect.poll(() => firstParagraph(finance.page).locator('.suggestion-delete').allTextContents()).toEqual([replaced, removed]);
       expect(await firstParagraph(finance.page).locator('ins.suggestion-insert').getAttribute('title')).toContain('王主任');
       expect(await textOf(finance.page)).toBe(original);
+      expect(await textOf(lead.page)).toBe(original);
       // A draft made now (the same layout as the portal's page) has the text as it stands, not the suggestion.
       const answer = await fetch(`${suite.server.url}/api/reports/${suite.reportId}/draft.docx`, { headers: { cookie: await login(suite.server.url, 'lead') } });
       expect(answer.status, await answer.clone().text()).toBe(200);
