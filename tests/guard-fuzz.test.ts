@@ -4,7 +4,7 @@ import { formatGuardFuzzReport, prepareGuardFuzzFixture, runGuardFuzz, type Guar
 
 // The guard against random hostile updates (issue 18): a finance client sends random structures,
 // attributes, marks, deletions, hand-made structs with origins and parents pointing anywhere,
-// foreign client ids, mutated bytes and replays, mixed with honest edits, into a real Room on a
+// foreign client ids, mutated bytes, replays and suggestions under any name, mixed with honest edits, into a real Room on a
 // real SQLite file. After every action the architecture's invariants must hold (see
 // tests/support/guard-fuzzer.ts). Seeded: a failure replays with the seed fast-check prints.
 //

@@ -139,7 +139,26 @@ export type FuzzAction =
   | { kind: 'bytes'; base: HonestEdit; mutations: ByteMutation[]; envelope: boolean }
   | { kind: 'foreign-client'; owner: ForeignOwner; edit: HonestEdit }
   /** Sends again an update sent earlier in the run (accepted or refused), as an update or as SyncStep2. */
-  | { kind: 'replay'; pick: number; as: 'update' | 'sync-step-2' };
+  | { kind: 'replay'; pick: number; as: 'update' | 'sync-step-2' }
+  | { kind: 'suggestion'; op: SuggestionOp };
+
+/**
+ * A suggestion (blocks/suggestions.ts) written into the report's suggestions map: under finance's
+ * own key or someone else's, about words of a text in some section, signed as finance — unless one
+ * field is forged — or a pending suggestion withdrawn.
+ */
+export type SuggestionOp =
+  | {
+      kind: 'write';
+      key: 'own' | 'food' | 'lead' | 'garbage';
+      target: Target;
+      from: number;
+      length: number;
+      text: string;
+      /** The field replaced after the entry is made, and by what (an end moved into another paragraph: 'elsewhere'). */
+      forge: null | { field: 'author' | 'department' | 'color' | 'at' | 'sectionId' | 'quote' | 'from' | 'to' | 'extra'; value: ValueSpec | 'elsewhere' };
+    }
+  | { kind: 'withdraw'; pick: number };
 
 export interface FuzzPlan {
   /** Yjs client ids of the run's clients derive from it, so a case replays exactly. */
@@ -147,7 +166,7 @@ export interface FuzzPlan {
   actions: FuzzAction[];
 }
 
-export const FUZZ_ACTION_KINDS = ['honest', 'insert', 'nest', 'attributes', 'format', 'delete', 'annex', 'structs', 'bytes', 'foreign-client', 'replay'] as const;
+export const FUZZ_ACTION_KINDS = ['honest', 'insert', 'nest', 'attributes', 'format', 'delete', 'annex', 'structs', 'bytes', 'foreign-client', 'replay', 'suggestion'] as const;
 export type FuzzActionKind = (typeof FUZZ_ACTION_KINDS)[number];
 
 // ——— names and values
@@ -432,6 +451,31 @@ const annexOp: fc.Arbitrary<AnnexOp> = fc.oneof(
   { weight: 2, arbitrary: fc.record({ kind: fc.constant('delete-cell' as const), table: tableRef, key: keyRef }) },
 );
 
+const suggestionOp: fc.Arbitrary<SuggestionOp> = fc.oneof(
+  {
+    weight: 4,
+    arbitrary: fc.record({
+      kind: fc.constant('write' as const),
+      key: fc.constantFrom('own' as const, 'own' as const, 'own' as const, 'food' as const, 'lead' as const, 'garbage' as const),
+      target,
+      from: fc.nat({ max: 300 }),
+      length: fc.nat({ max: 12 }),
+      text: fc.oneof(fc.constantFrom('', '建议', '全年', '<b>粗</b>'), fc.string({ maxLength: 20 }), fc.constant('长'.repeat(2001))),
+      forge: fc.oneof(
+        { weight: 3, arbitrary: fc.constant(null) },
+        {
+          weight: 2,
+          arbitrary: fc.record({
+            field: fc.constantFrom('author' as const, 'department' as const, 'color' as const, 'at' as const, 'sectionId' as const, 'quote' as const, 'from' as const, 'to' as const, 'extra' as const),
+            value: fc.oneof({ weight: 1, arbitrary: fc.constant('elsewhere' as const) }, { weight: 3, arbitrary: valueSpec }),
+          }),
+        },
+      ),
+    }),
+  },
+  { weight: 1, arbitrary: fc.record({ kind: fc.constant('withdraw' as const), pick: fc.nat() }) },
+);
+
 const foreignOwner = fc.constantFrom<ForeignOwner>('food-live', 'food', 'lead', 'server', 'server-live', 'seed', 'finance-earlier');
 
 /** Nesting depth: usually around the limit, now and then thousands (the checks must not recurse). */
@@ -499,6 +543,7 @@ const arbitraries: Record<FuzzActionKind, { weight: number; arbitrary: fc.Arbitr
     }),
   },
   replay: { weight: 2, arbitrary: fc.record({ kind: fc.constant('replay' as const), pick: fc.nat(), as: fc.constantFrom('update' as const, 'sync-step-2' as const) }) },
+  suggestion: { weight: 3, arbitrary: suggestionOp.map((op) => ({ kind: 'suggestion' as const, op })) },
 };
 
 /** One hostile (or honest) action; `kinds` narrows the mix (FUZZ_KINDS, for chasing one kind of bug). */

@@ -1,7 +1,7 @@
 import * as encoding from 'lib0/encoding';
 import * as Y from 'yjs';
 import { ANNEX_TABLE_NODE } from '../../blocks/annex/annex-table-node.js';
-import { ANNEX_FIELD, BODY_FIELD } from '../../blocks/contract.js';
+import { ANNEX_FIELD, BODY_FIELD, SUGGESTIONS_FIELD } from '../../blocks/contract.js';
 import { SECTION_NODE } from '../../blocks/section/section.js';
 import { encodeSyncStep2, encodeSyncUpdate, parseMessage } from '../../server/collab/wire.js';
 import type {
@@ -16,6 +16,7 @@ import type {
   MarkSpec,
   SectionTarget,
   StructMutation,
+  SuggestionOp,
   Target,
   TextSpec,
   TreeSpec,
@@ -35,6 +36,9 @@ export interface ForgeContext {
   foreignIds: ReadonlyMap<ForeignOwner, number | null>;
   /** Updates sent earlier in this run (by finance, and the food bureau's), for replays. */
   sent: readonly Uint8Array[];
+  /** Finance as it signs a suggestion, and the user ids of others it might forge one under. */
+  suggester: { userId: number; name: string; department: string; color: string };
+  otherUserIds: { food: number; lead: number };
 }
 
 export interface ForgedFrame {
@@ -325,9 +329,60 @@ function hostileEdit(doc: Y.Doc, action: FuzzAction, context: ForgeContext): voi
       return deleteSomething(doc, action, context);
     case 'annex':
       return annexEdit(doc, action.op, context);
+    case 'suggestion':
+      return suggest(doc, action.op, context);
     default:
       throw new Error(`${action.kind} is not a plain edit`);
   }
+}
+
+let suggestionNonce = 0;
+
+/** A suggestion signed as finance (or one field forged), under the key chosen; or a pending one withdrawn. */
+function suggest(doc: Y.Doc, op: SuggestionOp, context: ForgeContext): void {
+  const pending = doc.getMap<unknown>(SUGGESTIONS_FIELD);
+  if (op.kind === 'withdraw') {
+    const key = pickFrom([...pending.keys()].sort(), op.pick);
+    if (key === null) throw new UnforgeableError('no suggestion to withdraw');
+    pending.delete(key);
+    return;
+  }
+  const sections = sectionsOf(doc, op.target.section, context);
+  const text = pickFrom(textsUnder(sections), op.target.pick);
+  if (!text) throw new UnforgeableError('no text there');
+  const section = sections.find((candidate) => isAncestor(candidate, text as unknown as Y.AbstractType<unknown>));
+  const from = text.length === 0 ? 0 : op.from % (text.length + 1);
+  const to = Math.min(text.length, from + op.length);
+  const position = (on: Y.XmlText, index: number) => Y.relativePositionToJSON(Y.createRelativePositionFromTypeIndex(on, index));
+  const { suggester } = context;
+  const entry: Record<string, unknown> = {
+    sectionId: section ? sectionIdOf(section) : 'nowhere',
+    from: position(text, from),
+    to: position(text, to),
+    text: op.text,
+    quote: text.toString().slice(from, to),
+    author: suggester.name,
+    department: suggester.department,
+    color: suggester.color,
+    at: Date.now(),
+  };
+  if (op.forge) {
+    const { field, value } = op.forge;
+    if (value === 'elsewhere') {
+      const other = pickFrom(textsUnder(sectionsOf(doc, 'anywhere', context)).filter((candidate) => candidate !== text), op.target.pick + 1);
+      if (!other) throw new UnforgeableError('no other text');
+      entry[field === 'from' ? 'from' : 'to'] = position(other, 0);
+    } else entry[field === 'extra' ? 'style' : field] = materialize(value);
+  }
+  const owner = op.key === 'own' ? String(suggester.userId) : op.key === 'garbage' ? 'x' : String(context.otherUserIds[op.key]);
+  pending.set(`${owner}:fuzz-${++suggestionNonce}-nonce`, entry);
+}
+
+function isAncestor(element: Y.XmlElement, type: Y.AbstractType<unknown>): boolean {
+  for (let current: Y.AbstractType<unknown> | null = type; current; current = (current._item?.parent as Y.AbstractType<unknown> | null) ?? null) {
+    if (current === (element as unknown as Y.AbstractType<unknown>)) return true;
+  }
+  return false;
 }
 
 function deleteSomething(doc: Y.Doc, action: Extract<FuzzAction, { kind: 'delete' }>, context: ForgeContext): void {

@@ -19,6 +19,8 @@ import { openDatabase, type Db, type OpenedDatabase } from '../../server/db/data
 import { findReport } from '../../server/db/reports.js';
 import { saveSectionRow } from '../../server/db/sections.js';
 import { findUserByUsername, findUserWithDepartment } from '../../server/db/users.js';
+import { SUGGESTIONS_FIELD } from '../../blocks/contract.js';
+import { authorOfKey, suggestionEntryProblem, type SuggestionEntry } from '../../blocks/suggestions.js';
 import { seedDemoIfEmpty } from '../../server/demo/seed-demo.js';
 import { ReportEvents } from '../../server/workflow/report-events.js';
 import { fuzzPlan, type ForeignOwner, type FuzzAction, type FuzzActionKind, type FuzzPlan } from './guard-fuzz-actions.js';
@@ -437,7 +439,7 @@ class GuardFuzzRun {
       this.expect(logged.some((row) => equalBytes(row, forged.payload!)), () => `an honest edit was not accepted as sent${closed ? `: closed ${closed.code} ${closed.reason}` : ''}\n${context()}`);
     }
     // (c) What everyone now has is valid for the schema.
-    const problems = schemaProblems(this.room.document, this.fixture.format);
+    const problems = [...schemaProblems(this.room.document, this.fixture.format), ...this.suggestionProblems()];
     this.expect(problems.length === 0, () => `the live document is not valid for the schema: ${problems.slice(0, 3).join('; ')}\n${context()}`);
     // (d) The server stays responsive: the action was handled and another client answered within bounds.
     this.expect(observed.answered, () => `the observer's SyncStep1 was not answered\n${context()}`);
@@ -511,6 +513,24 @@ class GuardFuzzRun {
     this.food.absorb();
   }
 
+  /** Every pending suggestion is well formed and signed by the user whose id is its key, never in a locked section. */
+  private suggestionProblems(): string[] {
+    const problems: string[] = [];
+    const signers = new Map(Object.values(this.fixture.users).map((user) => [user.id, user.identity]));
+    for (const [key, entry] of this.room.document.getMap(SUGGESTIONS_FIELD).entries()) {
+      const problem = suggestionEntryProblem(entry);
+      if (problem) {
+        problems.push(`suggestion ${key}: ${problem}`);
+        continue;
+      }
+      const { author, department, sectionId } = entry as SuggestionEntry;
+      const signer = signers.get(authorOfKey(key) ?? -1);
+      if (!signer || signer.name !== author || signer.department !== department) problems.push(`suggestion ${key} is signed ${author}/${department}, not by its key's user`);
+      if (this.lockedOwnSections.has(sectionId)) problems.push(`suggestion ${key} is in the locked section ${sectionId}`);
+    }
+    return problems;
+  }
+
   private forgeContext(): ForgeContext {
     const ids = this.fixture.clientIds;
     const foreignIds = new Map<ForeignOwner, number | null>([
@@ -522,7 +542,15 @@ class GuardFuzzRun {
       ['seed', ids.seed],
       ['finance-earlier', ids.finance],
     ]);
-    return { ownSections: this.ownSections, lockedOwnSections: this.lockedOwnSections, foreignIds, sent: this.sent };
+    const { finance, food, lead } = this.fixture.users;
+    return {
+      ownSections: this.ownSections,
+      lockedOwnSections: this.lockedOwnSections,
+      foreignIds,
+      sent: this.sent,
+      suggester: { userId: finance.id, name: finance.identity.name, department: finance.identity.department, color: finance.identity.color },
+      otherUserIds: { food: food.id, lead: lead.id },
+    };
   }
 
   /** Everything finance may not change, and the clock of every client id that is not finance's. */
@@ -535,6 +563,10 @@ class GuardFuzzRun {
     for (const tableId of doc.getMap('annex').keys()) {
       const sectionId = this.room.sectionOfTable(tableId);
       if (sectionId === null || !this.ownSections.has(sectionId)) state.set(`table ${tableId}`, fingerprintTable(doc, tableId));
+    }
+    // Suggestions under anyone else's id: finance neither adds nor changes nor withdraws one.
+    for (const [key, entry] of doc.getMap(SUGGESTIONS_FIELD).entries()) {
+      if (authorOfKey(key) !== this.fixture.users.finance.id) state.set(`suggestion ${key}`, JSON.stringify(entry));
     }
     const ids = this.fixture.clientIds;
     for (const clientID of [ids.server, ids.lead, ids.food, this.food.doc.clientID, this.observer.doc.clientID]) {
