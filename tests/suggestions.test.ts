@@ -7,6 +7,8 @@ import { getJson, sectionText, waitForDoc } from './support/clients.js';
 import { hostileClients } from './support/hostile-client.js';
 import { useReportServer } from './support/report-server.js';
 import { storedRows } from './support/stored.js';
+import { approveAllSections, callApi, publishReport } from './support/publishing.js';
+import { docxAsHtml, pdfText } from './support/documents.js';
 
 // Suggestions (修订): a reviewer proposes a change in a section that is not theirs; everyone sees
 // it at once, the section's accepted text does not change until its department (or the lead
@@ -253,5 +255,25 @@ describe('a hostile client written with raw Yjs', () => {
       const { reason } = await expectRefused('finance', change);
       expect(reason).toContain('invalid content');
     }
+  });
+});
+
+describe('publishing with suggestions pending', () => {
+  it('publishes the text as accepted: the portal’s page, its DOCX and its PDF never show a pending suggestion', async () => {
+    const env = await syncedClient('env');
+    const made = suggestion(env.doc, 'env', 'overview-finance', 0, 4, '尚未接受的建议文字');
+    pending(env.doc).set(made.key, made.entry);
+    await waitForDoc(suite.observer.doc, () => pending(suite.observer.doc).has(made.key), 'the pending suggestion');
+    await approveAllSections(suite);
+    const published = await publishReport(suite, '含待处理建议时发布');
+    const page = await callApi(suite, 'GET', published.url);
+    expect(page.text).toContain(made.entry.quote);
+    expect(page.text).not.toContain('尚未接受的建议文字');
+    const docx = await callApi(suite, 'GET', `${published.url}/report.docx`);
+    expect(await docxAsHtml(docx.bytes)).not.toContain('尚未接受的建议文字');
+    const pdf = await pdfText((await callApi(suite, 'GET', `${published.url}/report.pdf`)).bytes);
+    expect(pdf.pages.join('')).not.toContain('尚未接受的建议文字');
+    // Still pending, for the department to decide on.
+    expect(pending(suite.observer.doc).has(made.key)).toBe(true);
   });
 });
