@@ -30,19 +30,19 @@ export type ReportEventStream = EventStream<ReportEvent>;
  * relay), what happens on one reaches the pages and sockets of every other at once.
  */
 export class ReportEvents {
-  private readonly byReport = new Map<string, Set<ReportEventStream>>();
-  private readonly byUser = new Map<number, Set<EventStream<UserEvent>>>();
   private readonly bySession = new Map<string, Set<EventStream<never>>>();
+  private readonly reports = new Channel<string, ReportEvent>(this.bySession);
+  private readonly users = new Channel<number, UserEvent>(this.bySession);
   private readonly endedElsewhere: Array<(sessionId: string, why: SessionEnd) => void> = [];
 
   constructor(private readonly relay: Relay | null = null) {
     relay?.subscribe('report-events', (message) => {
       const { reportId, event } = message as { reportId: string; event: ReportEvent };
-      this.deliver(reportId, event);
+      this.reports.deliver(reportId, event);
     });
     relay?.subscribe('user-events', (message) => {
       const { userId, event } = message as { userId: number; event: UserEvent };
-      this.deliverToUser(userId, event);
+      this.users.deliver(userId, event);
     });
     relay?.subscribe('session-ends', (message) => {
       const { sessionId, why } = message as { sessionId: string; why: SessionEnd };
@@ -51,39 +51,21 @@ export class ReportEvents {
   }
 
   subscribe(reportId: string, stream: ReportEventStream): () => void {
-    add(this.byReport, reportId, stream);
-    add(this.bySession, stream.sessionId, stream);
-    return () => {
-      remove(this.byReport, reportId, stream);
-      remove(this.bySession, stream.sessionId, stream);
-    };
+    return this.reports.subscribe(reportId, stream);
   }
 
   publish(reportId: string, event: ReportEvent): void {
-    this.deliver(reportId, event);
+    this.reports.deliver(reportId, event);
     this.relay?.publish('report-events', { reportId, event });
   }
 
-  private deliver(reportId: string, event: ReportEvent): void {
-    for (const stream of this.byReport.get(reportId) ?? []) stream.deliver(event);
-  }
-
   subscribeUser(userId: number, stream: EventStream<UserEvent>): () => void {
-    add(this.byUser, userId, stream);
-    add(this.bySession, stream.sessionId, stream);
-    return () => {
-      remove(this.byUser, userId, stream);
-      remove(this.bySession, stream.sessionId, stream);
-    };
+    return this.users.subscribe(userId, stream);
   }
 
   publishToUser(userId: number, event: UserEvent): void {
-    this.deliverToUser(userId, event);
+    this.users.deliver(userId, event);
     this.relay?.publish('user-events', { userId, event });
-  }
-
-  private deliverToUser(userId: number, event: UserEvent): void {
-    for (const stream of this.byUser.get(userId) ?? []) stream.deliver(event);
   }
 
   /** A session ended here: the other server processes end what they hold of it too. */
@@ -103,6 +85,26 @@ export class ReportEvents {
 
   endSession(sessionId: string, why: SessionEnd): void {
     for (const stream of [...(this.bySession.get(sessionId) ?? [])]) stream.end(why);
+  }
+}
+
+/** The streams open on each key (a report, a user), each also filed under the session it was opened under. */
+class Channel<K, E> {
+  private readonly streams = new Map<K, Set<EventStream<E>>>();
+
+  constructor(private readonly bySession: Map<string, Set<EventStream<never>>>) {}
+
+  subscribe(key: K, stream: EventStream<E>): () => void {
+    add(this.streams, key, stream);
+    add(this.bySession, stream.sessionId, stream);
+    return () => {
+      remove(this.streams, key, stream);
+      remove(this.bySession, stream.sessionId, stream);
+    };
+  }
+
+  deliver(key: K, event: E): void {
+    for (const stream of this.streams.get(key) ?? []) stream.deliver(event);
   }
 }
 
