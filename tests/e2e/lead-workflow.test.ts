@@ -132,7 +132,7 @@ describe('undo while the lead office runs other sections', () => {
 });
 
 describe('a read-only section', () => {
-  it('answers a keystroke with a notice saying it is read-only, and changes nothing', async () => {
+  it('answers a keystroke with a notice saying it is read-only and how to suggest a change instead, and changes nothing', async () => {
     const finance = await loginInNewContext(suite.browser, suite.server.url, `/reports/${suite.reportId}`, 'finance');
     try {
       const before = await paragraphText(finance.page, 'overview-food');
@@ -140,6 +140,7 @@ describe('a read-only section', () => {
       await paragraph.click();
       await finance.page.keyboard.type('x');
       await expect.poll(() => finance.page.getByTestId('notice').textContent()).toContain('只读');
+      expect(await finance.page.getByTestId('notice').textContent()).toContain('建议修改');
       expect(await paragraphText(finance.page, 'overview-food')).toBe(before);
     } finally {
       await finance.context.close();
