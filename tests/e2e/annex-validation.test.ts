@@ -121,7 +121,7 @@ describe('annex tables are checked live for everyone', () => {
     await expect.poll(async () => (await getJson<{ level: string }>(server.url, `/api/reports/${reportId}/annex`, leadCookie)).level).toBe('city');
     // The other browser hears of it and checks again with the new level.
     await expect.poll(() => warned(finance.page)).toBe(0);
-    expect(await settings.getByRole('button', { name: '保存层级' }).isDisabled()).toBe(true);
+    await expect.poll(() => settings.getByRole('button', { name: '保存层级' }).isDisabled()).toBe(true);
 
     const restored = await fetch(`${server.url}/api/reports/${reportId}/level`, { method: 'PUT', headers: { cookie: leadCookie, 'content-type': 'application/json' }, body: JSON.stringify({ level: 'county' }) });
     expect(restored.status).toBe(200);
