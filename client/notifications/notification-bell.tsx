@@ -6,8 +6,8 @@ import { navigate } from '../router.js';
 
 /**
  * The user's notifications: a bell with the unread count in the top bar, and the list it opens.
- * New ones arrive live over the user's event stream on whatever page is open; after a lost
- * connection the list is read again, so nothing sent meanwhile is missed.
+ * New ones arrive live over the user's event stream on whatever page is open; the list is read
+ * whenever the stream (re)connects, so nothing sent meanwhile is missed.
  */
 export function NotificationBell() {
   const { t, language } = useI18n();
@@ -16,21 +16,18 @@ export function NotificationBell() {
   const panel = useRef<HTMLDivElement>(null);
 
   const reload = useCallback(() => {
-    api.notifications().then(setNotifications, () => undefined);
+    // Kept with what arrived live while the list was on its way.
+    api.notifications().then((read) => setNotifications((live) => [...live.filter((known) => !read.some((fresh) => fresh.id === known.id)), ...read].sort((a, b) => b.createdAt - a.createdAt)), () => undefined);
   }, []);
 
   useEffect(() => {
-    reload();
     const source = new EventSource('/api/notifications/events');
-    let opened = false;
     source.addEventListener('notification', (event: MessageEvent<string>) => {
       const { notification } = JSON.parse(event.data) as { notification: NotificationView };
       setNotifications((list) => (list.some((known) => known.id === notification.id) ? list : [notification, ...list]));
     });
-    source.addEventListener('ready', () => {
-      if (opened) reload();
-      opened = true;
-    });
+    // Read the list once the stream listens (at first, and after every reconnect): nothing sent in between is missed.
+    source.addEventListener('ready', reload);
     source.addEventListener('session-ended', () => source.close());
     return () => source.close();
   }, [reload]);
