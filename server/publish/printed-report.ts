@@ -236,7 +236,7 @@ class ReportLayout {
     }
   }
 
-  /** A table the writer made: its header cells as column headers, its leading rows of them repeated. */
+  /** A table the writer made: its header cells as column headers, its leading rows of them repeated; cells placed on the grid by onGrid. */
   private writtenTable(node: NodeJSON, level: number): PrintTable {
     const rows = (node.content ?? []).filter((row) => row.type === 'tableRow');
     const printed: PrintRow[] = rows.map((row) => ({
@@ -261,6 +261,7 @@ class ReportLayout {
     const { unit } = splitTableId(tableId);
     const unitName = unit === null ? '' : `（${this.input.unitName?.(unit) ?? unit}）`;
     const layout = layoutTable(table);
+    // Cells start at column 0 until the rows are placed on the grid (onGrid, below).
     const rowOf = (row: LayoutRow): PrintRow => {
       if (row.kind === 'caption') return { depth: 0, cells: [{ role: 'caption', column: 0, colSpan: layout.width, rowSpan: 1, text: row.label }] };
       if (row.kind === 'header') return { depth: 0, cells: row.cells.map((cell) => ({ role: cell.columnId ? 'column' : 'column-group', column: 0, colSpan: cell.colSpan, rowSpan: cell.rowSpan, text: cell.label })) };
