@@ -302,7 +302,7 @@ export const api = {
   publications: (reportId: string) => request<Publication[]>('GET', `${reportPath(reportId)}/publications`),
   notifications: () => request<NotificationView[]>('GET', '/api/notifications'),
   readNotification: (id: string) => request<unknown>('POST', `/api/notifications/${encodeURIComponent(id)}/read`),
-  readAllNotifications: () => request<{ read: number }>('POST', '/api/notifications/read-all'),
+  readAllNotifications: () => request<{ read: number }>('POST', '/api/notifications/all/read'),
   /** 催办: by default to every department with a section past its deadline. */
   sendReminder: (reportId: string, input: { departments?: string[]; message?: string }) =>
     request<{ id: string; departments: string[]; recipients: number }>('POST', `${reportPath(reportId)}/reminders`, input),

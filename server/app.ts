@@ -1,5 +1,6 @@
 import { createNodeWebSocket } from '@hono/node-ws';
 import { Hono } from 'hono';
+import { RegExpRouter } from 'hono/router/reg-exp-router';
 import { HTTPException } from 'hono/http-exception';
 import { limits } from '../blocks/contract.js';
 import type { AppEnv } from './api/app-env.js';
@@ -74,7 +75,9 @@ export interface AppDeps {
  * `close` stops what runs beside it (the PDF printer's browser, the webhook worker).
  */
 export function createApp(deps: AppDeps) {
-  const app = new Hono<AppEnv>();
+  // One router, fixed: a route Hono's RegExpRouter cannot hold fails here, at start, rather than
+  // silently moving every route to the trie router, which matches some of them differently.
+  const app = new Hono<AppEnv>({ router: new RegExpRouter() });
   const { upgradeWebSocket, injectWebSocket, wss } = createNodeWebSocket({ app });
   // The collab route refuses frames over the limit with a reason; far larger ones are cut off
   // by the socket layer itself before they are buffered whole.

@@ -298,7 +298,7 @@ describe('a user’s notification list', () => {
     expect(Number(response.headers.get('x-unread-count'))).toBe(unread);
     expect((await call('POST', `/api/notifications/${list[0]!.id}/read`, 'food')).status).toBe(200);
     expect(Number((await call('GET', '/api/notifications', 'food')).headers.get('x-unread-count'))).toBe(unread - (list[0]!.read ? 0 : 1));
-    expect((await call('POST', '/api/notifications/read-all', 'food')).json.read).toBe(unread - (list[0]!.read ? 0 : 1));
+    expect((await call('POST', '/api/notifications/all/read', 'food')).json.read).toBe(unread - (list[0]!.read ? 0 : 1));
     expect((await notificationsOf('food')).every((notification) => notification.read)).toBe(true);
   });
 

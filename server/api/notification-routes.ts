@@ -19,6 +19,8 @@ export interface NotificationRoutesDeps {
 
 const DEFAULT_LIMIT = 50;
 const MAX_LIMIT = 200;
+/** Stands for every notification in `POST /api/notifications/:id/read`; never a notification's id (those are 16 characters). */
+const ALL = 'all';
 
 /** A user's own notifications: the list (newest first), reading them, and their live stream. */
 export function createNotificationRoutes({ db, events, now }: NotificationRoutesDeps) {
@@ -32,13 +34,11 @@ export function createNotificationRoutes({ db, events, now }: NotificationRoutes
       c.header('X-Unread-Count', String(unread));
       return c.json(rows.map(notificationView));
     })
-    .post('/read-all', async (c) => {
+    // `all` for every one of the user's notifications: a path of its own beside `:id` would not fit the app's router.
+    .post('/:id/read', async (c) => {
       const session = requireSession(c);
-      return c.json({ read: await markAllNotificationsRead(db, session.user.id, now()) });
-    })
-    .post('/:notificationId/read', async (c) => {
-      const session = requireSession(c);
-      const id = c.req.param('notificationId');
+      const id = c.req.param('id');
+      if (id === ALL) return c.json({ read: await markAllNotificationsRead(db, session.user.id, now()) });
       if (!(await markNotificationRead(db, session.user.id, id, now()))) throw refuse('notification-not-found', { notification: id });
       return c.json({ ok: true });
     })

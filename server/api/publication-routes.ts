@@ -46,9 +46,7 @@ export function createPublicationRoutes({ db, publisher, outbox }: { db: Db; pub
       );
     })
     // A draft for sign-off or comment, as DOCX or PDF: made on request, never stored or on the portal.
-    // (Two plain paths: a parameter inside a segment, draft.:kind, is lost when Hono falls back to its trie router.)
-    .get('/:id/draft.docx', (c) => draft(c, 'docx'))
-    .get('/:id/draft.pdf', (c) => draft(c, 'pdf'))
+    .get('/:id/draft.:kind{docx|pdf}', (c) => draft(c, c.req.param('kind') as 'docx' | 'pdf'))
     .get('/:id/publications/preflight', async (c) => {
       const report = await findVisibleReport(db, requireSession(c), c.req.param('id'));
       return c.json(await publisher.preflight(report));
