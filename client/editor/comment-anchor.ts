@@ -1,24 +1,16 @@
 import type { Editor } from '@tiptap/core';
-import { absolutePositionToRelativePosition, relativePositionToAbsolutePosition, ySyncPluginKey } from '@tiptap/y-tiptap';
+import { absolutePositionToRelativePosition, relativePositionToAbsolutePosition } from '@tiptap/y-tiptap';
 import * as Y from 'yjs';
+import { syncState } from './y-sync-state.js';
 
 export interface CommentAnchor {
   from: unknown;
   to: unknown;
 }
 
-interface SyncState {
-  type: Y.XmlFragment;
-  binding: { mapping: Map<Y.AbstractType<unknown>, unknown>; doc: Y.Doc };
-}
-
-function syncState(editor: Editor): SyncState | null {
-  return (ySyncPluginKey.getState(editor.state) as SyncState | undefined) ?? null;
-}
-
 /** The selection as Yjs relative positions: the anchor follows the text through everyone's edits. */
 export function anchorOfSelection(editor: Editor): { anchor: CommentAnchor; quote: string; sectionId: string | null } | null {
-  const state = syncState(editor);
+  const state = syncState(editor.state);
   const { from, to, $from } = editor.state.selection;
   if (!state || from === to) return null;
   const mapping = state.binding.mapping as never;
@@ -32,7 +24,7 @@ export function anchorOfSelection(editor: Editor): { anchor: CommentAnchor; quot
 
 /** Selects and shows the text a comment is anchored to; false if that text is gone. */
 export function revealAnchor(editor: Editor, anchor: CommentAnchor): boolean {
-  const state = syncState(editor);
+  const state = syncState(editor.state);
   if (!state) return false;
   const mapping = state.binding.mapping as never;
   const resolve = (json: unknown) =>

@@ -26,6 +26,7 @@ import { addSuggestion, SuggestionMarks, suggestionTarget, type SuggestionTarget
 import { ReviewMarks, type ReviewMarksSource } from './review-marks.js';
 import { droppedOnPaste, insertWordDraft } from './word-draft.js';
 import { useI18n, type MessageKey } from '../i18n.js';
+import { fillIn, formatDateTime } from '../publish/format.js';
 import type { WordDraft } from '../../blocks/import/source.js';
 
 const SectionWithView = Section.extend({
@@ -109,7 +110,7 @@ export function ReportEditor({ connection, me, canEdit, accessLost, onBlocked, o
           doc,
           labels: {
             describe: (entry) =>
-              latest.current.t('suggestionBy').replace('{author}', entry.author).replace('{at}', new Date(entry.at).toLocaleString(latest.current.language === 'en' ? 'en-GB' : 'zh-CN')),
+              fillIn(latest.current.t('suggestionBy'), { author: entry.author, at: formatDateTime(entry.at, latest.current.language) }),
           },
         }),
       ],

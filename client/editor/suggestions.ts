@@ -1,25 +1,16 @@
 import { Extension, type Editor } from '@tiptap/core';
 import { Plugin, PluginKey, type EditorState } from '@tiptap/pm/state';
 import { Decoration, DecorationSet } from '@tiptap/pm/view';
-import { absolutePositionToRelativePosition, relativePositionToAbsolutePosition, ySyncPluginKey } from '@tiptap/y-tiptap';
+import { absolutePositionToRelativePosition, relativePositionToAbsolutePosition } from '@tiptap/y-tiptap';
 import * as Y from 'yjs';
 import { SUGGESTIONS_FIELD } from '../../blocks/contract.js';
 import { isSuggestionEntry, suggestionKey, type SuggestionEntry, type TextPositionJSON } from '../../blocks/suggestions.js';
+import { syncState } from './y-sync-state.js';
 
 // Suggestions (blocks/suggestions.ts) in the editor: each pending one drawn where it applies —
 // the words it would remove struck through, the words it would add underlined after them, in
 // its author's department colour — and new ones made from the selection. The text itself is
 // never touched here: accepting is the server's to do.
-
-interface SyncState {
-  type: Y.XmlFragment;
-  binding: { mapping: Map<Y.AbstractType<unknown>, unknown>; doc: Y.Doc } | null;
-}
-
-function syncState(state: EditorState): SyncState | null {
-  const sync = ySyncPluginKey.getState(state) as SyncState | undefined;
-  return sync?.binding ? sync : null;
-}
 
 export function suggestionsOf(doc: Y.Doc): Y.Map<SuggestionEntry> {
   return doc.getMap<SuggestionEntry>(SUGGESTIONS_FIELD);
@@ -28,9 +19,9 @@ export function suggestionsOf(doc: Y.Doc): Y.Map<SuggestionEntry> {
 /** Where a pending suggestion applies in the editor's document, or null when its words are gone. */
 export function placeOf(state: EditorState, entry: SuggestionEntry): { from: number; to: number } | null {
   const sync = syncState(state);
-  if (!sync?.binding) return null;
+  if (!sync) return null;
   const resolve = (json: TextPositionJSON) =>
-    relativePositionToAbsolutePosition(sync.binding!.doc, sync.type, Y.createRelativePositionFromJSON(json), sync.binding!.mapping as never);
+    relativePositionToAbsolutePosition(sync.binding.doc, sync.type, Y.createRelativePositionFromJSON(json), sync.binding.mapping as never);
   const from = resolve(entry.from);
   const to = resolve(entry.to);
   return from === null || to === null || to < from ? null : { from, to };
@@ -115,11 +106,11 @@ export function suggestionTarget(editor: Editor): SuggestionTarget {
   const sync = syncState(state);
   const { from, to, $from, $to } = state.selection;
   const sectionId: unknown = $from.depth >= 1 ? $from.node(1).attrs.sectionId : null;
-  if (!sync?.binding || typeof sectionId !== 'string') return { ok: false, why: 'no-section' };
+  if (!sync || typeof sectionId !== 'string') return { ok: false, why: 'no-section' };
   if (!$from.sameParent($to) || !$from.parent.isTextblock || $from.parent.content.size === 0) return { ok: false, why: 'one-paragraph' };
   const position = (pos: number) => {
-    const relative = absolutePositionToRelativePosition(pos, sync.type, sync.binding!.mapping as never);
-    const absolute = Y.createAbsolutePositionFromRelativePosition(relative, sync.binding!.doc);
+    const relative = absolutePositionToRelativePosition(pos, sync.type, sync.binding.mapping as never);
+    const absolute = Y.createAbsolutePositionFromRelativePosition(relative, sync.binding.doc);
     return absolute?.type instanceof Y.XmlText ? (Y.relativePositionToJSON(relative) as TextPositionJSON) : null;
   };
   const start = position(from);

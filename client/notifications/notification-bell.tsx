@@ -3,6 +3,7 @@ import { notificationText, type NotificationView } from '../../blocks/notificati
 import { api } from '../api.js';
 import { useI18n } from '../i18n.js';
 import { navigate } from '../router.js';
+import { formatDateTime } from '../publish/format.js';
 
 /**
  * The user's notifications: a bell with the unread count in the top bar, and the list it opens.
@@ -91,7 +92,7 @@ export function NotificationBell() {
                   <button type="button" className="notification-item" onClick={() => openNotification(notification)}>
                     <span>{language === 'zh' ? notification.text : notificationText(notification.kind, notification.detail, language)}</span>
                     <time className="muted" dateTime={new Date(notification.createdAt).toISOString()}>
-                      {new Date(notification.createdAt).toLocaleString(language === 'en' ? 'en-GB' : 'zh-CN', { month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit' })}
+                      {formatDateTime(notification.createdAt, language)}
                     </time>
                   </button>
                 </li>

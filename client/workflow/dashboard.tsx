@@ -3,6 +3,7 @@ import { maySubmit } from '../../blocks/section/permissions.js';
 import type { ReminderView } from '../../blocks/notifications.js';
 import { api, writerOf, type Department, type Me, type SectionAction, type SectionInfo } from '../api.js';
 import { useI18n } from '../i18n.js';
+import { fillIn } from '../publish/format.js';
 
 interface DashboardProps {
   reportId: string;
@@ -208,7 +209,7 @@ function Reminders({ reportId, departmentName, late, onError, onNotice }: Remind
     setBusy(true);
     try {
       const result = await api.sendReminder(reportId, message.trim() ? { message: message.trim() } : {});
-      onNotice(t('remindSent').replace('{departments}', result.departments.map(departmentName).join('、')).replace('{recipients}', String(result.recipients)));
+      onNotice(fillIn(t('remindSent'), { departments: result.departments.map(departmentName).join('、'), recipients: result.recipients }));
       load();
     } catch (error) {
       onError((error as Error).message);

@@ -5,6 +5,7 @@ import { anchorOfSelection, revealAnchor } from '../editor/comment-anchor.js';
 import { mayComment } from '../../blocks/section/permissions.js';
 import { useI18n } from '../i18n.js';
 import { ChangedCells } from '../publish/change-list.js';
+import { fillIn } from '../publish/format.js';
 import { SuggestionList, type PendingSuggestion } from './suggestion-list.js';
 import type * as Y from 'yjs';
 
@@ -77,7 +78,7 @@ function ReviewView({ review }: { review: ReviewChanges }) {
   return (
     <section className="comparison" data-testid="review-changes">
       <p className="muted">
-        {t(since.action === 'return' ? 'changesSinceReturn' : 'changesSinceSubmit').replace('{who}', since.userName ?? t('systemUser')).replace('{at}', formatTime(since.at, language))}
+        {fillIn(t(since.action === 'return' ? 'changesSinceReturn' : 'changesSinceSubmit'), { who: since.userName ?? t('systemUser'), at: formatTime(since.at, language) })}
       </p>
       {review.changed ? (
         <>

@@ -5,6 +5,7 @@ import { authorOfKey, isSuggestionEntry, type SuggestionEntry } from '../../bloc
 import { api, writerOf, type Me, type SectionInfo } from '../api.js';
 import { suggestionsOf } from '../editor/suggestions.js';
 import { useI18n } from '../i18n.js';
+import { formatDateTime } from '../publish/format.js';
 
 export interface PendingSuggestion {
   key: string;
@@ -60,7 +61,6 @@ export function SuggestionList({ reportId, me, section, doc, suggestions, onErro
     );
   };
   const authors = [...new Set(suggestions.map(({ key }) => authorOfKey(key)!))];
-  const when = (at: number) => new Date(at).toLocaleString(language === 'en' ? 'en-GB' : 'zh-CN', { month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit' });
 
   if (suggestions.length === 0) return <p className="muted">{t('noSuggestions')}</p>;
   return (
@@ -92,7 +92,7 @@ export function SuggestionList({ reportId, me, section, doc, suggestions, onErro
                     {entry.quote !== '' && <del>{entry.quote}</del>}
                     {entry.text !== '' && <ins>{entry.text}</ins>}
                   </p>
-                  <p className="muted">{when(entry.at)}</p>
+                  <p className="muted">{formatDateTime(entry.at, language)}</p>
                   {mayDecide && (
                     <>
                       <button type="button" data-testid="accept-suggestion" disabled={busy} onClick={() => decide('accept', { keys: [key] })}>{t('accept')}</button>
