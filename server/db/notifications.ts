@@ -41,12 +41,12 @@ export async function activeUsersOfDepartments(db: Db, departmentIds: readonly s
   return db.selectFrom('users').select(['id', 'department_id']).where('department_id', 'in', [...departmentIds]).where('deactivated_at', 'is', null).execute();
 }
 
-/** The users who may log in, in the district. */
+/** The users who may log in, in the district, with the names they are known by. */
 export async function activeUsersOfDistrict(db: Db, districtId: string) {
   return db
     .selectFrom('users')
     .innerJoin('departments', 'departments.id', 'users.department_id')
-    .select(['users.id', 'users.department_id'])
+    .select(['users.id', 'users.department_id', 'users.name', 'users.username'])
     .where('departments.district_id', '=', districtId)
     .where('users.deactivated_at', 'is', null)
     .execute();
@@ -86,13 +86,7 @@ export async function mentionableOfDistrict(db: Db, districtId: string) {
   const [district, departments, users] = await Promise.all([
     db.selectFrom('districts').select('name').where('id', '=', districtId).executeTakeFirst(),
     db.selectFrom('departments').select(['id', 'name', 'name_en']).where('district_id', '=', districtId).execute(),
-    db
-      .selectFrom('users')
-      .innerJoin('departments', 'departments.id', 'users.department_id')
-      .select(['users.id', 'users.name', 'users.username'])
-      .where('departments.district_id', '=', districtId)
-      .where('users.deactivated_at', 'is', null)
-      .execute(),
+    activeUsersOfDistrict(db, districtId),
   ]);
   return { districtName: district?.name ?? '', departments, users };
 }
@@ -124,4 +118,11 @@ export async function sectionsDueBetween(db: Db, from: number, to: number, repor
   if (reportId) query = query.where('sections.report_id', '=', reportId);
   const rows = await query.execute();
   return rows.map((row) => ({ reportId: row.report_id, sectionId: row.section_id, departmentId: row.department_id!, deadline: Number(row.deadline) }));
+}
+
+/** Which of these dedupe keys some notification already carries. */
+export async function storedDedupeKeys(db: Db, keys: readonly string[]): Promise<Set<string>> {
+  if (keys.length === 0) return new Set();
+  const rows = await db.selectFrom('notifications').select('dedupe').distinct().where('dedupe', 'in', [...keys]).execute();
+  return new Set(rows.map((row) => row.dedupe));
 }

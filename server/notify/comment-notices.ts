@@ -1,6 +1,6 @@
 import { excerpt } from '../../blocks/notifications.js';
 import type { Db } from '../db/database.js';
-import { activeUsersOfDepartments, authorsOfThread, mentionableOfDistrict } from '../db/notifications.js';
+import { authorsOfThread, mentionableOfDistrict } from '../db/notifications.js';
 import type { Report } from '../db/types.js';
 import type { UserWithDepartment } from '../db/users.js';
 import type { Notice } from './notifier.js';
@@ -27,10 +27,7 @@ export async function noticesOfComment(db: Db, facts: NewCommentFacts): Promise<
   // 示范区财政局 is @财政局 inside its own district.
   const shortName = (name: string) => (districtName !== '' && name.startsWith(districtName) ? name.slice(districtName.length) : '');
   const namedDepartments = departments.filter((department) => named(department.name) || named(shortName(department.name)) || named(department.name_en)).map((department) => department.id);
-  const mentioned = new Set([
-    ...users.filter((user) => named(user.name) || named(user.username)).map((user) => user.id),
-    ...(await activeUsersOfDepartments(db, namedDepartments)).map((user) => user.id),
-  ]);
+  const mentioned = new Set(users.filter((user) => named(user.name) || named(user.username) || namedDepartments.includes(user.department_id)).map((user) => user.id));
   const replied = facts.threadId ? (await authorsOfThread(db, facts.report.id, facts.threadId)).filter((userId) => !mentioned.has(userId)) : [];
   const detail = { reportTitle: facts.report.title, sectionTitle: facts.sectionTitle, by: `${facts.author.departmentName} ${facts.author.name}`, text: excerpt(facts.text) };
   const base = { kind: 'mention' as const, reportId: facts.report.id, sectionId: facts.sectionId, except: facts.author.id };

@@ -1,12 +1,18 @@
 import type { DeadlineStage } from '../../blocks/notifications.js';
 import type { Db } from '../db/database.js';
-import { sectionsDueBetween } from '../db/notifications.js';
+import { sectionsDueBetween, storedDedupeKeys } from '../db/notifications.js';
 import { findReport } from '../db/reports.js';
 import type { ReportDigests } from '../read/report-digests.js';
 import { formatDeadline } from '../workflow/section-workflow.js';
 import type { Notifier } from './notifier.js';
 
 const DAY = 24 * 3600_000;
+
+function groupBy<T, K>(items: readonly T[], keyOf: (item: T) => K): Map<K, T[]> {
+  const groups = new Map<K, T[]>();
+  for (const item of items) groups.set(keyOf(item), [...(groups.get(keyOf(item)) ?? []), item]);
+  return groups;
+}
 /** A deadline passed longer ago than this is old news: the dashboard shows it, no notification. */
 const OVERDUE_TOLD_FOR = 7 * DAY;
 const SWEEP_EVERY_MS = 10 * 60_000;
@@ -60,29 +66,28 @@ export class DeadlineWatch {
 
   private async sweepOnce(): Promise<number> {
     const now = this.deps.now();
-    const due = await sectionsDueBetween(this.deps.db, now - OVERDUE_TOLD_FOR, now + 3 * DAY);
-    let told = 0;
-    const titles = new Map<string, Map<string, string>>();
-    for (const section of due) {
+    const due = (await sectionsDueBetween(this.deps.db, now - OVERDUE_TOLD_FOR, now + 3 * DAY)).flatMap((section) => {
       const stage = deadlineStage(section.deadline, now);
-      if (!stage) continue;
-      const report = await findReport(this.deps.db, section.reportId);
+      return stage ? [{ ...section, stage, dedupe: `deadline:${section.reportId}:${section.sectionId}:${section.deadline}:${stage}` }] : [];
+    });
+    // Most sweeps find every stage told already: nothing more is read for those (a closed report's titles take a worker's replay).
+    const told = await storedDedupeKeys(this.deps.db, due.map((section) => section.dedupe));
+    let sent = 0;
+    for (const [reportId, sections] of groupBy(due.filter((section) => !told.has(section.dedupe)), (section) => section.reportId)) {
+      const report = await findReport(this.deps.db, reportId);
       if (!report) continue;
-      let ofReport = titles.get(report.id);
-      if (!ofReport) {
-        ofReport = new Map((await this.deps.digests.of(report)).outline.map((entry) => [entry.sectionId, entry.title]));
-        titles.set(report.id, ofReport);
+      const titles = new Map((await this.deps.digests.of(report)).outline.map((entry) => [entry.sectionId, entry.title]));
+      for (const section of sections) {
+        sent += await this.deps.notifier.send({
+          kind: 'deadline',
+          reportId,
+          sectionId: section.sectionId,
+          detail: { reportTitle: report.title, sectionTitle: titles.get(section.sectionId) ?? section.sectionId, deadline: formatDeadline(section.deadline)!, stage: section.stage },
+          to: { departments: [section.departmentId] },
+          dedupe: section.dedupe,
+        });
       }
-      const delivered = await this.deps.notifier.send({
-        kind: 'deadline',
-        reportId: report.id,
-        sectionId: section.sectionId,
-        detail: { reportTitle: report.title, sectionTitle: ofReport.get(section.sectionId) ?? section.sectionId, deadline: formatDeadline(section.deadline)!, stage },
-        to: { departments: [section.departmentId] },
-        dedupe: `deadline:${report.id}:${section.sectionId}:${section.deadline}:${stage}`,
-      });
-      told += delivered;
     }
-    return told;
+    return sent;
   }
 }

@@ -8,6 +8,7 @@ import type { Report } from '../db/types.js';
 import { listDepartments, type UserWithDepartment } from '../db/users.js';
 import type { ReportDigests } from '../read/report-digests.js';
 import { requireLead } from '../workflow/lead-office.js';
+import { deadlineStage } from './deadline-watch.js';
 import type { Delivery, Notifier } from './notifier.js';
 
 /** A reminder says why in a sentence or two. */
@@ -43,7 +44,7 @@ export class Reminders {
     const open = rows.filter((row) => row.department_id !== null && row.state !== 'approved');
     let chosen: string[];
     if (request.departments === undefined || request.departments === null) {
-      chosen = [...new Set(open.filter((row) => row.deadline !== null && Number(row.deadline) < now).map((row) => row.department_id!))];
+      chosen = [...new Set(open.filter((row) => row.deadline !== null && deadlineStage(Number(row.deadline), now) === 'overdue').map((row) => row.department_id!))];
       if (chosen.length === 0) throw refuse('nothing-overdue', {});
     } else {
       if (!Array.isArray(request.departments) || request.departments.length === 0 || !request.departments.every((id) => typeof id === 'string')) {
