@@ -56,6 +56,13 @@ function sectionText(section: ProseMirrorNode, start: number, tables: AnnexTable
   return { text, positions };
 }
 
+/** Where removed words stood before character `at`: at the next character, or just after the one before (block breaks have no place). */
+function placeBetween(positions: readonly number[], at: number): number | null {
+  for (let index = at; index < positions.length; index++) if (positions[index]! >= 0) return positions[index]!;
+  for (let index = at - 1; index >= 0; index--) if (positions[index]! >= 0) return positions[index]! + 1;
+  return null;
+}
+
 function decorate(state: EditorState, source: ReviewMarksSource): DecorationSet {
   const decorations: Decoration[] = [];
   const changes = source.changes();
@@ -67,8 +74,7 @@ function decorate(state: EditorState, source: ReviewMarksSource): DecorationSet 
     let at = 0;
     for (const part of parts) {
       if (part.kind === 'removed') {
-        const before = positions.slice(0, at).findLast((position) => position >= 0);
-        const where = positions.slice(at).find((position) => position >= 0) ?? (before === undefined ? offset + 1 : before + 1);
+        const where = placeBetween(positions, at) ?? offset + 1;
         decorations.push(
           Decoration.widget(where, () => {
             const removed = document.createElement('del');
