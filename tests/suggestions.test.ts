@@ -65,6 +65,15 @@ function suggestion(doc: Y.Doc, username: string, sectionId: string, from: numbe
 }
 
 const pending = (doc: Y.Doc) => doc.getMap<SuggestionEntry>(SUGGESTIONS_FIELD);
+
+/** `username` suggests through a stock client; resolves once the lead office's copy has the suggestion. */
+async function propose(username: string, sectionId: string, from: number, to: number, text: string) {
+  const client = await syncedClient(username);
+  const made = suggestion(client.doc, username, sectionId, from, to, text);
+  pending(client.doc).set(made.key, made.entry);
+  await waitForDoc(suite.observer.doc, () => pending(suite.observer.doc).has(made.key), `${username}’s suggestion to reach the lead office`);
+  return { client, ...made };
+}
 const foodText = () => sectionText(suite.observer.body, 'overview-food').toString();
 
 describe('suggesting in a section that is not one’s own', () => {
@@ -72,11 +81,8 @@ describe('suggesting in a section that is not one’s own', () => {
 
   it('finance suggests a change in the food bureau’s section: everyone sees it at once, and the section’s text does not change', async () => {
     const before = foodText();
-    const finance = await syncedClient('finance');
-    const made = suggestion(finance.doc, 'finance', 'overview-food', 0, 2, '本年度');
+    const { client: finance, ...made } = await propose('finance', 'overview-food', 0, 2, '本年度');
     key = made.key;
-    pending(finance.doc).set(made.key, made.entry);
-    await waitForDoc(suite.observer.doc, () => pending(suite.observer.doc).has(made.key), 'the suggestion to reach the lead office');
     expect(pending(suite.observer.doc).get(made.key)).toEqual(made.entry);
     expect(foodText()).toBe(before);
     // The food bureau is told, once for a sitting of suggestions; finance, who suggested, is not.
@@ -113,10 +119,7 @@ describe('suggesting in a section that is not one’s own', () => {
   });
 
   it('a rejected suggestion is removed and the text stays as it was', async () => {
-    const finance = await syncedClient('finance');
-    const made = suggestion(finance.doc, 'finance', 'overview-food', 3, 5, '');
-    pending(finance.doc).set(made.key, made.entry);
-    await waitForDoc(suite.observer.doc, () => pending(suite.observer.doc).has(made.key), 'the deletion suggestion');
+    const made = await propose('finance', 'overview-food', 3, 5, '');
     const before = foodText();
     expect((await post('sections/overview-food/suggestions/decide', 'lead', { decision: 'reject', author: me('finance').id })).status).toBe(200);
     await waitForDoc(suite.observer.doc, () => !pending(suite.observer.doc).has(made.key), 'the suggestion to be rejected');
@@ -161,10 +164,7 @@ describe('suggesting in a section that is not one’s own', () => {
 
 describe('the draft with its revisions (修订)', () => {
   it('shows pending suggestions as Word revisions with their authors; the clean draft leaves them out', async () => {
-    const finance = await syncedClient('finance');
-    const made = suggestion(finance.doc, 'finance', 'overview-env', 2, 6, '建议的新词');
-    pending(finance.doc).set(made.key, made.entry);
-    await waitForDoc(suite.observer.doc, () => pending(suite.observer.doc).has(made.key), 'the suggestion');
+    const { client: finance, ...made } = await propose('finance', 'overview-env', 2, 6, '建议的新词');
     const documentXml = async (query: string) => {
       const answer = await fetch(`${suite.server.url}/api/reports/${suite.reportId}/draft.docx${query}`, { headers: { cookie: await cookieOf('lead') } });
       expect(answer.status).toBe(200);
@@ -228,10 +228,7 @@ describe('a hostile client written with raw Yjs', () => {
   });
 
   it('withdrawing someone else’s suggestion is refused with 4403; the author may withdraw their own', async () => {
-    const env = await syncedClient('env');
-    const made = suggestion(env.doc, 'env', 'overview-finance', 0, 2, '环境局的建议');
-    pending(env.doc).set(made.key, made.entry);
-    await waitForDoc(suite.observer.doc, () => pending(suite.observer.doc).has(made.key), 'env’s suggestion');
+    const { client: env, ...made } = await propose('env', 'overview-finance', 0, 2, '环境局的建议');
     await expectRefused('finance', (doc) => pending(doc).delete(made.key));
     expect(pending(suite.observer.doc).has(made.key)).toBe(true);
     pending(env.doc).delete(made.key);
@@ -260,10 +257,7 @@ describe('a hostile client written with raw Yjs', () => {
 
 describe('publishing with suggestions pending', () => {
   it('publishes the text as accepted: the portal’s page, its DOCX and its PDF never show a pending suggestion', async () => {
-    const env = await syncedClient('env');
-    const made = suggestion(env.doc, 'env', 'overview-finance', 0, 4, '尚未接受的建议文字');
-    pending(env.doc).set(made.key, made.entry);
-    await waitForDoc(suite.observer.doc, () => pending(suite.observer.doc).has(made.key), 'the pending suggestion');
+    const made = await propose('env', 'overview-finance', 0, 4, '尚未接受的建议文字');
     await approveAllSections(suite);
     const published = await publishReport(suite, '含待处理建议时发布');
     const page = await callApi(suite, 'GET', published.url);
