@@ -21,8 +21,8 @@ import { ContentLimits, type ReachableLimit } from './content-limits.js';
 import { SectionMoves } from './section-moves.js';
 import { SectionPermissions } from './section-permissions.js';
 import { Toolbar } from './toolbar.js';
-import { SuggestDialog } from './suggest-dialog.js';
-import { addSuggestion, SuggestionMarks, suggestionTarget, type SuggestionTarget } from './suggestions.js';
+import { SuggestionComposer } from './suggestion-composer.js';
+import { SuggestionMarks } from './suggestions.js';
 import { ReviewMarks, type ReviewMarksSource } from './review-marks.js';
 import { droppedOnPaste, insertWordDraft } from './word-draft.js';
 import { useI18n, type MessageKey } from '../i18n.js';
@@ -86,11 +86,12 @@ interface ReportEditorProps {
 export function ReportEditor({ connection, me, canEdit, accessLost, onBlocked, onLimit, onEditor, annex, convertWordDraft, onNotice, canSuggest, review }: ReportEditorProps) {
   const { t, language } = useI18n();
   const [pickingFigure, setPickingFigure] = useState(false);
-  const [suggesting, setSuggesting] = useState<Extract<SuggestionTarget, { ok: true }> | null>(null);
+  const [suggestMode, setSuggestMode] = useState(false);
+  const frame = useRef<HTMLDivElement>(null);
   const { doc, gate, provider } = connection;
   // The editor is built once per connection; its permission checks read the latest rules.
-  const latest = useRef({ canEdit, onBlocked, onLimit, onNotice, t, language });
-  latest.current = { canEdit, onBlocked, onLimit, onNotice, t, language };
+  const latest = useRef({ canEdit, canSuggest, onBlocked, onLimit, onNotice, t, language });
+  latest.current = { canEdit, canSuggest, onBlocked, onLimit, onNotice, t, language };
 
   const editor = useEditor(
     {
@@ -161,6 +162,30 @@ export function ReportEditor({ connection, me, canEdit, accessLost, onBlocked, o
     if (editor && accessLost > 0) (yUndoPluginKey.getState(editor.state) as { undoManager?: { clear(): void } } | undefined)?.undoManager?.clear();
   }, [editor, accessLost]);
 
+  // Suggesting (修订): the text takes no keystrokes of its own; they go to the composer's box instead.
+  const composer = useRef<SuggestionComposer | null>(null);
+  useEffect(() => {
+    if (!editor || !frame.current) return;
+    const created = new SuggestionComposer(editor, {
+      doc,
+      author: me,
+      frame: frame.current,
+      maySuggest: (sectionId) => latest.current.canSuggest(sectionId),
+      onRefused: (why) => latest.current.onNotice(latest.current.t(why === 'where' ? 'suggestWhere' : 'suggestNotAllowed')),
+      label: latest.current.t('suggestBox'),
+    });
+    composer.current = created;
+    return () => {
+      composer.current = null;
+      created.destroy();
+    };
+  }, [editor, doc, me]);
+  useEffect(() => {
+    if (!editor) return;
+    editor.setEditable(!suggestMode);
+    composer.current?.setActive(suggestMode);
+  }, [editor, suggestMode]);
+
   useEffect(() => {
     if (!editor) return;
     const announce = () => provider.awareness.setLocalStateField('sectionId', activeSectionId(editor));
@@ -173,17 +198,12 @@ export function ReportEditor({ connection, me, canEdit, accessLost, onBlocked, o
   }, [editor, provider]);
 
   return (
-    <div className="editor-frame">
+    <div className={suggestMode ? 'editor-frame is-suggesting' : 'editor-frame'} ref={frame}>
       <Toolbar
         editor={editor}
-        onInsertFigure={annex ? () => setPickingFigure(true) : null}
-        onSuggest={() => {
-          if (!editor) return;
-          const target = suggestionTarget(editor);
-          if (!target.ok) return onNotice(t('suggestWhere'));
-          if (!canSuggest(target.sectionId)) return onNotice(t('suggestNotAllowed'));
-          setSuggesting(target);
-        }}
+        onInsertFigure={annex && !suggestMode ? () => setPickingFigure(true) : null}
+        suggestMode={me.role === 'viewer' ? null : suggestMode}
+        onSuggestMode={setSuggestMode}
         onWordDraft={(file) => {
           const sectionId = editor ? sectionAtSelection(editor.state) : null;
           if (!editor || sectionId === null) return onNotice(t('wordDraftWhere'));
@@ -198,16 +218,6 @@ export function ReportEditor({ connection, me, canEdit, accessLost, onBlocked, o
         }}
       />
       <EditorContent editor={editor} />
-      {suggesting && (
-        <SuggestDialog
-          quote={suggesting.quote}
-          onClose={() => setSuggesting(null)}
-          onSubmit={(text) => {
-            addSuggestion(doc, me, suggesting, text);
-            setSuggesting(null);
-          }}
-        />
-      )}
       {pickingFigure && editor && annex && <FigurePicker editor={editor} model={annex} onClose={() => setPickingFigure(false)} />}
     </div>
   );

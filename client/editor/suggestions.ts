@@ -1,4 +1,4 @@
-import { Extension, type Editor } from '@tiptap/core';
+import { Extension } from '@tiptap/core';
 import { Plugin, PluginKey, type EditorState } from '@tiptap/pm/state';
 import { Decoration, DecorationSet } from '@tiptap/pm/view';
 import { absolutePositionToRelativePosition, relativePositionToAbsolutePosition } from '@tiptap/y-tiptap';
@@ -17,7 +17,7 @@ export function suggestionsOf(doc: Y.Doc): Y.Map<SuggestionEntry> {
 }
 
 /** Where a pending suggestion applies in the editor's document, or null when its words are gone. */
-export function placeOf(state: EditorState, entry: SuggestionEntry): { from: number; to: number } | null {
+export function placeOf(state: EditorState, entry: Pick<SuggestionEntry, 'from' | 'to'>): { from: number; to: number } | null {
   const sync = syncState(state);
   if (!sync) return null;
   const resolve = (json: TextPositionJSON) =>
@@ -98,13 +98,14 @@ export type SuggestionTarget =
   | { ok: false; why: 'no-section' | 'one-paragraph' };
 
 /**
- * What the selection (or the caret) would be a suggestion about: both ends in the text of one
- * paragraph — not across a linked figure or a line break, which split it — of one section.
+ * What the words between `from` and `to` (or the caret, where they meet) would be a suggestion
+ * about: both ends in the text of one paragraph — not across a linked figure or a line break,
+ * which split it — of one section.
  */
-export function suggestionTarget(editor: Editor): SuggestionTarget {
-  const { state } = editor;
+export function targetBetween(state: EditorState, from: number, to: number): SuggestionTarget {
   const sync = syncState(state);
-  const { from, to, $from, $to } = state.selection;
+  const $from = state.doc.resolve(from);
+  const $to = state.doc.resolve(to);
   const sectionId: unknown = $from.depth >= 1 ? $from.node(1).attrs.sectionId : null;
   if (!sync || typeof sectionId !== 'string') return { ok: false, why: 'no-section' };
   if (!$from.sameParent($to) || !$from.parent.isTextblock || $from.parent.content.size === 0) return { ok: false, why: 'one-paragraph' };
@@ -119,11 +120,21 @@ export function suggestionTarget(editor: Editor): SuggestionTarget {
   return { ok: true, sectionId, from: start, to: end, quote: state.doc.textBetween(from, to, '') };
 }
 
-/** A new suggestion under the user's own id: the text to put in place of the target's words. */
-export function addSuggestion(doc: Y.Doc, author: { id: number; name: string; department: string; color: string }, target: Extract<SuggestionTarget, { ok: true }>, text: string): string {
-  const nonce = Array.from(crypto.getRandomValues(new Uint8Array(12)), (byte) => (byte % 36).toString(36)).join('');
-  const key = suggestionKey(author.id, nonce);
-  suggestionsOf(doc).set(key, {
+export interface SuggestionAuthor {
+  id: number;
+  name: string;
+  department: string;
+  color: string;
+}
+
+/**
+ * Writes the user's suggestion to put `text` in place of the target's words: under `key` when it
+ * is one of theirs being typed on, or under a new key of their own. Resolves to its key.
+ */
+export function writeSuggestion(doc: Y.Doc, author: SuggestionAuthor, target: Extract<SuggestionTarget, { ok: true }>, text: string, key: string | null = null): string {
+  const nonce = () => Array.from(crypto.getRandomValues(new Uint8Array(12)), (byte) => (byte % 36).toString(36)).join('');
+  const written = key ?? suggestionKey(author.id, nonce());
+  suggestionsOf(doc).set(written, {
     sectionId: target.sectionId,
     from: target.from,
     to: target.to,
@@ -134,5 +145,5 @@ export function addSuggestion(doc: Y.Doc, author: { id: number; name: string; de
     color: author.color,
     at: Date.now(),
   });
-  return key;
+  return written;
 }

@@ -19,8 +19,19 @@ const actions: ToolbarAction[] = [
   { label: 'insertTable', glyph: '⊞', run: (e) => e.chain().focus().insertTable({ rows: 3, cols: 3, withHeaderRow: true }).run() },
 ];
 
-export function Toolbar({ editor, onInsertFigure, onWordDraft, onSuggest }: { editor: Editor | null; onInsertFigure: (() => void) | null; onWordDraft: (file: File) => void; onSuggest: () => void }) {
+interface ToolbarProps {
+  editor: Editor | null;
+  onInsertFigure: (() => void) | null;
+  onWordDraft: (file: File) => void;
+  /** Whether typing makes suggestions (修订) instead of changing the text; null: this user cannot suggest. */
+  suggestMode: boolean | null;
+  onSuggestMode: (on: boolean) => void;
+}
+
+export function Toolbar({ editor, onInsertFigure, onWordDraft, suggestMode, onSuggestMode }: ToolbarProps) {
   const { t } = useI18n();
+  // While suggesting, nothing here may change the text itself.
+  const writable = editor !== null && !suggestMode;
   const active = useEditorState({
     editor,
     selector: ({ editor: current }) => actions.map((action) => (current && action.isActive ? action.isActive(current) : false)),
@@ -35,7 +46,7 @@ export function Toolbar({ editor, onInsertFigure, onWordDraft, onSuggest }: { ed
           aria-label={t(action.label)}
           aria-pressed={action.isActive ? Boolean(active?.[index]) : undefined}
           className={active?.[index] ? 'is-active' : undefined}
-          disabled={!editor}
+          disabled={!writable}
           onMouseDown={(event) => event.preventDefault()}
           onClick={() => editor && action.run(editor)}
         >
@@ -47,16 +58,27 @@ export function Toolbar({ editor, onInsertFigure, onWordDraft, onSuggest }: { ed
           {t('insertFigure')}
         </button>
       )}
-      <button type="button" className="toolbar-text" data-testid="suggest-button" title={t('suggestHint')} disabled={!editor} onMouseDown={(event) => event.preventDefault()} onClick={onSuggest}>
-        {t('suggest')}
-      </button>
+      {suggestMode !== null && (
+        <button
+          type="button"
+          className={suggestMode ? 'toolbar-text is-active' : 'toolbar-text'}
+          data-testid="suggest-mode"
+          title={t('suggestHint')}
+          aria-pressed={suggestMode}
+          disabled={!editor}
+          onMouseDown={(event) => event.preventDefault()}
+          onClick={() => onSuggestMode(!suggestMode)}
+        >
+          {t('suggest')}
+        </button>
+      )}
       <label className="toolbar-text toolbar-file" title={t('wordDraftHint')}>
         {t('wordDraft')}
         <input
           type="file"
           accept=".docx"
           data-testid="word-draft-file"
-          disabled={!editor}
+          disabled={!writable}
           onChange={(event) => {
             const file = event.target.files?.[0];
             event.target.value = '';

@@ -4,8 +4,8 @@ import { loginInNewContext, useBrowserSuite } from '../support/browser.js';
 import { login } from '../support/clients.js';
 import { docxAsHtml } from '../support/documents.js';
 
-// Reviewing the way an office does: the lead office suggests changes in finance's section
-// instead of editing it; finance sees them marked at once, accepts one and rejects the other;
+// Reviewing the way an office does: the lead office types suggestions in finance's section (修订)
+// instead of editing it; finance sees them marked at once, accepts two and rejects the other;
 // the accepted text and the history are right, and neither the editor's text nor the portal's
 // page ever held the suggestion until it was accepted.
 
@@ -50,29 +50,50 @@ function textOf(page: Page): Promise<string | null> {
   });
 }
 
+/** Waits until the text box of the suggestion being typed has the keyboard. */
+async function composerOpen(page: Page): Promise<void> {
+  await expect.poll(() => page.evaluate(() => document.activeElement?.getAttribute('data-testid'))).toBe('suggestion-composer');
+}
+
+/** In 修订 mode: selects the words [from, to) — or puts the caret at `from` — and types over them. */
 async function suggest(page: Page, from: number, to: number, text: string): Promise<string> {
-  await firstParagraph(page).click();
   const quote = await selectWords(page, from, to);
-  await page.getByTestId('suggest-button').click();
-  await page.getByTestId('suggest-text').fill(text);
-  await page.getByTestId('suggest-submit').click();
+  await composerOpen(page);
+  if (text === '') await page.keyboard.press('Delete');
+  else await page.keyboard.type(text);
+  await page.keyboard.press('Escape');
   return quote;
 }
 
 describe('suggestions in the browser', () => {
-  it('the lead office suggests two changes in finance’s section; finance sees them live, accepts one and rejects the other', async () => {
+  it('the lead office types three suggestions in finance’s section, one through an input method; finance sees them live, accepts two and rejects the third', async () => {
     const lead = await loginInNewContext(suite.browser, suite.server.url, `/reports/${suite.reportId}`, 'lead');
     const finance = await loginInNewContext(suite.browser, suite.server.url, `/reports/${suite.reportId}`, 'finance');
     try {
       await firstParagraph(lead.page).waitFor();
       const original = (await textOf(lead.page))!;
+      await lead.page.getByTestId('suggest-mode').click();
+      await expect.poll(() => lead.page.locator('.report-editor').getAttribute('contenteditable')).toBe('false');
       const replaced = await suggest(lead.page, 0, 2, '全年');
       const removed = await suggest(lead.page, 6, 8, '');
 
+      // Typed through an input method: nothing reaches anyone while the composition is under way;
+      // the committed words do, and Backspace in the empty box takes the last of them back.
+      await selectWords(lead.page, 10, 10);
+      await composerOpen(lead.page);
+      const ime = await lead.page.context().newCDPSession(lead.page);
+      await ime.send('Input.imeSetComposition', { text: 'xinzeng', selectionStart: 7, selectionEnd: 7 });
+      await expect.poll(() => lead.page.getByTestId('suggestion-composer').inputValue()).toBe('xinzeng');
+      expect(await firstParagraph(lead.page).locator('ins.suggestion-insert').allTextContents()).toEqual(['全年']);
+      await ime.send('Input.insertText', { text: '新增' });
+      await expect.poll(() => firstParagraph(finance.page).locator('ins.suggestion-insert').allTextContents()).toEqual(['全年', '新增']);
+      await lead.page.keyboard.press('Backspace');
+      await lead.page.keyboard.press('Escape');
+
       // Marked for finance at once: struck-through words and the added ones, with the author; the text itself unchanged.
-      await expect.poll(() => firstParagraph(finance.page).locator('ins.suggestion-insert').allTextContents()).toEqual(['全年']);
+      await expect.poll(() => firstParagraph(finance.page).locator('ins.suggestion-insert').allTextContents()).toEqual(['全年', '新']);
       await expect.poll(() => firstParagraph(finance.page).locator('.suggestion-delete').allTextContents()).toEqual([replaced, removed]);
-      expect(await firstParagraph(finance.page).locator('ins.suggestion-insert').getAttribute('title')).toContain('王主任');
+      expect(await firstParagraph(finance.page).locator('ins.suggestion-insert').first().getAttribute('title')).toContain('王主任');
       expect(await textOf(finance.page)).toBe(original);
       expect(await textOf(lead.page)).toBe(original);
       // A draft made now (the same layout as the portal's page) has the text as it stands, not the suggestion.
@@ -81,17 +102,19 @@ describe('suggestions in the browser', () => {
       const draft = await docxAsHtml(new Uint8Array(await answer.arrayBuffer()));
       expect(draft).toContain(original);
 
-      // Finance opens the section's suggestions: accepts the replacement, rejects the deletion.
+      // Finance opens the section's suggestions: accepts the replacement and the insertion, rejects the deletion.
       await finance.page.getByRole('navigation').getByRole('link', { name: '（一）财政资金信息公开' }).click();
       await finance.page.getByTestId('suggestions-tab').click();
       const items = finance.page.getByTestId('suggestion');
-      await expect.poll(() => items.count()).toBe(2);
+      await expect.poll(() => items.count()).toBe(3);
       await items.filter({ hasText: '全年' }).getByTestId('accept-suggestion').click();
+      await expect.poll(() => items.count()).toBe(2);
+      await items.filter({ hasText: '新' }).getByTestId('accept-suggestion').click();
       await expect.poll(() => items.count()).toBe(1);
       await items.first().getByTestId('reject-suggestion').click();
       await expect.poll(() => items.count()).toBe(0);
 
-      const expected = `全年${original.slice(2)}`;
+      const expected = `全年${original.slice(2, 10)}新${original.slice(10)}`;
       await expect.poll(() => textOf(lead.page)).toBe(expected);
       expect(await firstParagraph(lead.page).locator('.suggestion-delete, .suggestion-insert').count()).toBe(0);
 
@@ -100,6 +123,34 @@ describe('suggestions in the browser', () => {
       await expect.poll(async () => (await actions.evaluateAll((rows) => rows.map((row) => row.getAttribute('data-action')))).slice(0, 2)).toEqual(['suggestions-rejected', 'suggestions-accepted']);
     } finally {
       await lead.context.close();
+      await finance.context.close();
+    }
+  });
+
+  it('a department suggests in its own section by choice: Backspace and Delete strike out characters around the caret, and without 修订 it writes the text again', async () => {
+    const finance = await loginInNewContext(suite.browser, suite.server.url, `/reports/${suite.reportId}`, 'finance');
+    try {
+      await firstParagraph(finance.page).waitFor();
+      const original = (await textOf(finance.page))!;
+      await finance.page.getByTestId('suggest-mode').click();
+      await selectWords(finance.page, 4, 4);
+      await composerOpen(finance.page);
+      await finance.page.keyboard.press('Backspace');
+      await finance.page.keyboard.press('Backspace');
+      await finance.page.keyboard.press('Delete');
+      await finance.page.keyboard.type('改');
+      await finance.page.keyboard.press('Escape');
+      await expect.poll(() => firstParagraph(finance.page).locator('.suggestion-delete').allTextContents()).toEqual([original.slice(2, 5)]);
+      expect(await firstParagraph(finance.page).locator('ins.suggestion-insert').allTextContents()).toEqual(['改']);
+      expect(await textOf(finance.page)).toBe(original);
+
+      await finance.page.getByTestId('suggest-mode').click();
+      await expect.poll(() => finance.page.locator('.report-editor').getAttribute('contenteditable')).toBe('true');
+      await firstParagraph(finance.page).click();
+      await selectWords(finance.page, original.length, original.length);
+      await finance.page.keyboard.type('！');
+      await expect.poll(() => textOf(finance.page)).toBe(`${original}！`);
+    } finally {
       await finance.context.close();
     }
   });
