@@ -146,6 +146,27 @@ describe('suggesting in a section that is not one’s own', () => {
     await waitForDoc([env.doc, suite.observer.doc], () => paragraph(env).toString() === accepted && paragraph(suite.observer).toString() === accepted, 'the accepted suggestion everywhere');
   });
 
+  it('a suggestion that starts new paragraphs: accepting ends the paragraph there, and the last new one goes on with the rest of it, its formatting kept', async () => {
+    const food = await syncedClient('food');
+    sectionText(food.body, 'overview-food').format(6, 2, { bold: {} });
+    const boldAt = (text: Y.XmlText) => (text.toDelta() as Array<{ insert: string; attributes?: object }>).filter((op) => op.attributes && 'bold' in op.attributes).map((op) => op.insert);
+    await waitForDoc(suite.observer.doc, () => boldAt(sectionText(suite.observer.body, 'overview-food')).length > 0, 'the bold words');
+    const plain = (text: Y.XmlText) => (text.toDelta() as Array<{ insert: string }>).map((op) => op.insert).join('');
+    const original = plain(sectionText(suite.observer.body, 'overview-food'));
+    const section = () => suite.observer.body.toArray().find((node) => node instanceof Y.XmlElement && node.getAttribute('sectionId') === 'overview-food') as Y.XmlElement;
+    const paragraphs = () => section().toArray().map((node) => (node as Y.XmlElement).toArray().map((child) => (child instanceof Y.XmlText ? plain(child) : `<${(child as Y.XmlElement).nodeName}>`)).join(''));
+    const before = paragraphs();
+
+    const made = await propose('finance', 'overview-food', 4, 4, '甲\n乙段\n丙');
+    const answer = await post('sections/overview-food/suggestions/decide', 'food', { decision: 'accept', keys: [made.key] });
+    expect(answer.status, JSON.stringify(answer.json)).toBe(200);
+    await waitForDoc(suite.observer.doc, () => !pending(suite.observer.doc).has(made.key), 'the suggestion to be accepted');
+    expect(paragraphs()).toEqual([`${original.slice(0, 4)}甲`, '乙段', `丙${original.slice(4)}`, ...before.slice(1)]);
+    const third = (section().get(2) as Y.XmlElement).get(0) as Y.XmlText;
+    expect(boldAt(third)).toEqual([original.slice(6, 8)]);
+    expect(section().toArray().map((node) => (node as Y.XmlElement).nodeName)).toEqual(Array(before.length + 2).fill('paragraph'));
+  });
+
   it('accepting a suggestion whose words were changed meanwhile is refused with 409, and nothing changes', async () => {
     const [finance, food] = await Promise.all([syncedClient('finance'), syncedClient('food')]);
     const made = suggestion(finance.doc, 'finance', 'overview-food', 2, 6, '替换');
@@ -235,7 +256,7 @@ describe('a hostile client written with raw Yjs', () => {
     await waitForDoc(suite.observer.doc, () => !pending(suite.observer.doc).has(made.key), 'the withdrawal');
   });
 
-  it('a malformed suggestion (an extra field, a huge text, a nested type) is refused as invalid content', async () => {
+  it('a malformed suggestion (an extra field, a huge text, a nested type, too many new paragraphs, control characters) is refused as invalid content', async () => {
     for (const change of [
       (doc: Y.Doc) => {
         const made = suggestion(doc, 'finance', 'overview-env', 0, 2, 'x');
@@ -247,6 +268,14 @@ describe('a hostile client written with raw Yjs', () => {
       },
       (doc: Y.Doc) => {
         (doc.getMap(SUGGESTIONS_FIELD) as Y.Map<unknown>).set(`${me('finance').id}:nested-type`, new Y.Map());
+      },
+      (doc: Y.Doc) => {
+        const made = suggestion(doc, 'finance', 'overview-env', 0, 2, '段\n'.repeat(21));
+        pending(doc).set(made.key, made.entry);
+      },
+      (doc: Y.Doc) => {
+        const made = suggestion(doc, 'finance', 'overview-env', 0, 2, '隐\u0000藏\u001b');
+        pending(doc).set(made.key, made.entry);
       },
     ]) {
       const { reason } = await expectRefused('finance', change);

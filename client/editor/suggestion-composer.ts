@@ -1,6 +1,6 @@
 import type { Editor } from '@tiptap/core';
 import type * as Y from 'yjs';
-import { MAX_SUGGESTION_TEXT } from '../../blocks/suggestions.js';
+import { MAX_SUGGESTED_PARAGRAPHS, MAX_SUGGESTION_TEXT, PARAGRAPH_BREAK } from '../../blocks/suggestions.js';
 import { placeOf, suggestionsOf, targetBetween, writeSuggestion, type SuggestionAuthor, type SuggestionTarget } from './suggestions.js';
 
 type Target = Extract<SuggestionTarget, { ok: true }>;
@@ -37,8 +37,8 @@ interface Typing {
  *
  * Backspace or Delete with words selected suggests removing them. Otherwise Backspace in the
  * empty box takes back the last suggested character, then strikes out the one before; Delete
- * strikes out the one after. Escape, Enter, Tab or leaving the box ends the
- * suggestion; a suggestion left with nothing in it is withdrawn.
+ * strikes out the one after; Enter starts a new paragraph. Escape, Tab or leaving the box ends
+ * the suggestion; a suggestion left with nothing in it is withdrawn.
  */
 export class SuggestionComposer {
   private readonly input: HTMLInputElement;
@@ -187,7 +187,14 @@ export class SuggestionComposer {
     } else if (event.key === 'Delete' && empty) {
       event.preventDefault();
       this.strike(typing, 'after');
-    } else if (event.key === 'Escape' || event.key === 'Enter' || event.key === 'Tab') {
+    } else if (event.key === 'Enter' && empty) {
+      // As in the text: a new paragraph, which accepting the suggestion starts.
+      event.preventDefault();
+      if (typing.text.split(PARAGRAPH_BREAK).length <= MAX_SUGGESTED_PARAGRAPHS && typing.text.length < MAX_SUGGESTION_TEXT) {
+        typing.text += PARAGRAPH_BREAK;
+        this.write(typing);
+      }
+    } else if (event.key === 'Escape' || event.key === 'Tab') {
       event.preventDefault();
       this.input.blur();
     }

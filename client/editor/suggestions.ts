@@ -4,7 +4,7 @@ import { Decoration, DecorationSet } from '@tiptap/pm/view';
 import { absolutePositionToRelativePosition, relativePositionToAbsolutePosition } from '@tiptap/y-tiptap';
 import * as Y from 'yjs';
 import { SUGGESTIONS_FIELD } from '../../blocks/contract.js';
-import { isSuggestionEntry, suggestionKey, type SuggestionEntry, type TextPositionJSON } from '../../blocks/suggestions.js';
+import { isSuggestionEntry, PARAGRAPH_BREAK, suggestionKey, type SuggestionEntry, type TextPositionJSON } from '../../blocks/suggestions.js';
 import { syncState } from './y-sync-state.js';
 
 // Suggestions (blocks/suggestions.ts) in the editor: each pending one drawn where it applies —
@@ -49,7 +49,11 @@ function decorate(state: EditorState, doc: Y.Doc, labels: SuggestionLabels): Dec
           () => {
             const added = document.createElement('ins');
             added.className = 'suggestion-insert';
-            added.textContent = entry.text;
+            // A suggested new paragraph shows where it starts, as Word marks one: ¶ and a new line.
+            entry.text.split(PARAGRAPH_BREAK).forEach((words, index) => {
+              if (index > 0) added.append('¶', document.createElement('br'));
+              added.append(words);
+            });
             for (const [name, value] of Object.entries(attributes)) added.setAttribute(name, value);
             return added;
           },

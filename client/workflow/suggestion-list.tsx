@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'react';
 import type * as Y from 'yjs';
 import { mayDecideSuggestions } from '../../blocks/section/permissions.js';
-import { authorOfKey, isSuggestionEntry, type SuggestionEntry } from '../../blocks/suggestions.js';
+import { authorOfKey, isSuggestionEntry, PARAGRAPH_BREAK, type SuggestionEntry } from '../../blocks/suggestions.js';
 import { api, writerOf, type Me, type SectionInfo } from '../api.js';
 import { suggestionsOf } from '../editor/suggestions.js';
 import { useI18n } from '../i18n.js';
@@ -90,7 +90,7 @@ export function SuggestionList({ reportId, me, section, doc, suggestions, onErro
                 <li key={key} data-testid="suggestion" data-suggestion={key}>
                   <p>
                     {entry.quote !== '' && <del>{entry.quote}</del>}
-                    {entry.text !== '' && <ins>{entry.text}</ins>}
+                    {entry.text !== '' && <ins>{entry.text.replaceAll(PARAGRAPH_BREAK, '¶\n')}</ins>}
                   </p>
                   <p className="muted">{formatDateTime(entry.at, language)}</p>
                   {mayDecide && (

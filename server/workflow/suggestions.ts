@@ -1,8 +1,9 @@
 import * as Y from 'yjs';
+import { BODY_FIELD } from '../../blocks/contract.js';
 import { invalidRequest, refuse } from '../../blocks/errors.js';
 import { mayDecideSuggestions } from '../../blocks/section/permissions.js';
 import type { RevisionsOf, TextRevisions } from '../../blocks/report-json.js';
-import { authorOfKey, isSuggestionEntry, SUGGESTED_DELETION, SUGGESTED_INSERTION, SUGGESTIONS_FIELD, type SuggestionEntry, type TextPositionJSON } from '../../blocks/suggestions.js';
+import { authorOfKey, isSuggestionEntry, PARAGRAPH_BREAK, SUGGESTED_DELETION, SUGGESTED_INSERTION, SUGGESTIONS_FIELD, type SuggestionEntry, type TextPositionJSON } from '../../blocks/suggestions.js';
 import type { RoomRegistry } from '../collab/room-registry.js';
 import type { Db } from '../db/database.js';
 import { appendAudit } from '../db/sections.js';
@@ -64,13 +65,8 @@ export class SuggestionDecisions {
           const outdated = decided.find((found) => found.current !== found.entry.quote);
           if (accept && outdated) throw refuse('suggestion-outdated', { quote: outdated.entry.quote, current: outdated.current });
           const suggestions = doc.getMap(SUGGESTIONS_FIELD);
-          // Later places first, so that writing one does not move the next.
-          for (const found of [...decided].sort((a, b) => b.from - a.from)) {
-            if (accept) {
-              const look = formattingAt(found.text, found.from);
-              found.text.delete(found.from, found.to - found.from);
-              if (found.entry.text !== '') found.text.insert(found.from, found.entry.text, look);
-            }
+          for (const found of accept ? inWritingOrder(doc, decided) : decided) {
+            if (accept) writeSuggested(found);
             suggestions.delete(found.key);
           }
         },
@@ -138,6 +134,90 @@ function absolute(doc: Y.Doc, position: TextPositionJSON) {
   } catch {
     return null;
   }
+}
+
+/**
+ * The order in which accepted suggestions are written so that none moves another's words: within
+ * a text, later places first; those that start new paragraphs last, the latest in the report
+ * first, since a paragraph break carries what follows it in its paragraph into a new one.
+ */
+function inWritingOrder(doc: Y.Doc, decided: readonly Located[]): Located[] {
+  const breaks = (found: Located) => found.entry.text.includes(PARAGRAPH_BREAK);
+  const inPlace = decided.filter((found) => !breaks(found)).sort((a, b) => b.from - a.from);
+  const order = textOrder(doc);
+  const breaking = decided.filter(breaks).sort((a, b) => order.get(b.text)! - order.get(a.text)! || b.from - a.from);
+  return [...inPlace, ...breaking];
+}
+
+/** Each paragraph text of the body, numbered in reading order. */
+function textOrder(doc: Y.Doc): Map<Y.XmlText, number> {
+  const order = new Map<Y.XmlText, number>();
+  const pending: Array<Y.XmlElement | Y.XmlText | Y.XmlHook> = doc.getXmlFragment(BODY_FIELD).toArray().reverse();
+  while (pending.length > 0) {
+    const node = pending.pop()!;
+    if (node instanceof Y.XmlText) order.set(node, order.size);
+    else if (node instanceof Y.XmlElement) pending.push(...node.toArray().reverse());
+  }
+  return order;
+}
+
+/** Puts an accepted suggestion's words in place of the ones it replaces, starting the new paragraphs it asks for. */
+function writeSuggested({ text, from, to, entry }: Located): void {
+  const look = formattingAt(text, from);
+  text.delete(from, to - from);
+  const [words, ...paragraphs] = entry.text.split(PARAGRAPH_BREAK) as [string, ...string[]];
+  if (words !== '') text.insert(from, words, look);
+  if (paragraphs.length > 0) breakParagraph(text, from + words.length, paragraphs, look);
+}
+
+/**
+ * Ends the paragraph holding `text` at `at` and starts new ones after it, of the same kind, with
+ * `paragraphs`' words: the last of them goes on with what followed `at` — the rest of the text
+ * and whatever came after it in the paragraph (a linked figure, a line break, more text).
+ */
+function breakParagraph(text: Y.XmlText, at: number, paragraphs: readonly string[], look: Record<string, unknown>): void {
+  const paragraph = text.parent;
+  const container = paragraph?.parent;
+  if (!(paragraph instanceof Y.XmlElement) || !(container instanceof Y.XmlElement || container instanceof Y.XmlFragment)) {
+    throw new Error('a suggested paragraph break outside a paragraph');
+  }
+  const rest = deltaFrom(text, at);
+  if (text.length > at) text.delete(at, text.length - at);
+  const siblings = paragraph.toArray();
+  const after = siblings.indexOf(text) + 1;
+  const following = siblings.slice(after).flatMap((node) => (node instanceof Y.XmlHook ? [] : [node.clone()]));
+  if (following.length > 0) paragraph.delete(after, following.length);
+  const attributes = paragraph.getAttributes();
+  const started = paragraphs.map((words, index) => {
+    const element = new Y.XmlElement(paragraph.nodeName);
+    for (const [name, value] of Object.entries(attributes)) if (value !== undefined) element.setAttribute(name, value);
+    const last = index === paragraphs.length - 1;
+    const delta = [...(words === '' ? [] : [{ insert: words, attributes: look }]), ...(last ? rest : [])];
+    const content = new Y.XmlText();
+    content.applyDelta(delta);
+    const children = [...(delta.length > 0 ? [content] : []), ...(last ? following : [])];
+    if (children.length > 0) element.insert(0, children);
+    return element;
+  });
+  container.insert(container.toArray().indexOf(paragraph) + 1, started);
+}
+
+type DeltaOp = { insert: string | object; attributes?: Record<string, unknown> };
+
+/** The text from `at` on, with its formatting, ready to be written into a new text. */
+function deltaFrom(text: Y.XmlText, at: number): DeltaOp[] {
+  const ops: DeltaOp[] = [];
+  let passed = 0;
+  for (const op of text.toDelta() as DeltaOp[]) {
+    const length = typeof op.insert === 'string' ? op.insert.length : 1;
+    const start = Math.max(0, at - passed);
+    passed += length;
+    if (start >= length) continue;
+    if (typeof op.insert === 'string') ops.push({ ...op, insert: op.insert.slice(start) });
+    // An embedded type belongs to this text: the new one gets a copy.
+    else ops.push({ ...op, insert: op.insert instanceof Y.AbstractType ? (op.insert as Y.XmlElement).clone() : op.insert });
+  }
+  return ops;
 }
 
 /** The text's characters, an embedded node counting as one, as Yjs indexes them. */

@@ -127,7 +127,7 @@ describe('suggestions in the browser', () => {
     }
   });
 
-  it('a department suggests in its own section by choice: Backspace and Delete strike out characters around the caret, and without 修订 it writes the text again', async () => {
+  it('a department suggests in its own section by choice: Backspace and Delete strike out around the caret, Enter starts a new paragraph that accepting makes; without 修订 it writes the text again', async () => {
     const finance = await loginInNewContext(suite.browser, suite.server.url, `/reports/${suite.reportId}`, 'finance');
     try {
       await firstParagraph(finance.page).waitFor();
@@ -139,17 +139,27 @@ describe('suggestions in the browser', () => {
       await finance.page.keyboard.press('Backspace');
       await finance.page.keyboard.press('Delete');
       await finance.page.keyboard.type('改');
+      await finance.page.keyboard.press('Enter');
+      await finance.page.keyboard.type('另起一段');
       await finance.page.keyboard.press('Escape');
       await expect.poll(() => firstParagraph(finance.page).locator('.suggestion-delete').allTextContents()).toEqual([original.slice(2, 5)]);
-      expect(await firstParagraph(finance.page).locator('ins.suggestion-insert').allTextContents()).toEqual(['改']);
+      expect(await firstParagraph(finance.page).locator('ins.suggestion-insert').allTextContents()).toEqual(['改¶另起一段']);
       expect(await textOf(finance.page)).toBe(original);
+
+      // Accepted, the suggestion ends the paragraph after 改 and starts a new one, which goes on with the rest.
+      await finance.page.getByRole('navigation').getByRole('link', { name: '（一）财政资金信息公开' }).click();
+      await finance.page.getByTestId('suggestions-tab').click();
+      await finance.page.getByTestId('suggestion').getByTestId('accept-suggestion').click();
+      const changed = `${original.slice(0, 2)}改`;
+      await expect.poll(() => textOf(finance.page)).toBe(changed);
+      expect(await section(finance.page).locator('.report-section-body p').nth(1).textContent()).toBe(`另起一段${original.slice(5)}`);
 
       await finance.page.getByTestId('suggest-mode').click();
       await expect.poll(() => finance.page.locator('.report-editor').getAttribute('contenteditable')).toBe('true');
       await firstParagraph(finance.page).click();
-      await selectWords(finance.page, original.length, original.length);
+      await selectWords(finance.page, changed.length, changed.length);
       await finance.page.keyboard.type('！');
-      await expect.poll(() => textOf(finance.page)).toBe(`${original}！`);
+      await expect.poll(() => textOf(finance.page)).toBe(`${changed}！`);
     } finally {
       await finance.context.close();
     }

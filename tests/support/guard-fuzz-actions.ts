@@ -460,7 +460,7 @@ const suggestionOp: fc.Arbitrary<SuggestionOp> = fc.oneof(
       target,
       from: fc.nat({ max: 300 }),
       length: fc.nat({ max: 12 }),
-      text: fc.oneof(fc.constantFrom('', '建议', '全年', '<b>粗</b>'), fc.string({ maxLength: 20 }), fc.constant('长'.repeat(2001))),
+      text: fc.oneof(fc.constantFrom('', '建议', '全年', '<b>粗</b>', '甲\n乙段', '段\n'.repeat(21), '隐\u0000藏'), fc.string({ maxLength: 20 }), fc.constant('长'.repeat(2001))),
       forge: fc.oneof(
         { weight: 3, arbitrary: fc.constant(null) },
         {
