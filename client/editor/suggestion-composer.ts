@@ -86,8 +86,9 @@ export class SuggestionComposer {
     this.input.remove();
   }
 
-  private readonly onPointerDown = () => {
-    this.pointerDown = true;
+  private readonly onPointerDown = (event: MouseEvent) => {
+    // The section's own controls (submit, assign, …) are pressed, not pointed into.
+    this.pointerDown = !(event.target instanceof Element && event.target.closest('button, input, select, textarea, a, label'));
   };
 
   private readonly onPointerUp = () => {
@@ -118,7 +119,8 @@ export class SuggestionComposer {
     }
     const target = targetBetween(view.state, Math.min(from, to), Math.max(from, to));
     if (!target.ok) {
-      if (pointed && target.why === 'one-paragraph') this.options.onRefused('where');
+      // Words selected across paragraphs are worth a word; a click beside the text is not.
+      if (pointed && !range.collapsed && target.why === 'one-paragraph') this.options.onRefused('where');
       return;
     }
     if (!this.options.maySuggest(target.sectionId)) {
