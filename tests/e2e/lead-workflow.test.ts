@@ -140,7 +140,7 @@ describe('a read-only section', () => {
       await paragraph.click();
       await finance.page.keyboard.type('x');
       await expect.poll(() => finance.page.getByTestId('notice').textContent()).toContain('只读');
-      expect(await finance.page.getByTestId('notice').textContent()).toContain('建议修改');
+      expect(await finance.page.getByTestId('notice').textContent()).toContain('修订');
       expect(await paragraphText(finance.page, 'overview-food')).toBe(before);
     } finally {
       await finance.context.close();
