@@ -16,6 +16,7 @@ import type { Peer } from './peer.js';
 import type { Room } from './room.js';
 import type { RoomRegistry } from './room-registry.js';
 import { SendBudget } from './send-budget.js';
+import { LastFrame } from './websocket-frames.js';
 import { SocketCounts, type SocketCountLimit } from './socket-counts.js';
 import { SocketQuotas } from './socket-quotas.js';
 
@@ -63,6 +64,7 @@ function upgradingConnection(c: Context<AppEnv>): Socket | null {
 export function createCollabRoute({ db, rooms, cluster, upgradeWebSocket, now, settings, onError }: CollabRouteDeps) {
   const sockets = new SocketCounts(settings);
   const sendBudget = new SendBudget(settings.maxTotalBufferedBytes);
+  const frames = new LastFrame();
   return new Hono<AppEnv>().get(
     '/:reportId',
     async (c, next) => {
@@ -96,9 +98,37 @@ export function createCollabRoute({ db, rooms, cluster, upgradeWebSocket, now, s
         if (ws.readyState === OPEN) ws.close(code, truncateCloseReason(reason));
       };
 
+      /** Each frame, held to the socket's quotas before it reaches the room's queue. */
+      const receive = (ws: WSContext, data: Buffer, isBinary: boolean) => {
+        // Once the server has closed the socket, nothing it still sends reaches the room.
+        if (!peer || !room || !quotas || ws.readyState !== OPEN) return;
+        if (now() >= session.expiresAt) {
+          close(ws, CloseCode.SessionExpired, sessionEndMessage.expired);
+          return;
+        }
+        if (!isBinary) {
+          close(ws, CloseCode.MalformedMessage, 'malformed message: text frames are not part of the protocol');
+          return;
+        }
+        if (data.byteLength > limits.maxMessageBytes) {
+          close(ws, CloseCode.MessageTooBig, `message of ${data.byteLength} bytes exceeds the limit of ${limits.maxMessageBytes} bytes`);
+          return;
+        }
+        // A copy: the room keeps parts of an update (waiting ones, binary content), and `ws` may hand over a view of a larger read.
+        const frame = new Uint8Array(data);
+        const exceeded = quotas.admit(frame, performance.now());
+        if (exceeded) {
+          close(ws, CloseCode.RateLimited, exceeded.reason);
+          return;
+        }
+        room.receive(peer, frame);
+      };
+
       return {
         onOpen(_event, ws) {
           const raw = ws.raw as WebSocket;
+          // The TCP connection under the WebSocket: frames framed once per broadcast are written to it directly.
+          const connection = (c.env as HttpBindings).incoming.socket;
           socket = raw;
           sendBudget.track(raw);
           quotas = new SocketQuotas(performance.now());
@@ -115,8 +145,10 @@ export function createCollabRoute({ db, rooms, cluster, upgradeWebSocket, now, s
               departmentName: user.departmentName,
               color: user.departmentColor,
             },
-            // Straight to the `ws` socket: this runs once per peer for every keystroke.
-            send(frame) {
+            // This runs once per peer for every keystroke. While the socket is open, `ws` writes
+            // nothing of its own but whole frames in one go (no compression is negotiated), so a
+            // frame written here never lands inside one of its frames; once it is closing, nothing is.
+            send(message) {
               if (raw.readyState !== OPEN) return;
               if (raw.bufferedAmount > settings.maxBufferedBytes) {
                 // A client this far behind (stalled, or on a very slow line) catches up sooner by
@@ -125,8 +157,9 @@ export function createCollabRoute({ db, rooms, cluster, upgradeWebSocket, now, s
                 raw.terminate();
                 return;
               }
+              const frame = frames.of(message);
               if (!sendBudget.admit(raw, frame.byteLength)) return;
-              raw.send(frame);
+              connection.write(frame);
             },
             close(code, reason) {
               close(ws, code, reason);
@@ -135,29 +168,8 @@ export function createCollabRoute({ db, rooms, cluster, upgradeWebSocket, now, s
           const opened = rooms.connect(peer, reportId);
           room = opened;
           opened.ready.catch((error: unknown) => close(ws, CloseCode.ServerError, storageUnavailable(error)?.message ?? `报告无法加载（report ${reportId} could not be loaded）`));
-        },
-        onMessage(event, ws) {
-          // Once the server has closed the socket, nothing it still sends reaches the room.
-          if (!peer || !room || !quotas || ws.readyState !== OPEN) return;
-          if (now() >= session.expiresAt) {
-            close(ws, CloseCode.SessionExpired, sessionEndMessage.expired);
-            return;
-          }
-          if (typeof event.data === 'string') {
-            close(ws, CloseCode.MalformedMessage, 'malformed message: text frames are not part of the protocol');
-            return;
-          }
-          const frame = new Uint8Array(event.data as ArrayBuffer);
-          if (frame.byteLength > limits.maxMessageBytes) {
-            close(ws, CloseCode.MessageTooBig, `message of ${frame.byteLength} bytes exceeds the limit of ${limits.maxMessageBytes} bytes`);
-            return;
-          }
-          const exceeded = quotas.admit(frame, performance.now());
-          if (exceeded) {
-            close(ws, CloseCode.RateLimited, exceeded.reason);
-            return;
-          }
-          room.receive(peer, frame);
+          // Straight from `ws`, as it parsed the frame: no event object and no copy per message on the way.
+          raw.on('message', (data: Buffer, isBinary: boolean) => receive(ws, data, isBinary));
         },
         onClose() {
           cancelDeadline?.();

@@ -70,6 +70,15 @@ function typeOf(item: Y.Item): Y.AbstractType<unknown> | null {
 }
 
 /**
+ * Words written into, or removed from, a paragraph's text: plain typing, which cannot break the
+ * schema — text is what the paragraph holds, and words carry no marks of their own (formatting is
+ * items of its own). Checking the paragraph after every keystroke cost more than judging it.
+ */
+function wordsInText(item: Y.Item, parent: Y.Item, parentSub: string | null): boolean {
+  return item.content instanceof Y.ContentString && parentSub === null && typeOf(parent) instanceof Y.XmlText;
+}
+
+/**
  * Resolves every new item and every live deletion of an update to the section or annex table it
  * belongs to, reading only the update and the items it refers to (a keystroke walks three
  * parents). Items name their parent directly, or implicitly through a neighbour; both are
@@ -223,7 +232,7 @@ class ScopeResolver {
     }
     if (parentSub !== null) this.setAttributes.add(`${describeId(parent.id)}:${parentSub}`);
     const place = this.placeOf(parent);
-    this.notePlace(place, parent, parentSub, `writes at ${describeId(item.id)}`);
+    this.notePlace(place, wordsInText(item, parent, parentSub) ? null : parent, parentSub, `writes at ${describeId(item.id)}`);
     if (parentSub === null) this.noteGrowth(item, place);
     this.noteTableCell(item, parent, parentSub);
     if (this.holdsAnnexNode(item) || (parentSub !== null && this.holdsAnnexNode(parent))) this.noteAnnexNodeChange(place, `places or re-points an annex table at ${describeId(item.id)}`);
@@ -273,11 +282,14 @@ class ScopeResolver {
     // Inside content the report no longer has: deleting it again changes nothing anyone sees.
     if (!parentType?._item) return;
     const place = this.placeOf(parentType._item);
-    this.notePlace(place, parentType._item, item.parentSub, `deletes ${describeId(item.id)}`);
+    this.notePlace(place, wordsInText(item, parentType._item, item.parentSub) ? null : parentType._item, item.parentSub, `deletes ${describeId(item.id)}`);
     if (this.holdsAnnexNode(item) || (item.parentSub !== null && this.holdsAnnexNode(parentType._item))) this.noteAnnexNodeChange(place, `removes an annex table at ${describeId(item.id)}`);
   }
 
-  /** Records what an edit at `place` (under `holder`, at map key `parentSub`) means. */
+  /**
+   * Records what an edit at `place` (under `holder`, at map key `parentSub`) means. Without a
+   * holder, the edit leaves its parent's schema as it was: nothing to check there.
+   */
   private notePlace(place: Place, holder: Y.Item | null, parentSub: string | null, what: string): void {
     switch (place.kind) {
       case 'section':

@@ -1,0 +1,43 @@
+/**
+ * The server's WebSocket frames for binary messages (RFC 6455 §5.2), built once per message
+ * however many sockets it goes to. A server never masks its frames, so one frame's bytes serve
+ * every socket: a keystroke broadcast to a hundred peers is framed once and written as one shared
+ * buffer per socket — one system call each — where each socket's WebSocket library would frame it
+ * again and write header and payload as two pieces.
+ */
+
+/** A final, unmasked binary frame holding `payload`. */
+export function binaryFrame(payload: Uint8Array): Buffer {
+  const length = payload.byteLength;
+  const header = length < 126 ? 2 : length < 0x10000 ? 4 : 10;
+  const frame = Buffer.allocUnsafe(header + length);
+  frame[0] = 0x82;
+  if (length < 126) {
+    frame[1] = length;
+  } else if (length < 0x10000) {
+    frame[1] = 126;
+    frame.writeUInt16BE(length, 2);
+  } else {
+    frame[1] = 127;
+    frame.writeBigUInt64BE(BigInt(length), 2);
+  }
+  frame.set(payload, header);
+  return frame;
+}
+
+/**
+ * The frame of the message framed last. A room sends one message to all its peers in a row, so
+ * remembering one is enough for every broadcast to be framed once.
+ */
+export class LastFrame {
+  private message: Uint8Array | null = null;
+  private frame: Buffer | null = null;
+
+  of(message: Uint8Array): Buffer {
+    if (message !== this.message) {
+      this.frame = binaryFrame(message);
+      this.message = message;
+    }
+    return this.frame!;
+  }
+}
