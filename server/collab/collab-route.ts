@@ -127,8 +127,8 @@ export function createCollabRoute({ db, rooms, cluster, upgradeWebSocket, now, s
       return {
         onOpen(_event, ws) {
           const raw = ws.raw as WebSocket;
-          // The TCP connection under the WebSocket: frames framed once per broadcast are written to it directly.
-          const connection = (c.env as HttpBindings).incoming.socket;
+          // The TCP connection the upgrade arrived on, under the WebSocket: frames framed once per broadcast are written to it directly.
+          const connection = upgradingConnection(c)!;
           socket = raw;
           sendBudget.track(raw);
           quotas = new SocketQuotas(performance.now());
@@ -168,7 +168,7 @@ export function createCollabRoute({ db, rooms, cluster, upgradeWebSocket, now, s
           const opened = rooms.connect(peer, reportId);
           room = opened;
           opened.ready.catch((error: unknown) => close(ws, CloseCode.ServerError, storageUnavailable(error)?.message ?? `报告无法加载（report ${reportId} could not be loaded）`));
-          // Straight from `ws`, as it parsed the frame: no event object and no copy per message on the way.
+          // Straight from `ws`, as it parsed the frame: no event object per message on the way.
           raw.on('message', (data: Buffer, isBinary: boolean) => receive(ws, data, isBinary));
         },
         onClose() {
