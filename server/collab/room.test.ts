@@ -103,6 +103,32 @@ describe('a change that fails halfway through being applied', () => {
   });
 });
 
+describe('the logged path', () => {
+  it('a keystroke received is logged and applied without a word of complaint; a change made to the document anywhere else is reported', async () => {
+    const store = new ReportStore(demo.database.db);
+    const errors: string[] = [];
+    const room = new Room(reportId, store, { compactAfterUpdates: 500, onError: (error) => errors.push(String(error)) });
+    await room.ready;
+    const finance = socketOf('finance', 'editor', 'finance');
+    room.join(finance);
+    const replica = new Y.Doc();
+    Y.applyUpdate(replica, Y.encodeStateAsUpdate(room.document));
+    const before = Y.encodeStateVector(replica);
+    const paragraph = (doc: Y.Doc) => (findSectionElement(doc.getXmlFragment(BODY_FIELD), 'overview-finance')!.get(0) as Y.XmlElement).get(0) as Y.XmlText;
+    paragraph(replica).insert(0, '已记录');
+    room.receive(finance, encodeSyncUpdate(Y.encodeStateAsUpdate(replica, before)));
+    await room.enqueue(() => undefined);
+    expect(textOf(room.document, 'overview-finance')).toContain('已记录');
+    expect((await store.load(reportId)).lastSeq).toBe(room.seq);
+    expect(errors).toEqual([]);
+
+    paragraph(room.document).insert(0, '未记录');
+    expect(errors).toEqual([expect.stringContaining('document changed outside the logged path')]);
+    // Freed without compacting: the unlogged change goes nowhere.
+    room.abandon();
+  });
+});
+
 describe('presence', () => {
   it('beyond the report’s presence budget a state is not shown, and its sender stays connected', async () => {
     const room = new Room(reportId, new ReportStore(demo.database.db), { compactAfterUpdates: 500, onError: () => undefined });

@@ -72,8 +72,8 @@ export class Room {
   private annexCellAllowed: AnnexCellCheck | undefined;
   /** Which section holds each annex table node; rebuilt when annex nodes come or go. */
   private tableSections: Map<string, string> | null = null;
-  /** While set, updates of the document are collected here instead of being broadcast. */
-  private held: Uint8Array[] | null = null;
+  /** Set while a change on its way to the log is applied: any other change of the document is a fault. */
+  private logging = false;
   private readonly presenceChanged = new Set<number>();
   private clientIds = new ClientIdOwners(new Map());
   private readonly sectionSizes = new SectionSizes();
@@ -223,7 +223,7 @@ export class Room {
     this.clientIds.reserveForServer(loaded.doc.clientID);
     const format = loaded.format === null ? null : findFormat(loaded.format);
     this.annexCellAllowed = format ? annexCellChecker(format) : undefined;
-    this.doc.on('update', this.broadcastUpdate);
+    this.doc.on('afterTransaction', this.watchUnlogged);
     this.options.hooks?.tell('loaded', { reportId: this.reportId, ms: performance.now() - started, updatesReplayed: loaded.updatesSinceSnapshot });
   }
 
@@ -353,13 +353,12 @@ export class Room {
     }
     const clocksBefore = new Map(inspection.decoded.structs.map((s) => [s.id.client, Y.getState(doc.store, s.id.client)]));
     const isNew = (item: Y.Item) => item.id.clock >= (clocksBefore.get(item.id.client) ?? Infinity);
-    let repaired = false;
-    let updates: Uint8Array[];
+    let repairs: Uint8Array[];
     try {
-      updates = this.collect(() => {
-        Y.applyUpdate(doc, update, peer);
-        repaired = this.repairSchemaViolations(scope, isNew);
-      });
+      // The update is logged as it came: what applying it writes is not collected (encoding it
+      // cost as much as applying a keystroke). Only the server's repairs are.
+      this.applying(() => Y.applyUpdate(doc, update, peer));
+      repairs = this.collect(() => this.repairSchemaViolations(scope, isNew));
     } catch (error) {
       // The document may now hold part of an update the log does not: it is reloaded from the log.
       this.options.onError(error, `report ${this.reportId}: applying an update`);
@@ -369,7 +368,8 @@ export class Room {
     if (scope.annexNodesChanged || scope.bodyChanged) this.tableSections = null;
     if (scope.bodyChanged) this.sectionSizes.forget();
     else this.sectionSizes.grow(scope.growth);
-    const logged = repaired ? Y.mergeUpdates([update, ...updates.slice(1)]) : update;
+    const repaired = repairs.length > 0;
+    const logged = repaired ? Y.mergeUpdates([update, ...repairs]) : update;
     const sectionIds = [...scope.sections, ...this.sectionsOfTables(scope)];
     // A repair is the server's own writing, under the document's id.
     const seq = await this.commit(logged, {
@@ -447,13 +447,13 @@ export class Room {
   }
 
   /** Deletes, as the authority, what the update left that no client could show. */
-  private repairSchemaViolations(scope: UpdateScope, isNew: (item: Y.Item) => boolean): boolean {
+  private repairSchemaViolations(scope: UpdateScope, isNew: (item: Y.Item) => boolean): void {
     const body = this.document.getXmlFragment(BODY_FIELD);
     const violations = [
       ...(scope.changedParents.length > 0 ? findSchemaViolations(reportSchema, body, scope.changedParents, isNew) : []),
       ...(scope.bodyChanged ? findBodyViolations(reportSchema, body, isNew) : []),
     ];
-    if (violations.length === 0) return false;
+    if (violations.length === 0) return;
     this.options.onError(new Error(violations.map((v) => v.reason).join('; ')), `report ${this.reportId}: repaired content that does not fit the schema`);
     Y.transact(this.document, (transaction) => {
       for (const { item, fill } of violations) {
@@ -462,23 +462,33 @@ export class Room {
         else item.delete(transaction);
       }
     }, AUTHORITY_ORIGIN);
-    return true;
   }
 
   private sectionsOfTables(scope: UpdateScope): string[] {
     return [...scope.tables].map((tableId) => this.sectionOfTable(tableId)).filter((id): id is string => id !== null);
   }
 
-  /** Runs `apply` with broadcasting held back; returns the document updates it produced. */
+  /** Runs `apply`, a change on its way to the log; returns the document updates it produced. */
   private collect(apply: () => void): Uint8Array[] {
     const updates: Uint8Array[] = [];
-    this.held = updates;
+    const collected = (update: Uint8Array) => void updates.push(update);
+    this.document.on('update', collected);
+    try {
+      this.applying(apply);
+    } finally {
+      this.document.off('update', collected);
+    }
+    return updates;
+  }
+
+  /** Runs `apply`, a change on its way to the log (or already in it). */
+  private applying(apply: () => void): void {
+    this.logging = true;
     try {
       apply();
     } finally {
-      this.held = null;
+      this.logging = false;
     }
-    return updates;
   }
 
   /**
@@ -556,13 +566,9 @@ export class Room {
     this.options.hooks?.tell('compacted', { reportId: this.reportId, seq: this.lastSeq, ms: performance.now() - started });
   }
 
-  private readonly broadcastUpdate = (update: Uint8Array) => {
-    if (this.held) {
-      this.held.push(update);
-      return;
-    }
-    // Every change goes through collect() and commit(): an update here was never logged.
-    this.options.onError(new Error('document changed outside the logged path'), `report ${this.reportId}`);
+  /** Every change goes through applying() and commit(): a transaction anywhere else was never logged. */
+  private readonly watchUnlogged = (transaction: Y.Transaction) => {
+    if (!this.logging && wroteSomething(transaction)) this.options.onError(new Error('document changed outside the logged path'), `report ${this.reportId}`);
   };
 
   /**
@@ -615,6 +621,13 @@ function writerIdsOf(doc: Y.Doc, decoded: ReturnType<typeof Y.decodeUpdate>): nu
     if (struct.id.clock + struct.length > Y.getState(doc.store, struct.id.client)) ids.add(struct.id.client);
   }
   return [...ids];
+}
+
+/** Whether a transaction added or deleted anything: what Yjs would send as an update. */
+function wroteSomething(transaction: Y.Transaction): boolean {
+  if (transaction.deleteSet.clients.size > 0) return true;
+  for (const [client, clock] of transaction.afterState) if (transaction.beforeState.get(client) !== clock) return true;
+  return false;
 }
 
 function isPresence(message: IncomingMessage): boolean {
