@@ -1,3 +1,4 @@
+import * as decoding from 'lib0/decoding';
 import * as encoding from 'lib0/encoding';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
@@ -104,7 +105,7 @@ describe('a change that fails halfway through being applied', () => {
 });
 
 describe('the logged path', () => {
-  it('a keystroke received is logged and applied without a word of complaint; a change made to the document anywhere else is reported', async () => {
+  it('a keystroke received is logged and applied without a word of complaint, and joins answered from the report as it now is; a change made to the document anywhere else is reported', async () => {
     const store = new ReportStore(demo.database.db);
     const errors: string[] = [];
     const room = new Room(reportId, store, { compactAfterUpdates: 500, onError: (error) => errors.push(String(error)) });
@@ -121,6 +122,19 @@ describe('the logged path', () => {
     expect(textOf(room.document, 'overview-finance')).toContain('已记录');
     expect((await store.load(reportId)).lastSeq).toBe(room.seq);
     expect(errors).toEqual([]);
+
+    // Clients that come in together with the same state get the same answer, encoded once.
+    const joining = ['food', 'env'].map((name) => socketOf(name, 'editor', name));
+    for (const peer of joining) {
+      room.join(peer);
+      room.receive(peer, encodeSyncStep1(Y.encodeStateVector(new Y.Doc())));
+    }
+    await room.enqueue(() => undefined);
+    const answers = joining.map((peer) => peer.frames.at(-1)!);
+    expect(answers[0]).toBe(answers[1]);
+    const fresh = new Y.Doc();
+    Y.applyUpdate(fresh, readSyncStep2(answers[0]!));
+    expect(textOf(fresh, 'overview-finance')).toBe(textOf(room.document, 'overview-finance'));
 
     paragraph(room.document).insert(0, '未记录');
     expect(errors).toEqual([expect.stringContaining('document changed outside the logged path')]);
@@ -157,6 +171,13 @@ describe('presence', () => {
     await room.close();
   });
 });
+
+/** The update a SyncStep2 message carries. */
+function readSyncStep2(message: Uint8Array): Uint8Array {
+  const decoder = decoding.createDecoder(message);
+  expect([decoding.readVarUint(decoder), decoding.readVarUint(decoder)]).toEqual([0, 1]);
+  return decoding.readVarUint8Array(decoder);
+}
 
 /** An awareness update announcing `state` for `clientID` at `clock`, as a client sends it. */
 function presenceUpdate(clientID: number, state: Record<string, unknown>, clock = 1): Uint8Array {

@@ -17,6 +17,7 @@ import { findBodyViolations, findSchemaViolations } from './schema-repair.js';
 import { judgeEdit, type SectionRule } from './section-guard.js';
 import { judgeSuggestions } from './suggestion-guard.js';
 import { SectionSizes } from './section-sizes.js';
+import { SyncAnswers } from './sync-answers.js';
 import { inspectUpdate } from './update-inspection.js';
 import { resolveUpdateScope, type AnnexCellCheck, type UpdateScope } from './update-scope.js';
 import { MalformedMessageError, encodeAwareness, encodeSyncStep1, encodeSyncStep2, encodeSyncUpdate, parseMessage, type IncomingMessage } from './wire.js';
@@ -78,6 +79,7 @@ export class Room {
   private clientIds = new ClientIdOwners(new Map());
   private readonly sectionSizes = new SectionSizes();
   private readonly presenceBudget = new PresenceBudget(limits.maxPresenceBytesPerReport);
+  private readonly syncAnswers = new SyncAnswers();
   private presenceFlush: NodeJS.Immediate | null = null;
 
   constructor(
@@ -204,6 +206,7 @@ export class Room {
     }
     this.peers.clear();
     this.awareness.off('update', this.broadcastAwareness);
+    this.syncAnswers.clear();
     if (this.presenceFlush) clearImmediate(this.presenceFlush);
     this.awareness.destroy();
     this.doc?.destroy();
@@ -281,13 +284,13 @@ export class Room {
   private async handle(peer: Peer, message: IncomingMessage): Promise<void> {
     switch (message.type) {
       case 'sync-step-1': {
-        let diff: Uint8Array;
+        let answer: Uint8Array;
         try {
-          diff = Y.encodeStateAsUpdate(this.document, message.stateVector);
+          answer = this.syncAnswers.answer(this.lastSeq, message.stateVector, () => encodeSyncStep2(Y.encodeStateAsUpdate(this.document, message.stateVector)));
         } catch (error) {
           throw new MalformedMessageError(`bad state vector: ${error instanceof Error ? error.message : String(error)}`);
         }
-        peer.send(encodeSyncStep2(diff));
+        peer.send(answer);
         return;
       }
       case 'sync-step-2':
