@@ -157,11 +157,13 @@ describe('suggesting in a section that is not one’s own', () => {
     const paragraphs = () => section().toArray().map((node) => (node as Y.XmlElement).toArray().map((child) => (child instanceof Y.XmlText ? plain(child) : `<${(child as Y.XmlElement).nodeName}>`)).join(''));
     const before = paragraphs();
 
+    // Accepted together with a change before it in the same words: neither moves the other.
+    const earlier = await propose('finance', 'overview-food', 1, 2, '首先');
     const made = await propose('finance', 'overview-food', 4, 4, '甲\n乙段\n丙');
-    const answer = await post('sections/overview-food/suggestions/decide', 'food', { decision: 'accept', keys: [made.key] });
+    const answer = await post('sections/overview-food/suggestions/decide', 'food', { decision: 'accept', keys: [earlier.key, made.key] });
     expect(answer.status, JSON.stringify(answer.json)).toBe(200);
     await waitForDoc(suite.observer.doc, () => !pending(suite.observer.doc).has(made.key), 'the suggestion to be accepted');
-    expect(paragraphs()).toEqual([`${original.slice(0, 4)}甲`, '乙段', `丙${original.slice(4)}`, ...before.slice(1)]);
+    expect(paragraphs()).toEqual([`${original[0]}首先${original.slice(2, 4)}甲`, '乙段', `丙${original.slice(4)}`, ...before.slice(1)]);
     const third = (section().get(2) as Y.XmlElement).get(0) as Y.XmlText;
     expect(boldAt(third)).toEqual([original.slice(6, 8)]);
     expect(section().toArray().map((node) => (node as Y.XmlElement).nodeName)).toEqual(Array(before.length + 2).fill('paragraph'));

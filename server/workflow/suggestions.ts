@@ -137,16 +137,13 @@ function absolute(doc: Y.Doc, position: TextPositionJSON) {
 }
 
 /**
- * The order in which accepted suggestions are written so that none moves another's words: within
- * a text, later places first; those that start new paragraphs last, the latest in the report
- * first, since a paragraph break carries what follows it in its paragraph into a new one.
+ * The order in which accepted suggestions are written so that none moves another's words: the
+ * latest in the report first, and within a text the later places first. A paragraph break carries
+ * what follows it in its paragraph into a new one, so what lies after it must be written already.
  */
 function inWritingOrder(doc: Y.Doc, decided: readonly Located[]): Located[] {
-  const breaks = (found: Located) => found.entry.text.includes(PARAGRAPH_BREAK);
-  const inPlace = decided.filter((found) => !breaks(found)).sort((a, b) => b.from - a.from);
   const order = textOrder(doc);
-  const breaking = decided.filter(breaks).sort((a, b) => order.get(b.text)! - order.get(a.text)! || b.from - a.from);
-  return [...inPlace, ...breaking];
+  return [...decided].sort((a, b) => order.get(b.text)! - order.get(a.text)! || b.from - a.from);
 }
 
 /** Each paragraph text of the body, numbered in reading order. */
