@@ -164,6 +164,8 @@ export function ReportEditor({ connection, me, canEdit, accessLost, onBlocked, o
 
   // Suggesting (修订): the text takes no keystrokes of its own; they go to the composer's box instead.
   const composer = useRef<SuggestionComposer | null>(null);
+  const suggesting = useRef(suggestMode);
+  suggesting.current = suggestMode;
   useEffect(() => {
     if (!editor || !frame.current) return;
     const created = new SuggestionComposer(editor, {
@@ -174,6 +176,7 @@ export function ReportEditor({ connection, me, canEdit, accessLost, onBlocked, o
       onRefused: (why) => latest.current.onNotice(latest.current.t(why === 'where' ? 'suggestWhere' : 'suggestNotAllowed')),
       label: latest.current.t('suggestBox'),
     });
+    created.setActive(suggesting.current);
     composer.current = created;
     return () => {
       composer.current = null;
