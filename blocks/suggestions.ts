@@ -29,7 +29,7 @@ export const MAX_SUGGESTION_TEXT = 2000;
  * starts a new one of the same kind, which goes on with the rest of the paragraph.
  */
 export const PARAGRAPH_BREAK = '\n';
-export const MAX_SUGGESTED_PARAGRAPHS = 20;
+const MAX_SUGGESTED_PARAGRAPHS = 20;
 const MAX_NAME = 100;
 const KEY_PATTERN = /^(\d{1,12}):([A-Za-z0-9_-]{6,32})$/;
 
@@ -110,11 +110,18 @@ export function suggestionEntryProblem(value: unknown): string | null {
   if (!isTextPosition(value.from) || !isTextPosition(value.to)) return 'from and to must be relative positions in a paragraph’s text';
   if (!text(value.text, MAX_SUGGESTION_TEXT) || !text(value.quote, MAX_SUGGESTION_TEXT)) return `text and quote are text of at most ${MAX_SUGGESTION_TEXT} characters`;
   if (value.text === '' && value.quote === '') return 'a suggestion changes something: text or quote is not empty';
-  if (/[\u0000-\u0008\u000b-\u001f\u007f]/.test(value.text as string)) return 'text holds no control characters but tabs and paragraph breaks';
-  if ((value.text as string).split(PARAGRAPH_BREAK).length - 1 > MAX_SUGGESTED_PARAGRAPHS) return `a suggestion starts at most ${MAX_SUGGESTED_PARAGRAPHS} new paragraphs`;
+  const wordsProblem = suggestedWordsProblem(value.text as string);
+  if (wordsProblem) return wordsProblem;
   if (!text(value.author, MAX_NAME) || !text(value.department, 64)) return 'author and department are short text';
   if (typeof value.color !== 'string' || !/^#[0-9a-fA-F]{6}$/.test(value.color)) return 'color must be #rrggbb';
   if (!Number.isInteger(value.at) || (value.at as number) < 0) return 'at must be a time in milliseconds';
+  return null;
+}
+
+/** Why `words` cannot be what a suggestion puts in (beyond its length), or null. */
+export function suggestedWordsProblem(words: string): string | null {
+  if (/[\u0000-\u0008\u000b-\u001f\u007f]/.test(words)) return 'text holds no control characters but tabs and paragraph breaks';
+  if (words.split(PARAGRAPH_BREAK).length - 1 > MAX_SUGGESTED_PARAGRAPHS) return `a suggestion starts at most ${MAX_SUGGESTED_PARAGRAPHS} new paragraphs`;
   return null;
 }
 

@@ -1,6 +1,6 @@
 import type { Editor } from '@tiptap/core';
 import type * as Y from 'yjs';
-import { MAX_SUGGESTED_PARAGRAPHS, MAX_SUGGESTION_TEXT, PARAGRAPH_BREAK } from '../../blocks/suggestions.js';
+import { MAX_SUGGESTION_TEXT, PARAGRAPH_BREAK, suggestedWordsProblem } from '../../blocks/suggestions.js';
 import { placeOf, suggestionsOf, targetBetween, writeSuggestion, type SuggestionAuthor, type SuggestionTarget } from './suggestions.js';
 
 type Target = Extract<SuggestionTarget, { ok: true }>;
@@ -139,7 +139,7 @@ export class SuggestionComposer {
     this.input.focus({ preventScroll: true });
   }
 
-  /** Ends the suggestion being typed: what is committed stays; an empty one is withdrawn. */
+  /** Ends the suggestion being typed: what is committed stays (one emptied was withdrawn as it emptied). */
   private finish(): void {
     const typing = this.typing;
     if (!typing) return;
@@ -148,7 +148,6 @@ export class SuggestionComposer {
     this.input.value = '';
     this.input.classList.remove('is-composing');
     this.input.hidden = true;
-    if (typing.key && typing.text === '' && typing.target.quote === '') suggestionsOf(this.options.doc).delete(typing.key);
   }
 
   private readonly onBlur = () => this.finish();
@@ -192,8 +191,9 @@ export class SuggestionComposer {
     } else if (event.key === 'Enter' && empty) {
       // As in the text: a new paragraph, which accepting the suggestion starts.
       event.preventDefault();
-      if (typing.text.split(PARAGRAPH_BREAK).length <= MAX_SUGGESTED_PARAGRAPHS && typing.text.length < MAX_SUGGESTION_TEXT) {
-        typing.text += PARAGRAPH_BREAK;
+      const text = typing.text + PARAGRAPH_BREAK;
+      if (text.length <= MAX_SUGGESTION_TEXT && suggestedWordsProblem(text) === null) {
+        typing.text = text;
         this.write(typing);
       }
     } else if (event.key === 'Escape' || event.key === 'Tab') {
