@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
+import * as decoding from 'lib0/decoding';
 import * as encoding from 'lib0/encoding';
 import { connectClient, firstReportId, login, sectionText, waitForDoc, type TestClient } from './support/clients.js';
 import { openRawSocket } from './support/raw-socket.js';
@@ -96,6 +97,50 @@ describe('live collaboration through the server', () => {
       expect(sectionText(fresh.client.body, 'overview-finance').toString().endsWith(seenText.replace(/^财+/, ''))).toBe(true);
       expect(sectionText(fresh.client.body, 'overview-finance').toString().length).toBeGreaterThanOrEqual(seenText.length);
     }
+  });
+
+  it('a client joining while others type is up to date the moment it counts itself synced, though the answer was encoded before their keystrokes', async () => {
+    const server = await start();
+    const writer = await join(server, 'finance');
+    const reader = await join(server, 'lead');
+    // The first to join with an empty document has the answer for everyone after it encoded.
+    await join(server, 'env');
+
+    const text = sectionText(writer.client.body, 'overview-finance');
+    for (const ch of '预算执行情况良好') text.insert(0, ch);
+    text.delete(2, 3);
+    await waitForDoc(reader.client.doc, () => reader.client.body.toString() === writer.client.body.toString(), 'the reader to hold every keystroke');
+
+    // What the server sends a new client, in order: the keystrokes since, then the answer they build on.
+    const raw = await openRawSocket(`${server.wsUrl}/${writer.reportId}`, writer.cookie);
+    const received: Uint8Array[] = [];
+    const answered = new Promise<void>((resolve) =>
+      raw.socket.on('message', (data: Buffer) => {
+        received.push(new Uint8Array(data));
+        if (data[0] === 0 && data[1] === 1) resolve();
+      }),
+    );
+    raw.socket.send(Uint8Array.of(0, 0, 1, 0));
+    await answered;
+    raw.socket.close();
+    // (The server's own SyncStep1 may come before the socket is listened to.)
+    const sync = received.filter((message) => message[0] === 0 && message[1] !== 0);
+    expect(sync.map((message) => message[1])).toEqual([2, 1]);
+    const applied = new Y.Doc();
+    for (const message of sync) {
+      const decoder = decoding.createDecoder(message);
+      decoding.readVarUint(decoder);
+      decoding.readVarUint(decoder);
+      Y.applyUpdate(applied, decoding.readVarUint8Array(decoder));
+    }
+    expect(applied.getXmlFragment('body').toString()).toBe(reader.client.body.toString());
+
+    // The stock client, likewise, holds everything once synced, with nothing left pending.
+    const fresh = await join(server, 'food');
+    expect(fresh.client.body.toString()).toBe(reader.client.body.toString());
+    expect(containsEverything(fresh.client.doc, reader.client.doc)).toBe(true);
+    expect(fresh.client.doc.store.pendingStructs).toBeNull();
+    expect(fresh.client.doc.store.pendingDs).toBeNull();
   });
 
   it('a keystroke that arrives before the reconnect handshake that carries what it builds on waits for it: nothing typed offline is lost', async () => {

@@ -9,7 +9,7 @@ import { WebsocketProvider } from 'y-websocket';
 import * as Y from 'yjs';
 import { BODY_FIELD } from '../../blocks/contract.js';
 import { sectionText, webSocketWithCookie } from '../../tests/support/clients.js';
-import type { ConnectParams, KeystrokeLog, WorkerApi, WorkerOp, WorkerRequest, WorkerResponse } from './protocol.js';
+import type { ConnectParams, JoinParams, KeystrokeLog, ServerAddress, WorkerApi, WorkerOp, WorkerRequest, WorkerResponse } from './protocol.js';
 import { sleep, wallNow } from './stats.js';
 
 /** What the worker needs of a provider, whichever server's stock client it is. */
@@ -19,9 +19,11 @@ interface Connection {
   readonly connecting: boolean;
   onSynced(listener: () => void): void;
   onClose(listener: (reason: string) => void): void;
+  /** Closes the socket for good. */
+  destroy(): void;
 }
 
-function yWebsocketConnection(doc: Y.Doc, { wsBase, cookie, maxBackoffTime }: ConnectParams, room: string): Connection {
+function yWebsocketConnection(doc: Y.Doc, { wsBase, cookie, maxBackoffTime }: ServerAddress, room: string): Connection {
   const provider = new WebsocketProvider(wsBase, room, doc, {
     WebSocketPolyfill: cookie ? webSocketWithCookie(cookie) : (WebSocket as unknown as typeof globalThis.WebSocket),
     disableBc: true,
@@ -39,10 +41,11 @@ function yWebsocketConnection(doc: Y.Doc, { wsBase, cookie, maxBackoffTime }: Co
     },
     onSynced: (listener) => provider.on('sync', (synced: boolean) => synced && listener()),
     onClose: (listener) => provider.on('connection-close', (event: CloseEvent | null) => listener(event ? `${event.code} ${event.reason}` : 'closed')),
+    destroy: () => provider.destroy(),
   };
 }
 
-function hocuspocusConnection(doc: Y.Doc, { wsBase, maxBackoffTime }: ConnectParams, room: string): Connection {
+function hocuspocusConnection(doc: Y.Doc, { wsBase, maxBackoffTime }: ServerAddress, room: string): Connection {
   // Node has no WebSocket of its own here: the socket is made with the polyfill, then the
   // provider attaches to it (as it does by itself when given only a URL).
   const socket = new HocuspocusProviderWebsocket({ url: wsBase, WebSocketPolyfill: WebSocket, maxDelay: maxBackoffTime });
@@ -61,6 +64,10 @@ function hocuspocusConnection(doc: Y.Doc, { wsBase, maxBackoffTime }: ConnectPar
     },
     onSynced: (listener) => provider.on('synced', ({ state }: { state: boolean }) => state && listener()),
     onClose: (listener) => provider.on('close', ({ event }: { event: CloseEvent }) => listener(`${event.code} ${event.reason}`)),
+    destroy: () => {
+      provider.destroy();
+      socket.destroy();
+    },
   };
 }
 
@@ -120,6 +127,41 @@ async function until(condition: () => boolean, timeoutMs: number, pollMs = 20): 
 }
 
 const typists = () => clients.filter((client) => client.typeInto !== null);
+
+/** Resolves once `doc` holds `clock` of `clientId`, or rejects after `timeoutMs`. */
+function holding(doc: Y.Doc, clientId: number, clock: number, timeoutMs: number): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const check = () => {
+      if (Y.getState(doc.store, clientId) < clock) return;
+      clearTimeout(timer);
+      doc.off('update', check);
+      resolve();
+    };
+    const timer = setTimeout(() => {
+      doc.off('update', check);
+      reject(new Error(`client ${doc.clientID} did not receive clock ${clock} of ${clientId} within ${timeoutMs} ms`));
+    }, timeoutMs);
+    doc.on('update', check);
+    check();
+  });
+}
+
+/** One new client of `room` with an empty document: how long from creating its provider to synced, in ms. It is closed afterwards. */
+async function joinOnce(address: ServerAddress, room: string, timeoutMs: number): Promise<number> {
+  const started = wallNow();
+  const connection = CONNECT[address.protocol](new Y.Doc(), address, room);
+  try {
+    return await new Promise<number>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`a client joining ${room} was not synced within ${timeoutMs} ms`)), timeoutMs);
+      connection.onSynced(() => {
+        clearTimeout(timer);
+        resolve(wallNow() - started);
+      });
+    });
+  } finally {
+    connection.destroy();
+  }
+}
 
 type Handlers = { [Op in WorkerOp]: (...params: Parameters<WorkerApi[Op]>) => ReturnType<WorkerApi[Op]> | Promise<ReturnType<WorkerApi[Op]>> };
 
@@ -198,6 +240,21 @@ const handlers: Handlers = {
       for (const [id, clock] of Y.decodeStateVector(Y.encodeStateVector(client.doc))) highest.set(id, Math.max(clock, highest.get(id) ?? 0));
     }
     return { clients: [...highest.keys()], clocks: [...highest.values()] };
+  },
+
+  async join(params: JoinParams) {
+    const typist = typists()[0];
+    const reader = clients.find((client) => client.typeInto === null);
+    if (params.afterKeystroke && !(typist && reader)) throw new Error('joining after a keystroke needs a typist and a reader connected in this worker');
+    const times: number[] = [];
+    for (let i = 0; i < params.count; i++) {
+      if (params.afterKeystroke) {
+        sectionText(typist!.doc.getXmlFragment(BODY_FIELD), typist!.typeInto!).insert(0, '字');
+        await holding(reader!.doc, typist!.doc.clientID, Y.getState(typist!.doc.store, typist!.doc.clientID), params.timeoutMs);
+      }
+      times.push(await joinOnce(params, params.room, params.timeoutMs));
+    }
+    return { ms: times };
   },
 
   async awaitSynced({ since, timeoutMs }) {

@@ -18,6 +18,7 @@ export type Contender = 'product' | 'y-websocket' | 'hocuspocus';
 /** Ours first; the order runs alternate, so neither peer always follows ours. */
 export const CONTENDERS: readonly Contender[] = ['product', 'y-websocket', 'hocuspocus'];
 export const PEERS = ['y-websocket', 'hocuspocus'] as const satisfies readonly Contender[];
+export type Peer = (typeof PEERS)[number];
 export const CONTENDER_NAMES: Record<Contender, string> = { product: 'ours', 'y-websocket': 'stock y-websocket', hocuspocus: 'Hocuspocus' };
 
 /** The room the peers' clients open; ours opens a report by its id. */

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { CONTENDER_NAMES, CONTENDERS, PEER_ROOM, PEERS, startContender, type Contender, type StartedContender } from './contenders.js';
+import { CONTENDER_NAMES, CONTENDERS, PEER_ROOM, PEERS, startContender, type Contender, type Peer, type StartedContender } from './contenders.js';
 import { joinDeliveries } from './deliveries.js';
 import { cpuSeconds, watchPeakRss } from './process-meter.js';
 import type { ClientSpec } from './protocol.js';
@@ -176,13 +176,23 @@ export async function benchFanout(record: RecordFigure, { sizes, seconds, runs, 
 
 /**
  * One row: each contender's figure, then ours ÷ each peer's. The target is to be no worse than
- * the best peer (`best`), or at most `allowance` × the lighter peer (`lighter`); lower is better.
+ * the best of `among` (`best`), or at most `allowance` × the lighter of them (`lighter`); lower
+ * is better. `among` is every peer unless a figure only means something for some of them.
  */
-export function compare(record: RecordFigure, figure: string, value: (contender: Contender) => number, format: (value: number) => string, against: 'best' | 'lighter', allowance = 1): void {
+export function compare(
+  record: RecordFigure,
+  figure: string,
+  value: (contender: Contender) => number,
+  format: (value: number) => string,
+  against: 'best' | 'lighter',
+  allowance = 1,
+  among: readonly Peer[] = PEERS,
+): void {
   const ours = value('product');
-  const best = Math.min(...PEERS.map(value));
-  const ratios = PEERS.map((peer) => `${(ours / value(peer)).toFixed(2)}× ${CONTENDER_NAMES[peer]}`).join(', ');
+  const best = Math.min(...among.map(value));
+  const ratios = among.map((peer) => `${(ours / value(peer)).toFixed(2)}× ${CONTENDER_NAMES[peer]}`).join(', ');
   const values = CONTENDERS.map((contender) => `${CONTENDER_NAMES[contender]} ${format(value(contender))}`).join(' · ');
-  const target = against === 'best' ? 'ours ≤ the best peer' : `ours ≤ ${allowance}× the lighter peer`;
+  const whom = among.length === PEERS.length ? 'the best peer' : among.map((peer) => CONTENDER_NAMES[peer]).join(' and ');
+  const target = against === 'best' ? `ours ≤ ${whom}` : `ours ≤ ${allowance}× the lighter peer`;
   record(figure, verdict(`${values} (ours ${ratios})`, ours <= best * allowance), target);
 }

@@ -1,6 +1,6 @@
 /**
- * Load benchmarks against the real server process: idle memory and fan-out beside the real
- * peers (the stock y-websocket server and Hocuspocus), durability under SIGKILL, and a
+ * Load benchmarks against the real server process: idle memory, fan-out and opening a long report
+ * beside the real peers (the stock y-websocket server and Hocuspocus), durability under SIGKILL, and a
  * reconnect storm after a restart. Each figure is recorded once, beside its target; nothing is
  * asserted.
  */
@@ -12,6 +12,7 @@ import { benchDurability } from './durability.js';
 import { benchFanout } from './fanout.js';
 import { benchIdleMemory } from './idle-memory.js';
 import { benchIdleRead } from './idle-read.js';
+import { benchJoin } from './join.js';
 import type { RecordFigure } from './stats.js';
 import { benchStorm } from './storm.js';
 import { benchCluster } from './cluster.js';
@@ -25,6 +26,7 @@ export async function benchLoad(record: RecordFigure, options: { quick?: boolean
     fs.writeFileSync(seedFile, buildDemoReportUpdate());
     await benchIdleMemory(record, { seedFile });
     await benchFanout(record, quick ? { sizes: [10], seconds: 3, runs: 1, seedFile } : { sizes: [10, 50, 100, 200], seconds: 10, runs: 5, seedFile });
+    await benchJoin(record, quick ? { updates: 5_000, runs: 1, joins: 3 } : { updates: 200_000, runs: 5, joins: 10 });
     await benchIdleRead(record, quick ? { seconds: 6, updates: 2_000 } : { seconds: 15, updates: 20_000 });
     await benchDurability(record, quick ? { clients: 10, kills: 1 } : { clients: 50, kills: 5 });
     await benchStorm(record, quick ? { clients: 50, idleSeconds: 3 } : { clients: 500, idleSeconds: 15 });

@@ -13,14 +13,30 @@ export interface ClientSpec {
  */
 export type ClientProtocol = 'y-websocket' | 'hocuspocus';
 
-export interface ConnectParams {
+/** Where and how a worker's clients connect. */
+export interface ServerAddress {
   protocol: ClientProtocol;
   wsBase: string;
   /** Session cookie for our server; null for the peers, which have no login. */
   cookie: string | null;
   /** The provider's reconnect backoff cap. */
   maxBackoffTime: number;
+}
+
+export interface ConnectParams extends ServerAddress {
   clients: ClientSpec[];
+  timeoutMs: number;
+}
+
+export interface JoinParams extends ServerAddress {
+  room: string;
+  /** How many clients join, one after another. */
+  count: number;
+  /**
+   * Before each join, this worker's first typist types one character, and the join starts once
+   * this worker's first reader has it back from the server: every joiner finds the report moved on.
+   */
+  afterKeystroke: boolean;
   timeoutMs: number;
 }
 
@@ -48,6 +64,11 @@ export interface WorkerApi {
    * unread, then returns the highest clock of each remote client held by any client that does not type.
    */
   receivedByReaders(params: { timeoutMs: number }): { clients: number[]; clocks: number[] };
+  /**
+   * New clients with empty documents join one after another, each closed once synced; the time
+   * from creating each one's provider to its being synced, in ms.
+   */
+  join(params: JoinParams): { ms: number[] };
   /** Resolves once every client has synced at or after `since` (wallNow()); NaN for those that did not in time. */
   awaitSynced(params: { since: number; timeoutMs: number }): { syncedAt: Float64Array; stragglers: string[] };
 }

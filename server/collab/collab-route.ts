@@ -16,7 +16,7 @@ import type { Peer } from './peer.js';
 import type { Room } from './room.js';
 import type { RoomRegistry } from './room-registry.js';
 import { SendBudget } from './send-budget.js';
-import { LastFrame } from './websocket-frames.js';
+import { MessageFrames } from './websocket-frames.js';
 import { SocketCounts, type SocketCountLimit } from './socket-counts.js';
 import { SocketQuotas } from './socket-quotas.js';
 
@@ -64,7 +64,7 @@ function upgradingConnection(c: Context<AppEnv>): Socket | null {
 export function createCollabRoute({ db, rooms, cluster, upgradeWebSocket, now, settings, onError }: CollabRouteDeps) {
   const sockets = new SocketCounts(settings);
   const sendBudget = new SendBudget(settings.maxTotalBufferedBytes);
-  const frames = new LastFrame();
+  const frames = new MessageFrames();
   return new Hono<AppEnv>().get(
     '/:reportId',
     async (c, next) => {

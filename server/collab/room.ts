@@ -284,13 +284,16 @@ export class Room {
   private async handle(peer: Peer, message: IncomingMessage): Promise<void> {
     switch (message.type) {
       case 'sync-step-1': {
-        let answer: Uint8Array;
+        let answer: Uint8Array[];
         try {
-          answer = this.syncAnswers.answer(this.lastSeq, message.stateVector, () => encodeSyncStep2(Y.encodeStateAsUpdate(this.document, message.stateVector)));
+          answer = this.syncAnswers.answer(this.lastSeq, message.stateVector, {
+            answer: () => encodeSyncStep2(Y.encodeStateAsUpdate(this.document, message.stateVector)),
+            catchUp: (updates) => encodeSyncUpdate(Y.mergeUpdates(updates)),
+          });
         } catch (error) {
           throw new MalformedMessageError(`bad state vector: ${error instanceof Error ? error.message : String(error)}`);
         }
-        peer.send(answer);
+        for (const part of answer) peer.send(part);
         return;
       }
       case 'sync-step-2':
@@ -512,6 +515,7 @@ export class Room {
     for (const { clientIDs, owner } of claims) this.clientIds.recordWritten(clientIDs, owner);
     this.lastSeq = seq;
     this.updatesSinceSnapshot++;
+    this.syncAnswers.logged(seq, update);
     const frame = encodeSyncUpdate(update);
     for (const peer of this.peers.keys()) if (peer !== change.origin) peer.send(frame);
     this.options.hooks?.tell('committed', { reportId: this.reportId, seq, appendMs: performance.now() - started, userId: change.userId });

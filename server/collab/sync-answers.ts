@@ -1,41 +1,133 @@
 /**
- * What a room answers clients' state vectors with, at one version of its report. Clients come
- * back together — after a restart every browser reconnects within a second or two, and in the
- * morning a department opens the report at once — and clients that were up to date present the
- * same state vector, as fresh ones present the empty one. Encoding the answer walks the whole
- * document (its deletions always go in full: 5 ms for a typed 1 MB report, 25 ms for all of it),
- * so it is done once per state vector and version, not once per client.
+ * What a room answers clients' state vectors with. Clients come back together — after a restart
+ * every browser reconnects within a second or two, and in the morning a department opens the
+ * report at once — and clients that were up to date present the same state vector, as fresh ones
+ * present the empty one. Encoding an answer walks the whole document (its deletions always go in
+ * full: 5 ms for a typed 1 MB report, 25 ms for all of it), so it is done once per state vector,
+ * not once per client.
  *
- * Answers are dropped as soon as the report moves on, and after a short while otherwise: a storm
- * of joins is over in seconds, and an idle room should not hold a copy of its report.
+ * The report moves on while people type. An answer encoded a moment ago still serves: the
+ * updates logged since then are sent merged as one catch-up message *before* it. The client
+ * holds the catch-up as pending (it builds on what the answer brings) and integrates it while
+ * applying the answer, so it is up to date when it counts itself synced. Once the catch-up would
+ * grow large the answer is encoded afresh.
+ *
+ * Answers are dropped after a short while: a storm of joins is over in seconds, and an idle room
+ * should not hold a copy of its report.
  */
+
+/** How the answers are encoded: the room's document and its wire format. */
+export interface AnswerEncoding {
+  /** The answer to the state vector asked about, as the report is now. */
+  answer(): Uint8Array;
+  /** One message carrying these logged updates, oldest first. */
+  catchUp(updates: Uint8Array[]): Uint8Array;
+}
+
+export interface SyncAnswerLimits {
+  /** How long an answer is kept, in ms. */
+  keepMs: number;
+  maxAnswers: number;
+  /** Beyond this many updates logged since an answer, or this many bytes of them, it is encoded afresh. */
+  maxCatchUpUpdates: number;
+  maxCatchUpBytes: number;
+}
+
+const DEFAULT_LIMITS: SyncAnswerLimits = { keepMs: 5_000, maxAnswers: 4, maxCatchUpUpdates: 200, maxCatchUpBytes: 256 * 1024 };
+
+interface Answer {
+  /** The report's sequence number the answer was encoded at. */
+  seq: number;
+  message: Uint8Array;
+}
+
 export class SyncAnswers {
-  private version = -1;
-  private readonly answers = new Map<string, Uint8Array>();
+  private readonly limits: SyncAnswerLimits;
+  private readonly answers = new Map<string, Answer>();
+  /** Every update logged since the oldest answer kept, oldest first. */
+  private readonly since: Array<{ seq: number; update: Uint8Array }> = [];
+  private sinceBytes = 0;
+  /** The last catch-up encoded: clients joining at the same moment share it too. */
+  private lastCatchUp: { from: number; to: number; message: Uint8Array } | null = null;
   private expiry: NodeJS.Timeout | null = null;
 
-  constructor(
-    private readonly keepMs = 5_000,
-    private readonly maxAnswers = 4,
-  ) {}
-
-  /** The answer to `stateVector` at `version`, encoded by `encode` unless already known. */
-  answer(version: number, stateVector: Uint8Array, encode: () => Uint8Array): Uint8Array {
-    if (version !== this.version) this.clear(version);
-    const key = Buffer.from(stateVector.buffer, stateVector.byteOffset, stateVector.byteLength).toString('base64');
-    const known = this.answers.get(key);
-    if (known) return known;
-    const answer = encode();
-    if (this.answers.size >= this.maxAnswers) this.answers.delete(this.answers.keys().next().value!);
-    this.answers.set(key, answer);
-    this.expiry ??= setTimeout(() => this.clear(this.version), this.keepMs).unref();
-    return answer;
+  constructor(limits: Partial<SyncAnswerLimits> = {}) {
+    this.limits = { ...DEFAULT_LIMITS, ...limits };
   }
 
-  clear(version = -1): void {
-    this.version = version;
+  /** The messages answering `stateVector` with the report at `seq`, in the order they are to be sent. */
+  answer(seq: number, stateVector: Uint8Array, encoding: AnswerEncoding): Uint8Array[] {
+    const key = Buffer.from(stateVector.buffer, stateVector.byteOffset, stateVector.byteLength).toString('base64');
+    const known = this.answers.get(key);
+    if (known?.seq === seq) return [known.message];
+    if (known && this.coversSince(known.seq, seq)) return [this.catchUp(known.seq, seq, encoding), known.message];
+
+    const fresh: Answer = { seq, message: encoding.answer() };
+    this.answers.delete(key);
+    if (this.answers.size >= this.limits.maxAnswers) this.answers.delete(this.answers.keys().next().value!);
+    this.answers.set(key, fresh);
+    this.forgetUnneeded();
+    this.expiry ??= setTimeout(() => this.clear(), this.limits.keepMs).unref();
+    return [fresh.message];
+  }
+
+  /** Tells of an update logged as `seq` (the one after the last told). */
+  logged(seq: number, update: Uint8Array): void {
+    if (this.answers.size === 0) return;
+    this.since.push({ seq, update });
+    this.sinceBytes += update.byteLength;
+    this.forgetUnneeded();
+  }
+
+  clear(): void {
     this.answers.clear();
+    this.since.length = 0;
+    this.sinceBytes = 0;
+    this.lastCatchUp = null;
     if (this.expiry) clearTimeout(this.expiry);
     this.expiry = null;
+  }
+
+  /** Whether the updates logged after `from` up to `to` are all kept, and few enough to send. */
+  private coversSince(from: number, to: number): boolean {
+    const first = this.since.findIndex((logged) => logged.seq > from);
+    if (first < 0 || this.since[first]!.seq !== from + 1 || this.since.at(-1)!.seq !== to) return false;
+    return to - from <= this.limits.maxCatchUpUpdates && this.bytesFrom(first) <= this.limits.maxCatchUpBytes;
+  }
+
+  private catchUp(from: number, to: number, encoding: AnswerEncoding): Uint8Array {
+    const last = this.lastCatchUp;
+    if (last?.from === from && last.to === to) return last.message;
+    const message = encoding.catchUp(this.since.filter((logged) => logged.seq > from).map((logged) => logged.update));
+    this.lastCatchUp = { from, to, message };
+    return message;
+  }
+
+  /**
+   * Drops the answers too far behind to be caught up (they would be encoded afresh anyway), then
+   * the updates no answer kept needs any more.
+   */
+  private forgetUnneeded(): void {
+    for (const [key, answer] of this.answers) {
+      const behind = this.since.length > 0 ? this.since.at(-1)!.seq - answer.seq : 0;
+      if (behind > this.limits.maxCatchUpUpdates || this.bytesAfter(answer.seq) > this.limits.maxCatchUpBytes) this.answers.delete(key);
+    }
+    if (this.answers.size === 0) {
+      this.clear();
+      return;
+    }
+    const oldest = Math.min(...[...this.answers.values()].map((answer) => answer.seq));
+    while (this.since.length > 0 && this.since[0]!.seq <= oldest) this.sinceBytes -= this.since.shift()!.update.byteLength;
+  }
+
+  private bytesAfter(seq: number): number {
+    const first = this.since.findIndex((logged) => logged.seq > seq);
+    return first < 0 ? 0 : this.bytesFrom(first);
+  }
+
+  private bytesFrom(index: number): number {
+    let bytes = this.sinceBytes;
+    for (let i = 0; i < index; i++) bytes -= this.since[i]!.update.byteLength;
+    return bytes;
   }
 }

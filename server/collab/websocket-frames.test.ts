@@ -1,7 +1,7 @@
 import type { EventEmitter } from 'node:events';
 import * as ws from 'ws';
 import { describe, expect, it } from 'vitest';
-import { binaryFrame, LastFrame } from './websocket-frames.js';
+import { binaryFrame, MessageFrames } from './websocket-frames.js';
 
 // `ws` exports its frame parser; its type definitions do not declare it.
 const { Receiver } = ws as unknown as { Receiver: new (options: { isServer: boolean }) => EventEmitter & { write(chunk: Buffer): void } };
@@ -24,13 +24,15 @@ describe('the server’s binary frames', () => {
     expect(Buffer.compare(data, Buffer.from(payload))).toBe(0);
   });
 
-  it('frames a message once for every peer it goes to, and the next message anew', () => {
-    const frames = new LastFrame();
-    const message = new Uint8Array([0, 2, 3, 1, 2, 3]);
-    const first = frames.of(message);
-    expect(frames.of(message)).toBe(first);
-    const next = new Uint8Array([0, 2, 3, 1, 2, 3]);
-    expect(frames.of(next)).not.toBe(first);
-    expect(frames.of(next)).toEqual(first);
+  it('frames a message once however often it is sent, with other messages sent in between', () => {
+    const frames = new MessageFrames();
+    const answer = new Uint8Array([0, 1, 3, 1, 2, 3]);
+    const first = frames.of(answer);
+    expect(frames.of(answer)).toBe(first);
+    const keystroke = new Uint8Array([0, 2, 3, 1, 2, 3]);
+    expect(frames.of(keystroke)).not.toBe(first);
+    expect(frames.of(answer)).toBe(first);
+    expect(frames.of(new Uint8Array(answer))).not.toBe(first);
+    expect(frames.of(new Uint8Array(answer))).toEqual(first);
   });
 });

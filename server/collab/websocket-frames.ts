@@ -26,18 +26,19 @@ export function binaryFrame(payload: Uint8Array): Buffer {
 }
 
 /**
- * The frame of the message framed last. A room sends one message to all its peers in a row, so
- * remembering one is enough for every broadcast to be framed once.
+ * The frames of the messages being sent. A broadcast goes to all of a room's peers in a row, and
+ * an answer kept for later joins (see SyncAnswers) goes out again and again while other messages
+ * are sent in between: each is framed once, for as long as the message itself is kept.
  */
-export class LastFrame {
-  private message: Uint8Array | null = null;
-  private frame: Buffer | null = null;
+export class MessageFrames {
+  private readonly frames = new WeakMap<Uint8Array, Buffer>();
 
   of(message: Uint8Array): Buffer {
-    if (message !== this.message) {
-      this.frame = binaryFrame(message);
-      this.message = message;
+    let frame = this.frames.get(message);
+    if (!frame) {
+      frame = binaryFrame(message);
+      this.frames.set(message, frame);
     }
-    return this.frame!;
+    return frame;
   }
 }

@@ -72,10 +72,18 @@ export function encodeAwareness(update: Uint8Array): Uint8Array {
   return encoding.toUint8Array(encoder);
 }
 
+/**
+ * The payload is copied once, straight into the message: an answer to a join can be a whole
+ * report, which an encoder would copy twice (into its buffers, then out of them).
+ */
 function encodeSync(step: number, payload: Uint8Array): Uint8Array {
-  const encoder = encoding.createEncoder();
-  encoding.writeVarUint(encoder, MessageType.Sync);
-  encoding.writeVarUint(encoder, step);
-  encoding.writeVarUint8Array(encoder, payload);
-  return encoding.toUint8Array(encoder);
+  const header = encoding.createEncoder();
+  encoding.writeVarUint(header, MessageType.Sync);
+  encoding.writeVarUint(header, step);
+  encoding.writeVarUint(header, payload.byteLength);
+  const head = encoding.toUint8Array(header);
+  const message = new Uint8Array(head.byteLength + payload.byteLength);
+  message.set(head);
+  message.set(payload, head.byteLength);
+  return message;
 }
