@@ -12,7 +12,7 @@ import { useReportServer } from './support/report-server.js';
 // Inside its OWN section a department can still try to hurt everyone: CSS smuggled through an
 // attribute, megabytes in attributes nobody reads, shapes no browser survives, checks that recurse
 // until the server stalls, someone else's Yjs client id. Each is refused before it is applied:
-// 4403 naming the rule, the server's document byte-for-byte as it was, nothing logged, and the
+// 4403 naming the rule, every struct and deletion of the server's document as it was, nothing logged, and the
 // same user's honest edit still arriving.
 
 const suite = useReportServer();

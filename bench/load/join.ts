@@ -31,8 +31,8 @@ interface JoinResult {
  * - Cold open: a freshly started server, and the time its first client takes from creating its
  *   provider to being synced, which includes loading the report.
  * - Warm join: with the report open (a typist and a reader connected), new clients with empty
- *   documents join one after another; once with the report unchanged between joins, and once with
- *   one keystroke between joins, so that no join finds the report as the previous one left it.
+ *   documents join one after another, alternating between joins with the report unchanged since
+ *   the previous join and joins right after a keystroke (which no earlier answer holds).
  *
  * Every run starts each server afresh; runs alternate the contenders' order like the fan-out.
  */

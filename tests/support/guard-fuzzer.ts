@@ -403,12 +403,14 @@ class GuardFuzzRun {
     if (handledMs > this.tally.slowest.ms) this.tally.slowest = { ms: handledMs, kind: action.kind };
     if (forged.payload) this.sent.push(forged.payload);
 
+    // What the action sent the observer, before it asks for what it lacks.
+    const observed = this.observer.absorb();
     // Another client asks for what it lacks: it must be answered, and soon.
     const asked = performance.now();
     this.room.receive(this.observer.socket, encodeSyncStep1(Y.encodeStateVector(this.observer.doc)));
     await this.room.enqueue(noop);
     const answerMs = performance.now() - asked;
-    const observed = this.observer.absorb();
+    const answer = this.observer.absorb();
     this.food.absorb();
 
     const logged = await this.loggedSince(seqBefore);
@@ -442,7 +444,9 @@ class GuardFuzzRun {
     const problems = [...schemaProblems(this.room.document, this.fixture.format), ...this.suggestionProblems()];
     this.expect(problems.length === 0, () => `the live document is not valid for the schema: ${problems.slice(0, 3).join('; ')}\n${context()}`);
     // (d) The server stays responsive: the action was handled and another client answered within bounds.
-    this.expect(observed.answered, () => `the observer's SyncStep1 was not answered\n${context()}`);
+    this.expect(answer.answered, () => `the observer's SyncStep1 was not answered\n${context()}`);
+    // An answer is the SyncStep2, preceded at most by one update catching up with what was logged since it was encoded.
+    this.expect(answer.updates.length <= 1, () => `the observer's SyncStep1 was answered with ${answer.updates.length} updates besides the SyncStep2\n${context()}`);
     this.expect(handledMs < this.settings.boundMs && answerMs < this.settings.boundMs, () => `handling took ${handledMs.toFixed(0)} ms, answering the observer ${answerMs.toFixed(0)} ms (bound ${this.settings.boundMs} ms)\n${context()}`);
     // Everyone else sees the server's document.
     const expected = fingerprintDocument(this.room.document);
