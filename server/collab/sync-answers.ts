@@ -10,7 +10,7 @@
  * updates logged since then are sent merged as one catch-up message *before* it. The client
  * holds the catch-up as pending (it builds on what the answer brings) and integrates it while
  * applying the answer, so it is up to date when it counts itself synced. Once the catch-up would
- * grow large the answer is encoded afresh.
+ * cost more than encoding afresh, the answer is encoded afresh.
  *
  * Answers are dropped after a short while: a storm of joins is over in seconds, and an idle room
  * should not hold a copy of its report.
@@ -28,7 +28,7 @@ export interface SyncAnswerLimits {
   /** How long an answer is kept, in ms. */
   keepMs: number;
   maxAnswers: number;
-  /** Beyond this many updates logged since an answer, or this many bytes of them, it is encoded afresh. */
+  /** Beyond this many updates logged since an answer, or this many bytes of them (or half the answer, if less), it is encoded afresh. */
   maxCatchUpUpdates: number;
   maxCatchUpBytes: number;
 }
@@ -60,7 +60,7 @@ export class SyncAnswers {
     const key = Buffer.from(stateVector.buffer, stateVector.byteOffset, stateVector.byteLength).toString('base64');
     const known = this.answers.get(key);
     if (known?.seq === seq) return [known.message];
-    if (known && this.coversSince(known.seq, seq)) return [this.catchUp(known.seq, seq, encoding), known.message];
+    if (known && this.coversSince(known, seq)) return [this.catchUp(known.seq, seq, encoding), known.message];
 
     const fresh: Answer = { seq, message: encoding.answer() };
     this.answers.delete(key);
@@ -88,11 +88,20 @@ export class SyncAnswers {
     this.expiry = null;
   }
 
-  /** Whether the updates logged after `from` up to `to` are all kept, and few enough to send. */
-  private coversSince(from: number, to: number): boolean {
-    const first = this.since.findIndex((logged) => logged.seq > from);
-    if (first < 0 || this.since[first]!.seq !== from + 1 || this.since.at(-1)!.seq !== to) return false;
-    return to - from <= this.limits.maxCatchUpUpdates && this.bytesFrom(first) <= this.limits.maxCatchUpBytes;
+  /** Whether the updates logged after `answer` up to `to` are all kept, and few enough to send. */
+  private coversSince(answer: Answer, to: number): boolean {
+    const first = this.since.findIndex((logged) => logged.seq > answer.seq);
+    if (first < 0 || this.since[first]!.seq !== answer.seq + 1 || this.since.at(-1)!.seq !== to) return false;
+    return !this.tooFarBehind(answer, to - answer.seq, this.bytesFrom(first));
+  }
+
+  /**
+   * Whether catching up with `updates` updates of `bytes` costs more than encoding afresh: past
+   * the limits, or past half the answer itself (merging is no cheaper than encoding, byte for
+   * byte, and a small report is encoded in no time).
+   */
+  private tooFarBehind(answer: Answer, updates: number, bytes: number): boolean {
+    return updates > this.limits.maxCatchUpUpdates || bytes > Math.min(this.limits.maxCatchUpBytes, answer.message.byteLength / 2);
   }
 
   private catchUp(from: number, to: number, encoding: AnswerEncoding): Uint8Array {
@@ -108,9 +117,9 @@ export class SyncAnswers {
    * the updates no answer kept needs any more.
    */
   private forgetUnneeded(): void {
+    const last = this.since.at(-1)?.seq;
     for (const [key, answer] of this.answers) {
-      const behind = this.since.length > 0 ? this.since.at(-1)!.seq - answer.seq : 0;
-      if (behind > this.limits.maxCatchUpUpdates || this.bytesAfter(answer.seq) > this.limits.maxCatchUpBytes) this.answers.delete(key);
+      if (last !== undefined && this.tooFarBehind(answer, last - answer.seq, this.bytesAfter(answer.seq))) this.answers.delete(key);
     }
     if (this.answers.size === 0) {
       this.clear();
