@@ -2,12 +2,13 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import * as Y from 'yjs';
+import { connectClient } from '../../tests/support/clients.js';
 import { buildLongHistory } from '../store/long-history.js';
 import { CONTENDER_NAMES, CONTENDERS, PEER_ROOM, startContender, type Contender } from './contenders.js';
-import { TYPING_SECTIONS, compare } from './fanout.js';
+import { TYPING_SECTIONS, compare, runFanout, type FanoutResult } from './fanout.js';
 import { rssBytes } from './process-meter.js';
 import type { ServerAddress } from './protocol.js';
-import { median, mib, type RecordFigure } from './stats.js';
+import { median, mib, ms, sleep, type RecordFigure } from './stats.js';
 import { WorkerPool } from './worker-pool.js';
 
 const REPORT_BYTES = 1024 * 1024;
@@ -97,4 +98,40 @@ async function runJoin(contender: Contender, { databaseFile, reportId, seedFile,
     await server.stop('SIGTERM');
     fs.rmSync(dataDir, { recursive: true, force: true });
   }
+}
+
+/**
+ * Joins must not stall the people typing: 10 clients type in a report of about 1 MB grown
+ * through `updates` logged edits, first undisturbed, then while a new client (an empty document,
+ * the whole report to send) joins every half second. Every join happens while the report moves
+ * on, so it is never answered as the previous one was.
+ */
+export async function benchJoinsWhileTyping(record: RecordFigure, { updates, seconds }: { updates: number; seconds: number }): Promise<void> {
+  let reportId = '';
+  const prepare = async (dataDir: string) => {
+    const history = await buildLongHistory(dataDir, { updates, documentBytes: REPORT_BYTES });
+    reportId = history.reportId;
+    fs.renameSync(history.file, path.join(dataDir, 'reports.sqlite'));
+  };
+  const common = { contender: 'product' as const, clients: 10, seconds, seedFile: '', prepare, room: () => reportId };
+
+  const quiet = await runFanout(common);
+  let joins = 0;
+  const joining = await runFanout({
+    ...common,
+    alongside: async (server, { cookie }) => {
+      const until = performance.now() + (seconds - 1) * 1000;
+      while (performance.now() < until) {
+        const client = connectClient(server.wsBase, reportId, cookie);
+        await client.synced;
+        client.destroy();
+        joins++;
+        await sleep(500);
+      }
+    },
+  });
+
+  const latency = (result: FanoutResult) => `${result.latency.p50.toFixed(1)} / ${result.latency.p99.toFixed(1)} / ${ms(result.latency.max, 0)}`;
+  record(`joins while typing: keystroke latency N=10 in a ${mib(REPORT_BYTES)} report, nobody joining (p50 / p99 / max)`, latency(quiet));
+  record(`joins while typing: the same, a new client joining every 0.5 s (${joins} joins)`, latency(joining), 'p99 not far above the quiet run');
 }

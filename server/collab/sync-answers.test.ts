@@ -91,6 +91,21 @@ describe('answers to state vectors', () => {
     expect(encoded()).toBe(2);
   });
 
+  it('keeps its answers while clients keep asking, and forgets them once nobody has for a while', () => {
+    vi.useFakeTimers();
+    const answers = new SyncAnswers({ keepMs: 5_000 });
+    const { encoding, answers: encoded } = encoder();
+    answers.answer(1, vector(0), encoding);
+    for (const wait of [4_000, 4_000, 4_000]) {
+      vi.advanceTimersByTime(wait);
+      answers.answer(1, vector(0), encoding);
+    }
+    expect(encoded()).toBe(1);
+    vi.advanceTimersByTime(5_000);
+    answers.answer(1, vector(0), encoding);
+    expect(encoded()).toBe(2);
+  });
+
   it('keeps a few answers, and none for long', () => {
     vi.useFakeTimers();
     const answers = new SyncAnswers({ keepMs: 5_000, maxAnswers: 2 });

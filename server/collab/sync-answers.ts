@@ -12,8 +12,8 @@
  * applying the answer, so it is up to date when it counts itself synced. Once the catch-up would
  * cost more than encoding afresh, the answer is encoded afresh.
  *
- * Answers are dropped after a short while: a storm of joins is over in seconds, and an idle room
- * should not hold a copy of its report.
+ * Answers are dropped a few seconds after the last client asked: a storm of joins is over in
+ * seconds, and an idle room should not hold a copy of its report.
  */
 
 /** How the answers are encoded: the room's document and its wire format. */
@@ -25,7 +25,7 @@ export interface AnswerEncoding {
 }
 
 export interface SyncAnswerLimits {
-  /** How long an answer is kept, in ms. */
+  /** How long answers are kept once nobody asks, in ms. */
   keepMs: number;
   maxAnswers: number;
   /** Beyond this many updates logged since an answer, or this many bytes of them (or half the answer, if less), it is encoded afresh. */
@@ -50,6 +50,8 @@ export class SyncAnswers {
   /** The last catch-up encoded: clients joining at the same moment share it too. */
   private lastCatchUp: { from: number; to: number; message: Uint8Array } | null = null;
   private expiry: NodeJS.Timeout | null = null;
+  /** When a client last asked (performance.now()). */
+  private lastAsked = 0;
 
   constructor(limits: Partial<SyncAnswerLimits> = {}) {
     this.limits = { ...DEFAULT_LIMITS, ...limits };
@@ -58,6 +60,7 @@ export class SyncAnswers {
   /** The messages answering `stateVector` with the report at `seq`, in the order they are to be sent. */
   answer(seq: number, stateVector: Uint8Array, encoding: AnswerEncoding): Uint8Array[] {
     const key = Buffer.from(stateVector.buffer, stateVector.byteOffset, stateVector.byteLength).toString('base64');
+    this.lastAsked = performance.now();
     const known = this.answers.get(key);
     if (known?.seq === seq) return [known.message];
     if (known && this.coversSince(known, seq)) return [this.catchUp(known.seq, seq, encoding), known.message];
@@ -67,7 +70,7 @@ export class SyncAnswers {
     if (this.answers.size >= this.limits.maxAnswers) this.answers.delete(this.answers.keys().next().value!);
     this.answers.set(key, fresh);
     this.forgetUnneeded();
-    this.expiry ??= setTimeout(() => this.clear(), this.limits.keepMs).unref();
+    this.expiry ??= this.expireIn(this.limits.keepMs);
     return [fresh.message];
   }
 
@@ -86,6 +89,15 @@ export class SyncAnswers {
     this.lastCatchUp = null;
     if (this.expiry) clearTimeout(this.expiry);
     this.expiry = null;
+  }
+
+  /** Forgets every answer once nobody has asked for `keepMs`. */
+  private expireIn(delayMs: number): NodeJS.Timeout {
+    return setTimeout(() => {
+      const idleMs = performance.now() - this.lastAsked;
+      if (idleMs >= this.limits.keepMs) this.clear();
+      else this.expiry = this.expireIn(this.limits.keepMs - idleMs);
+    }, delayMs).unref();
   }
 
   /** Whether the updates logged after `answer` up to `to` are all kept, and few enough to send. */
