@@ -46,7 +46,6 @@ export class SyncAnswers {
   private readonly answers = new Map<string, Answer>();
   /** Every update logged since the oldest answer kept, oldest first. */
   private readonly since: Array<{ seq: number; update: Uint8Array }> = [];
-  private sinceBytes = 0;
   /** The last catch-up encoded: clients joining at the same moment share it too. */
   private lastCatchUp: { from: number; to: number; message: Uint8Array } | null = null;
   private expiry: NodeJS.Timeout | null = null;
@@ -78,14 +77,12 @@ export class SyncAnswers {
   logged(seq: number, update: Uint8Array): void {
     if (this.answers.size === 0) return;
     this.since.push({ seq, update });
-    this.sinceBytes += update.byteLength;
     this.forgetUnneeded();
   }
 
   clear(): void {
     this.answers.clear();
     this.since.length = 0;
-    this.sinceBytes = 0;
     this.lastCatchUp = null;
     if (this.expiry) clearTimeout(this.expiry);
     this.expiry = null;
@@ -102,9 +99,9 @@ export class SyncAnswers {
 
   /** Whether the updates logged after `answer` up to `to` are all kept, and few enough to send. */
   private coversSince(answer: Answer, to: number): boolean {
-    const first = this.since.findIndex((logged) => logged.seq > answer.seq);
-    if (first < 0 || this.since[first]!.seq !== answer.seq + 1 || this.since.at(-1)!.seq !== to) return false;
-    return !this.tooFarBehind(answer, to - answer.seq, this.bytesFrom(first));
+    const first = this.since.find((logged) => logged.seq > answer.seq);
+    if (first?.seq !== answer.seq + 1 || this.since.at(-1)!.seq !== to) return false;
+    return !this.tooFarBehind(answer, to - answer.seq, this.bytesAfter(answer.seq));
   }
 
   /**
@@ -138,17 +135,13 @@ export class SyncAnswers {
       return;
     }
     const oldest = Math.min(...[...this.answers.values()].map((answer) => answer.seq));
-    while (this.since.length > 0 && this.since[0]!.seq <= oldest) this.sinceBytes -= this.since.shift()!.update.byteLength;
+    while (this.since.length > 0 && this.since[0]!.seq <= oldest) this.since.shift();
   }
 
+  /** The bytes of the updates logged after `seq`. */
   private bytesAfter(seq: number): number {
-    const first = this.since.findIndex((logged) => logged.seq > seq);
-    return first < 0 ? 0 : this.bytesFrom(first);
-  }
-
-  private bytesFrom(index: number): number {
-    let bytes = this.sinceBytes;
-    for (let i = 0; i < index; i++) bytes -= this.since[i]!.update.byteLength;
+    let bytes = 0;
+    for (const logged of this.since) if (logged.seq > seq) bytes += logged.update.byteLength;
     return bytes;
   }
 }
