@@ -8,7 +8,7 @@ import WebSocket from 'ws';
 import { WebsocketProvider } from 'y-websocket';
 import * as Y from 'yjs';
 import { BODY_FIELD } from '../../blocks/contract.js';
-import { sectionText, webSocketWithCookie } from '../../tests/support/clients.js';
+import { sectionText, waitForDoc, webSocketWithCookie } from '../../tests/support/clients.js';
 import type { ConnectParams, JoinParams, KeystrokeLog, ServerAddress, WorkerApi, WorkerOp, WorkerRequest, WorkerResponse } from './protocol.js';
 import { sleep, wallNow } from './stats.js';
 
@@ -128,24 +128,6 @@ async function until(condition: () => boolean, timeoutMs: number, pollMs = 20): 
 
 const typists = () => clients.filter((client) => client.typeInto !== null);
 
-/** Resolves once `doc` holds `clock` of `clientId`, or rejects after `timeoutMs`. */
-function holding(doc: Y.Doc, clientId: number, clock: number, timeoutMs: number): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const check = () => {
-      if (Y.getState(doc.store, clientId) < clock) return;
-      clearTimeout(timer);
-      doc.off('update', check);
-      resolve();
-    };
-    const timer = setTimeout(() => {
-      doc.off('update', check);
-      reject(new Error(`client ${doc.clientID} did not receive clock ${clock} of ${clientId} within ${timeoutMs} ms`));
-    }, timeoutMs);
-    doc.on('update', check);
-    check();
-  });
-}
-
 /** One new client of `room` with an empty document: how long from creating its provider to synced, in ms. It is closed afterwards. */
 async function joinOnce(address: ServerAddress, room: string, timeoutMs: number): Promise<number> {
   const started = wallNow();
@@ -250,7 +232,8 @@ const handlers: Handlers = {
     for (let i = 0; i < params.count; i++) {
       if (params.afterKeystroke) {
         sectionText(typist!.doc.getXmlFragment(BODY_FIELD), typist!.typeInto!).insert(0, '字');
-        await holding(reader!.doc, typist!.doc.clientID, Y.getState(typist!.doc.store, typist!.doc.clientID), params.timeoutMs);
+        const [id, clock] = [typist!.doc.clientID, Y.getState(typist!.doc.store, typist!.doc.clientID)];
+        await waitForDoc(reader!.doc, () => Y.getState(reader!.doc.store, id) >= clock, `the keystroke to come back from the server`, params.timeoutMs);
       }
       times.push(await joinOnce(params, params.room, params.timeoutMs));
     }
