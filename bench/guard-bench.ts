@@ -7,6 +7,7 @@ import { findSchemaViolations } from '../server/collab/schema-repair.js';
 import { judgeEdit, type SectionRule } from '../server/collab/section-guard.js';
 import { inspectUpdate } from '../server/collab/update-inspection.js';
 import { resolveUpdateScope } from '../server/collab/update-scope.js';
+import { verdict } from './load/stats.js';
 
 type Record = (figure: string, value: string, target?: string) => void;
 type Summarise = (samples: number[]) => { p50: number; p99: number; max: number };
@@ -72,9 +73,9 @@ export async function benchGuard(store: ReportStore, reportId: string, record: R
     if (!inspection.ok) throw new Error(inspection.refusal.message);
     const guardStart = performance.now();
     const scope = resolveUpdateScope(server, inspection.decoded);
-    const verdict = judgeEdit(scope, editor, rules, () => null);
+    const judgement = judgeEdit(scope, editor, rules, () => null);
     const guardEnd = performance.now();
-    if (!verdict.allowed || scope.invalid.length > 0) throw new Error(`bench edit refused: ${JSON.stringify(verdict)} ${scope.invalid.join()}`);
+    if (!judgement.allowed || scope.invalid.length > 0) throw new Error(`bench edit refused: ${JSON.stringify(judgement)} ${scope.invalid.join()}`);
     const before = new Map(inspection.decoded.structs.map((s) => [s.id.client, Y.getState(server.store, s.id.client)]));
     Y.applyUpdate(server, update);
     const schemaStart = performance.now();
@@ -123,7 +124,7 @@ export async function benchGuard(store: ReportStore, reportId: string, record: R
   record(`guard: whole check of a ${(pasteBytes / 1024).toFixed(1)} KB paste (p50 / p99)`, `${µs(paste.p50)} / ${µs(paste.p99)}`);
   record(
     'accept path per keystroke incl. log append, guard on vs off (mean)',
-    `${µs(on)} vs ${µs(off)} → ${(off / on * 100).toFixed(0)}% throughput`,
+    verdict(`${µs(on)} vs ${µs(off)} → ${(off / on * 100).toFixed(0)}% throughput`, off / on >= 0.9),
     'within 10% (≥ 90%)',
   );
   server.destroy();
