@@ -31,7 +31,7 @@ const PATH_FUNCTIONS = [
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'report-load-profile-'));
 const seedFile = path.join(dir, 'demo-report.update');
 fs.writeFileSync(seedFile, buildDemoReportUpdate());
-const profiler = (name: string) => ['--cpu-prof', '--cpu-prof-interval=' + (process.env.PROFILE_INTERVAL_US ?? '1000'), `--cpu-prof-dir=${path.join(dir, name)}`];
+const profiler = (name: string) => ['--cpu-prof', `--cpu-prof-dir=${path.join(dir, name)}`];
 
 const result = await runFanout({ contender, clients, seconds, seedFile, nodeArgs: profiler('server'), workerNodeArgs: profiler('workers') });
 const windowSeconds = (result.window.to - result.window.from) / 1e6;
