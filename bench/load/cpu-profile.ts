@@ -7,12 +7,17 @@ interface ProfileNode {
   children?: number[];
 }
 
-interface CpuProfile {
+export interface CpuProfile {
   nodes: ProfileNode[];
   /** Microseconds of the machine's monotonic clock. */
   startTime: number;
   samples: number[];
   timeDeltas: number[];
+}
+
+/** A V8 .cpuprofile as `node --cpu-prof` writes it. */
+export function readProfile(file: string): CpuProfile {
+  return JSON.parse(fs.readFileSync(file, 'utf8')) as CpuProfile;
 }
 
 /** Microseconds of the monotonic clock (process.hrtime) a profile is cut to. */
@@ -42,11 +47,10 @@ export interface SelfTime {
 }
 
 /**
- * Functions by self time in a V8 .cpuprofile (as `node --cpu-prof` writes), heaviest first;
+ * Functions by self time in a profile, heaviest first;
  * shares are of the busy time, (idle) left out.
  */
-export function topSelfTime(file: string, count: number, { root = process.cwd(), window }: { root?: string; window?: ProfileWindow } = {}): SelfTime[] {
-  const profile = JSON.parse(fs.readFileSync(file, 'utf8')) as CpuProfile;
+export function topSelfTime(profile: CpuProfile, count: number, { root = process.cwd(), window }: { root?: string; window?: ProfileWindow } = {}): SelfTime[] {
   const frameOf = new Map(profile.nodes.map((node) => [node.id, node.callFrame]));
   const byFunction = new Map<string, number>();
   let total = 0;
@@ -69,8 +73,7 @@ export function topSelfTime(file: string, count: number, { root = process.cwd(),
  * callees count): where a path's cost goes, not only which leaf burns it. Names are matched
  * exactly against V8's function names.
  */
-export function timeInside(file: string, functionNames: readonly string[], window?: ProfileWindow): { busyMs: number; insideMs: Map<string, number> } {
-  const profile = JSON.parse(fs.readFileSync(file, 'utf8')) as CpuProfile;
+export function timeInside(profile: CpuProfile, functionNames: readonly string[], window?: ProfileWindow): { busyMs: number; insideMs: Map<string, number> } {
   const nodes = new Map(profile.nodes.map((node) => [node.id, node]));
   const parentOf = new Map<number, number>();
   for (const node of profile.nodes) for (const child of node.children ?? []) parentOf.set(child, node.id);

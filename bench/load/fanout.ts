@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { CONTENDER_NAMES, CONTENDERS, PEER_ROOM, PEERS, startContender, type Contender, type Peer, type StartedContender } from './contenders.js';
+import type { ProfileWindow } from './cpu-profile.js';
 import { joinDeliveries } from './deliveries.js';
 import { cpuSeconds, watchPeakRss } from './process-meter.js';
 import type { ClientSpec } from './protocol.js';
@@ -49,11 +50,8 @@ export interface FanoutResult {
   /** All client workers together, for telling a saturated machine from a slow server. */
   clientCpuPercent: number;
   peakRssBytes: number;
-  /**
-   * When the typing began and when the last delivery arrived, in microseconds of the machine's
-   * monotonic clock (process.hrtime): the clock V8's CPU profiles are stamped with.
-   */
-  window: { from: number; to: number };
+  /** When the typing began and when the last delivery arrived, in the clock V8's CPU profiles are stamped with. */
+  window: ProfileWindow;
 }
 
 /** What a fan-out runs against: one server process, or several serving one installation. */
@@ -111,7 +109,6 @@ export async function runFanout({ contender, start, clients, seconds, seedFile, 
     const serversCpu = () => servers.reduce((sum, each) => sum + cpuSeconds(each.pid), 0);
     const cpu0 = serversCpu();
     const workerCpu0 = pool.pids.map(cpuSeconds);
-    const startedAt = performance.now();
     const from = monotonicMicros();
     await pool.all('startTyping', { intervalMs: KEYSTROKE_INTERVAL_MS, record: true });
     await Promise.all([sleep(seconds * 1000), session && alongside ? alongside(server, session) : undefined]);
@@ -121,8 +118,8 @@ export async function runFanout({ contender, start, clients, seconds, seedFile, 
     // Whatever has not arrived 15 s after typing stopped counts as never delivered. The CPU
     // window closes once everything has arrived, so it holds the whole cost of what was delivered.
     await pool.all('awaitClocks', { typists, clocks, timeoutMs: 15_000 });
-    const windowSeconds = (performance.now() - startedAt) / 1000;
     const to = monotonicMicros();
+    const windowSeconds = (to - from) / 1e6;
     const serverCpu = serversCpu() - cpu0;
     const clientCpu = pool.pids.reduce((sum, pid, i) => sum + cpuSeconds(pid) - workerCpu0[i]!, 0);
     const logs = await pool.all('takeLog');

@@ -11,7 +11,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { buildDemoReportUpdate } from '../../server/demo/seed-demo.js';
 import { CONTENDERS, type Contender } from './contenders.js';
-import { timeInside, topSelfTime } from './cpu-profile.js';
+import { readProfile, timeInside, topSelfTime } from './cpu-profile.js';
 import { runFanout } from './fanout.js';
 
 const clients = Number(process.argv[2] ?? 200);
@@ -39,7 +39,7 @@ console.log(`${contender}, N=${clients}, ${seconds} s: p50 ${result.latency.p50.
 for (const name of ['server', 'workers']) {
   // CPU.<date>.<time>.<pid>.<thread>.<seq>.cpuprofile: thread 0 is the main thread; the others are workers and loaders.
   for (const file of fs.readdirSync(path.join(dir, name)).filter((f) => /\.\d+\.0\.\d+\.cpuprofile$/.test(f))) {
-    const profile = path.join(dir, name, file);
+    const profile = readProfile(path.join(dir, name, file));
     const { busyMs, insideMs } = timeInside(profile, PATH_FUNCTIONS, result.window);
     console.log(`\n${name} ${file}: busy ${(busyMs / windowSeconds).toFixed(1)} ms per second of the typing window (${windowSeconds.toFixed(1)} s)`);
     for (const [fn, ms] of insideMs) if (ms > 0) console.log(`  inside ${fn}: ${(ms / windowSeconds).toFixed(1)} ms/s`);
