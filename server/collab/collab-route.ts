@@ -12,6 +12,7 @@ import { atSessionDeadline, sessionEndMessage } from '../auth/session-end.js';
 import { requireSession } from '../auth/session-middleware.js';
 import { pipeToHolder, routeOf, type Forwarding } from '../cluster/forwarding.js';
 import type { Db } from '../db/database.js';
+import { CoalescedWrites } from './coalesced-writes.js';
 import type { Peer } from './peer.js';
 import type { Room } from './room.js';
 import type { RoomRegistry } from './room-registry.js';
@@ -65,6 +66,7 @@ export function createCollabRoute({ db, rooms, cluster, upgradeWebSocket, now, s
   const sockets = new SocketCounts(settings);
   const sendBudget = new SendBudget(settings.maxTotalBufferedBytes);
   const frames = new MessageFrames();
+  const writes = new CoalescedWrites();
   return new Hono<AppEnv>().get(
     '/:reportId',
     async (c, next) => {
@@ -159,7 +161,7 @@ export function createCollabRoute({ db, rooms, cluster, upgradeWebSocket, now, s
               }
               const frame = frames.of(message);
               if (!sendBudget.admit(raw, frame.byteLength)) return;
-              connection.write(frame);
+              writes.write(connection, frame);
             },
             close(code, reason) {
               close(ws, code, reason);
