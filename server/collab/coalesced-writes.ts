@@ -1,7 +1,7 @@
 import type { Socket } from 'node:net';
 
 /** A socket's small frames are held back together up to this many bytes; a larger frame goes out at once. */
-export const COALESCE_MAX_BYTES = 64 * 1024;
+const COALESCE_MAX_BYTES = 64 * 1024;
 
 /**
  * Writes frames to the collaboration sockets, every small frame a socket gets in one turn of the
