@@ -1,10 +1,11 @@
 import net from 'node:net';
 import { once } from 'node:events';
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import { afterEach, describe, expect, it } from 'vitest';
 import { CoalescedWrites } from './coalesced-writes.js';
 
-/** Real loopback TCP connections: the server's side to write to, and everything its client reads. */
-async function connectionPair(count: number) {
+/** `count` real loopback TCP connections: the server's side of each to write to, and everything its client reads. */
+async function loopbackConnections(count: number) {
   const accepted: net.Socket[] = [];
   const server = net.createServer((socket) => accepted.push(socket));
   server.listen(0, '127.0.0.1');
@@ -33,8 +34,6 @@ async function readAll(reader: { client: net.Socket; received: Buffer[] }, bytes
   return Buffer.concat(reader.received);
 }
 
-const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
-
 let cleanup: (() => void) | null = null;
 afterEach(() => {
   cleanup?.();
@@ -43,7 +42,7 @@ afterEach(() => {
 
 describe('coalesced writes to the collaboration sockets', () => {
   it('holds every small frame a socket gets in one turn and sends them together, in order, once the turn is handled', async () => {
-    const pair = await connectionPair(2);
+    const pair = await loopbackConnections(2);
     cleanup = pair.close;
     const writes = new CoalescedWrites();
     const frames = ['键', '盘', '输入'].map((text) => Buffer.from(text));
@@ -59,7 +58,7 @@ describe('coalesced writes to the collaboration sockets', () => {
   });
 
   it('sends a large frame at once, after the small ones held before it', async () => {
-    const pair = await connectionPair(1);
+    const pair = await loopbackConnections(1);
     cleanup = pair.close;
     const writes = new CoalescedWrites(1024);
     const [socket] = pair.sockets;
@@ -76,7 +75,7 @@ describe('coalesced writes to the collaboration sockets', () => {
   });
 
   it('holds no more than its limit on a socket: the frame that would pass it goes out with what was held', async () => {
-    const pair = await connectionPair(1);
+    const pair = await loopbackConnections(1);
     cleanup = pair.close;
     const writes = new CoalescedWrites(100);
     const [socket] = pair.sockets;
@@ -90,7 +89,7 @@ describe('coalesced writes to the collaboration sockets', () => {
   });
 
   it('lets a socket that closed while frames were held go without failing the others', async () => {
-    const pair = await connectionPair(2);
+    const pair = await loopbackConnections(2);
     cleanup = pair.close;
     const writes = new CoalescedWrites();
     const [gone, open] = pair.sockets;

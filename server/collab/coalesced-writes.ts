@@ -25,20 +25,14 @@ export class CoalescedWrites {
 
   write(socket: Socket, frame: Uint8Array): void {
     if (socket.writableLength + frame.byteLength > this.maxBytes) {
-      this.flush(socket);
-      socket.write(frame);
-      return;
-    }
-    if (!this.held.has(socket)) {
+      // Past the limit: what is held goes out now, and this frame right after it.
+      if (this.held.delete(socket)) socket.uncork();
+    } else if (!this.held.has(socket)) {
       socket.cork();
       this.held.add(socket);
       this.release ??= setImmediate(this.flushAll);
     }
     socket.write(frame);
-  }
-
-  private flush(socket: Socket): void {
-    if (this.held.delete(socket)) socket.uncork();
   }
 
   private readonly flushAll = (): void => {
