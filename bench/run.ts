@@ -54,12 +54,14 @@ console.log(`machine: ${machine.cpus} × ${machine.model}, ${machine.memoryGiB} 
 console.log(`${'figure'.padEnd(64)} ${'value'.padEnd(36)} target`);
 
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'report-bench-'));
-const { db, close } = await openDatabase(path.join(dataDir, 'bench.sqlite'));
+// Opened as the server opens it: the accept path logs through the journal, as the product's does.
+const database = await openDatabase(path.join(dataDir, 'bench.sqlite'), { journal: { onError: (error, context) => console.error(context, error) } });
+const { db, close } = database;
 try {
   await seedDemoIfEmpty(db);
   // The demo's 2025 report being written, and its 2024 report for the cross-year rules.
   const [reportId, previousReportId] = (await db.selectFrom('reports').select('id').orderBy('year', 'desc').execute()).map((report) => report.id) as [string, string];
-  const store = new ReportStore(db);
+  const store = new ReportStore(database);
   const run: Record<Part, () => Promise<void>> = {
     inspection: () => benchInspection(store, reportId, record, summarise),
     annex: () => benchAnnex(store, reportId, previousReportId, record, summarise),

@@ -17,12 +17,14 @@ const config = readConfig();
 // One line per event: JSON for an operator's tools, text in the demo (LOG_FORMAT overrides).
 const log = createLog(process.env.LOG_FORMAT === 'json' || process.env.LOG_FORMAT === 'text' ? process.env.LOG_FORMAT : demo ? 'text' : 'json');
 const logError = (error: unknown, context: string) => log.error('error', error, { context });
-const database = await openTarget(config.database);
+// The server is the one process that logs reports' updates: on SQLite it writes them ahead to the journal.
+const database = await openTarget(config.database, { journal: { onError: logError } });
+if (database.recovered) log.warn('journal-recovered', { ...database.recovered });
 const { seeded } = demo ? await seedDemoIfEmpty(database.db) : { seeded: false };
 const initialised = (await database.db.selectFrom('districts').select('id').executeTakeFirst()) !== undefined;
 
 const sessions = new SessionStore(database.db, config.sessionTtlMs);
-const store = new ReportStore(database.db);
+const store = new ReportStore(database);
 // Several processes (REDIS_URL): a report's room opens only in the process holding its lease.
 const cluster: Cluster | null = config.cluster
   ? await joinCluster(config.cluster, { db: database.db, isOpen: (reportId) => rooms.isOpen(reportId), onLost: (reportId) => rooms.evict(reportId), onError: logError })

@@ -30,7 +30,7 @@ const cookies = new Map<string, string>();
 
 beforeAll(async () => {
   demo = await openDemoDatabase('notifications-test');
-  const store = new ReportStore(demo.database.db);
+  const store = new ReportStore(demo.database);
   rooms = new RoomRegistry(store, { compactAfterUpdates: 500, onError: (error) => serverErrors.push(error) });
   const sessions = new SessionStore(demo.database.db, 60 * DAY, () => clock);
   built = createDemoApp(demo, { store, rooms, sessions, onError: (error) => serverErrors.push(error) });

@@ -1,10 +1,10 @@
 import { spawn } from 'node:child_process';
 import path from 'node:path';
 import SQLite from 'better-sqlite3';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { BODY_FIELD, CloseCode } from '../blocks/contract.js';
 import { connectClient, getJson, login, sectionText, waitForDoc, type TestClient } from './support/clients.js';
-import { countStoredUpdates } from './support/stored.js';
+import { countStoredUpdates, storedRows } from './support/stored.js';
 import { startServer, type ServerProcess } from './support/server-process.js';
 
 // Storage trouble stays with the report it hits: another process holding the SQLite lock does
@@ -31,6 +31,12 @@ function connect(reportId: string, cookie: string): TestClient {
   const client = connectClient(server.wsUrl, reportId, cookie);
   clients.push(client);
   return client;
+}
+
+/** The rows of the report's log table, without what waits in the journal. */
+async function countLogRows(reportId: string): Promise<number> {
+  const [row] = await storedRows<{ n: number }>(server, 'select count(*) as n from update_log where report_id = ?', reportId);
+  return row!.n;
 }
 
 /** Runs `npm run report-admin -- …` against the server's data directory, as the operator would. */
@@ -63,19 +69,23 @@ function closes(client: TestClient, count: number, timeoutMs = 20_000): Promise<
 }
 
 describe('storage trouble is contained', () => {
-  it('while another process holds the database lock, the server keeps answering, and the edit sent meanwhile is stored once the lock is let go', async () => {
+  it('while another process holds the database lock, the server keeps answering, the edit sent meanwhile reaches everyone from the journal, and moves into the log once the lock is let go', async () => {
     const financeCookie = await login(server.url, 'finance');
     const writer = connect(thisYear, financeCookie);
     const observer = connect(thisYear, leadCookie);
     // Last year's report stays open too: reading it must not wait for this year's edit.
     await Promise.all([writer.synced, observer.synced, connect(lastYear, leadCookie).synced]);
     const before = await countStoredUpdates(server, thisYear);
+    const rowsBefore = await countLogRows(thisYear);
 
     const otherProcess = new SQLite(server.dbFile);
     otherProcess.exec('BEGIN IMMEDIATE');
     let slowest = 0;
     try {
       sectionText(writer.body, 'overview-finance').insert(0, '锁定期间写下的字。');
+      // Written ahead to the journal, the edit is stored and sent though the tables are locked.
+      await waitForDoc(observer.doc, () => sectionText(observer.body, 'overview-finance').toString().startsWith('锁定期间写下的字。'), 'the edit sent while the database was locked');
+      expect(await countStoredUpdates(server, thisYear)).toBe(before + 1);
       // For about three seconds of the lock, ask the server, one request after another.
       const until = performance.now() + 3000;
       while (performance.now() < until) {
@@ -84,17 +94,53 @@ describe('storage trouble is contained', () => {
         expect([me.status, outline.status]).toEqual([200, 200]);
         slowest = Math.max(slowest, performance.now() - asked);
       }
-      // The edit waits for the lock: nothing of it is stored or broadcast yet.
-      expect(await countStoredUpdates(server, thisYear)).toBe(before);
-      expect(sectionText(observer.body, 'overview-finance').toString()).not.toContain('锁定期间写下的字。');
+      expect(await countLogRows(thisYear)).toBe(rowsBefore);
     } finally {
       otherProcess.exec('ROLLBACK');
       otherProcess.close();
     }
     expect(slowest).toBeLessThan(1000);
 
-    await waitForDoc(observer.doc, () => sectionText(observer.body, 'overview-finance').toString().startsWith('锁定期间写下的字。'), 'the edit sent while the database was locked');
+    // Another process sees nothing of it until it moves: nothing tells it when, so it looks again.
+    await vi.waitFor(async () => expect(await countLogRows(thisYear)).toBe(rowsBefore + 1), { timeout: 10_000, interval: 50 });
     expect(await countStoredUpdates(server, thisYear)).toBe(before + 1);
+  });
+
+  it('an edit still waiting in the journal when the server is killed with SIGKILL is in the log after the next start, and everyone sees it', async () => {
+    const killed = await startServer();
+    const lockHolder = new SQLite(killed.dbFile);
+    let restarted: ServerProcess | null = null;
+    const own: TestClient[] = [];
+    try {
+      const cookies = { finance: await login(killed.url, 'finance'), lead: await login(killed.url, 'lead') };
+      const [reportId] = (await getJson<Array<{ id: string }>>(killed.url, '/api/reports', cookies.lead)).map((report) => report.id) as [string];
+      const writer = connectClient(killed.wsUrl, reportId, cookies.finance);
+      const observer = connectClient(killed.wsUrl, reportId, cookies.lead);
+      own.push(writer, observer);
+      await Promise.all([writer.synced, observer.synced]);
+      const rowsBefore = (await storedRows<{ n: number }>(killed, 'select count(*) as n from update_log where report_id = ?', reportId))[0]!.n;
+
+      // Held by another process, the tables cannot take the edit: only the journal has it when the server dies.
+      lockHolder.exec('BEGIN IMMEDIATE');
+      sectionText(writer.body, 'overview-finance').insert(0, '断电前最后一句。');
+      await waitForDoc(observer.doc, () => sectionText(observer.body, 'overview-finance').toString().startsWith('断电前最后一句。'), 'the edit to reach the observer');
+      await killed.kill('SIGKILL');
+      lockHolder.exec('ROLLBACK');
+      expect((await storedRows<{ n: number }>(killed, 'select count(*) as n from update_log where report_id = ?', reportId))[0]!.n).toBe(rowsBefore);
+
+      restarted = await startServer({ dataDir: killed.dataDir });
+      expect(restarted.output()).toContain('journal-recovered');
+      expect((await storedRows<{ n: number }>(restarted, 'select count(*) as n from update_log where report_id = ?', reportId))[0]!.n).toBe(rowsBefore + 1);
+      const fresh = connectClient(restarted.wsUrl, reportId, await login(restarted.url, 'lead'));
+      own.push(fresh);
+      await fresh.synced;
+      expect(sectionText(fresh.body, 'overview-finance').toString()).toMatch(/^断电前最后一句。/);
+    } finally {
+      for (const client of own) client.destroy();
+      lockHolder.close();
+      await restarted?.kill('SIGTERM');
+      await killed.kill('SIGKILL');
+    }
   });
 
   it('closes the sockets of a report with an unreadable row with 4500 and a reason saying so, reads it once, and opens it again after report-admin skip — no restart', async () => {

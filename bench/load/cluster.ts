@@ -47,7 +47,7 @@ async function benchAppend(record: RecordFigure, postgres: PostgresCluster, keys
         await seedDemoIfEmpty(opened.db);
         const report = await opened.db.selectFrom('reports').select('id').orderBy('year', 'desc').executeTakeFirstOrThrow();
         const writer = await opened.db.selectFrom('users').select('id').where('username', '=', 'finance').executeTakeFirstOrThrow();
-        const store = new ReportStore(opened.db);
+        const store = new ReportStore(opened);
         const typist = new Y.Doc();
         const updates: Uint8Array[] = [];
         typist.on('update', (update: Uint8Array) => updates.push(update));

@@ -6,11 +6,14 @@ import { withLoadRig } from './load-rig.js';
 import { sleep, verdict, type RecordFigure } from './stats.js';
 import { dealOut } from './worker-pool.js';
 
-/** Each typist's clock as the server stored it, read straight from the SQLite file. */
+/**
+ * Each typist's clock as the server stored it, read from the SQLite file as the restarted server
+ * opens it: what the killed server's journal holds moves in first.
+ */
 async function persistedClocks(dbFile: string, reportId: string, typists: number[]): Promise<number[]> {
-  const database = await openDatabase(dbFile);
+  const database = await openDatabase(dbFile, { journal: { onError: (error) => console.error(error) } });
   try {
-    const { doc } = await new ReportStore(database.db).load(reportId);
+    const { doc } = await new ReportStore(database).load(reportId);
     const clocks = typists.map((typist) => Y.getState(doc.store, typist));
     doc.destroy();
     return clocks;

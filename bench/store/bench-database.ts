@@ -34,7 +34,7 @@ export async function openBenchDatabase(file: string, synchronous: Synchronous =
   await seedDemoIfEmpty(opened.db);
   const newest = await opened.db.selectFrom('reports').select('id').orderBy('year', 'desc').limit(1).executeTakeFirstOrThrow();
   const writer = await opened.db.selectFrom('users').select('id').where('username', '=', 'finance').executeTakeFirstOrThrow();
-  return { opened, store: new ReportStore(opened.db), reportId: newest.id, writerId: writer.id };
+  return { opened, store: new ReportStore(opened), reportId: newest.id, writerId: writer.id };
 }
 
 /**

@@ -25,7 +25,7 @@ if (!file || !reportId || !repeats) throw new Error('usage: load-child.ts <datab
 let started = performance.now();
 const opened = await openDatabase(file);
 const openMs = performance.now() - started;
-const store = new ReportStore(opened.db);
+const store = new ReportStore(opened);
 
 started = performance.now();
 const first = await store.load(reportId);

@@ -29,7 +29,7 @@ if (!collect) throw new Error('memory-child.ts needs node --expose-gc');
 const [warmUpId, ...reportIds] = idList.split(',');
 
 const opened = await openDatabase(file);
-const registry = new RoomRegistry(new ReportStore(opened.db), {
+const registry = new RoomRegistry(new ReportStore(opened), {
   compactAfterUpdates: COMPACT_AFTER_UPDATES,
   onError: (error, context) => console.error(context, error),
 });

@@ -61,8 +61,8 @@ async function run(argv: string[]): Promise<string> {
     }
     const databaseFile = config.database.file;
     if (command === 'backup') {
-      const { bytes } = await backupDatabase(databaseFile, file);
-      return `backed up ${databaseFile} to ${file} (${(bytes / 1024 / 1024).toFixed(1)} MiB)`;
+      const { bytes, fromJournal } = await backupDatabase(databaseFile, file);
+      return `backed up ${databaseFile} to ${file} (${(bytes / 1024 / 1024).toFixed(1)} MiB${fromJournal > 0 ? `, ${fromJournal} updates from the server's journal` : ''})`;
     }
     const { kept } = restoreDatabase(file, databaseFile);
     return `restored ${file} as ${databaseFile}${kept ? `; the database it replaced is kept as ${kept}` : ''}`;

@@ -22,7 +22,7 @@ beforeAll(async () => {
   dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'report-recovery-test-'));
   database = await openDatabase(path.join(dataDir, 'reports.sqlite'));
   await seedDemoIfEmpty(database.db);
-  store = new ReportStore(database.db);
+  store = new ReportStore(database);
   reportIds = (await database.db.selectFrom('reports').select('id').orderBy('year', 'desc').execute()).map((row) => row.id);
 });
 

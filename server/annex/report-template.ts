@@ -101,7 +101,7 @@ export async function insertReport(db: Db, report: NewReport): Promise<string> {
       .insertInto('sections')
       .values(report.sections.map((section) => ({ report_id: id, section_id: section.sectionId, department_id: section.department, deadline: section.deadline ?? null })))
       .execute();
-    await appendUpdate(trx, { reportId: id, seq: 1, data: update, userId: report.userId, now: report.now, sectionIds: report.sections.map((s) => s.sectionId) });
+    await appendUpdate(trx, { reportId: id, seq: 1, data: update, userId: report.userId, at: report.now, sectionIds: report.sections.map((s) => s.sectionId) });
     // The server wrote it: its client id is no user's to write under.
     await recordClientOwners(trx, id, [...new Set(Y.decodeUpdate(update).structs.map((struct) => struct.id.client))], null);
   };

@@ -23,7 +23,7 @@ function recordError(error: unknown, context: string) {
 beforeAll(async () => {
   demo = await openDemoDatabase('report-api-test');
   database = demo.database;
-  const store = new ReportStore(database.db);
+  const store = new ReportStore(database);
   rooms = new RoomRegistry(store, { compactAfterUpdates: 500, onError: recordError });
   ({ app } = createDemoApp(demo, { store, rooms, onError: recordError }));
 });

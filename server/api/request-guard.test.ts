@@ -19,7 +19,7 @@ const HOST = 'report.example.gov.cn';
 
 beforeAll(async () => {
   demo = await openDemoDatabase('request-guard-test');
-  const store = new ReportStore(demo.database.db);
+  const store = new ReportStore(demo.database);
   const onError = (error: unknown) => {
     throw error;
   };

@@ -1,4 +1,5 @@
 import type { Socket } from 'node:net';
+import { atTurnEnd } from '../turn-end.js';
 
 /** A socket's small frames are held back together up to this many bytes; a larger frame goes out at once. */
 const COALESCE_MAX_BYTES = 64 * 1024;
@@ -8,8 +9,8 @@ const COALESCE_MAX_BYTES = 64 * 1024;
  * event loop in one system call. Under load, a turn reads many keystrokes (the poll phase hands
  * over every socket that became readable), and each goes to every peer: written one by one, that
  * is a system call, a TCP segment and a wake-up of the reader per keystroke per peer, which was
- * most of the server's time with 200 typists. Held back until the turn's reads are handled (the
- * `setImmediate` phase), a peer gets them in one write. In a quiet turn, with one keystroke read,
+ * most of the server's time with 200 typists. Held back until the turn's reads are handled (its
+ * 'send' phase, see turn-end.ts), a peer gets them in one write. In a quiet turn, with one keystroke read,
  * its frames leave right after it is handled, as they did when written at once.
  *
  * A frame that would take a socket's held and unsent bytes past `maxBytes` goes out at once with
@@ -19,7 +20,6 @@ const COALESCE_MAX_BYTES = 64 * 1024;
  */
 export class CoalescedWrites {
   private readonly held = new Set<Socket>();
-  private release: NodeJS.Immediate | null = null;
 
   constructor(private readonly maxBytes = COALESCE_MAX_BYTES) {}
 
@@ -29,14 +29,13 @@ export class CoalescedWrites {
       if (this.held.delete(socket)) socket.uncork();
     } else if (!this.held.has(socket)) {
       socket.cork();
+      if (this.held.size === 0) atTurnEnd('send', this.flushAll);
       this.held.add(socket);
-      this.release ??= setImmediate(this.flushAll);
     }
     socket.write(frame);
   }
 
   private readonly flushAll = (): void => {
-    this.release = null;
     for (const socket of this.held) socket.uncork();
     this.held.clear();
   };

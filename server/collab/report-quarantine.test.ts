@@ -31,7 +31,7 @@ const serverErrors: Array<{ error: unknown; context: string }> = [];
 beforeAll(async () => {
   demo = await openDemoDatabase('report-quarantine-test');
   database = demo.database;
-  store = new ReportStore(database.db, () => Date.now() + clockOffset);
+  store = new ReportStore(database, () => Date.now() + clockOffset);
   const onError = (error: unknown, context: string) => serverErrors.push({ error, context });
   rooms = new RoomRegistry(store, { compactAfterUpdates: 500, onError });
   rooms.hooks.observe({ loaded: ({ reportId }) => loads.push(reportId) });

@@ -21,7 +21,7 @@ afterAll(() => demo.dispose());
 
 describe('the report store', () => {
   it('keeps the latest snapshot and the earliest of each span, and still reads every earlier version exactly', async () => {
-    const store = new ReportStore(database.db);
+    const store = new ReportStore(database);
     const { doc: server, lastSeq } = await store.load(reportId);
     const existing = await database.db.selectFrom('snapshots').select('seq').where('report_id', '=', reportId).execute();
     const writer = new Y.Doc();

@@ -1,10 +1,11 @@
 import * as Y from 'yjs';
 import { ANNEX_FIELD, BODY_FIELD } from '../../blocks/contract.js';
-import { readClientOwners, recordClientOwners } from '../db/client-ids.js';
-import type { Db } from '../db/database.js';
+import { readClientOwners } from '../db/client-ids.js';
+import type { Db, OpenedDatabase } from '../db/database.js';
 import { findReport, listSectionRows } from '../db/reports.js';
+import type { ClientIdClaim, ReportLog } from '../db/report-log.js';
 import type { StoredPartKind } from '../db/types.js';
-import { appendUpdate, readLastSeq, readReportHistoryTail, readReportHistoryUpTo, readSkipMark, writeSnapshot, type LoggedUpdate } from '../db/update-log.js';
+import { readLastSeq, readReportHistoryTail, readReportHistoryUpTo, readSkipMark, writeSnapshot, type LoggedUpdate } from '../db/update-log.js';
 import type { SectionRule } from './section-guard.js';
 
 export interface LoadedReport {
@@ -20,12 +21,6 @@ export interface LoadedReport {
   archived: boolean;
   /** Who writes under each Yjs client id (null: the server). */
   clientOwners: Map<number, number | null>;
-}
-
-/** Yjs client ids an update writes under for the first time, and whose they become. */
-export interface ClientIdClaim {
-  clientIDs: readonly number[];
-  owner: number | null;
 }
 
 /** A fresh report document with its root types declared, so remote items land in the right types. */
@@ -106,13 +101,20 @@ export class ReportStore {
   /** Reports that could not be read: the error, until when it stands, and the skips it was met with. */
   private readonly unreadable = new Map<string, { error: ReportUnreadableError; until: number; skipMark: string }>();
 
+  private readonly db: Db;
+  private readonly log: ReportLog;
+
   constructor(
-    private readonly db: Db,
+    database: Pick<OpenedDatabase, 'db' | 'log'>,
     private readonly now: () => number = Date.now,
-  ) {}
+  ) {
+    this.db = database.db;
+    this.log = database.log;
+  }
 
   /** Loads the report to edit it; fails with `ReportUnreadableError` while it is quarantined. */
   async load(reportId: string): Promise<LoadedReport> {
+    await this.log.settled();
     const [{ tail, replayed }, rows, report, clientOwners] = await Promise.all([
       this.readHistory(reportId),
       listSectionRows(this.db, reportId),
@@ -130,6 +132,7 @@ export class ReportStore {
    * — here or on another thread — and quarantines the report if the replay finds it unreadable.
    */
   async readHistory(reportId: string) {
+    await this.log.settled();
     // Read before the history: a skip recorded while the history is read moves the mark past this.
     const skipMark = await readSkipMark(this.db, reportId);
     const quarantined = this.unreadable.get(reportId);
@@ -148,7 +151,8 @@ export class ReportStore {
   }
 
   /** The sequence number of the report's last logged update (0: none). */
-  lastSeq(reportId: string): Promise<number> {
+  async lastSeq(reportId: string): Promise<number> {
+    await this.log.settled();
     return readLastSeq(this.db, reportId);
   }
 
@@ -159,17 +163,14 @@ export class ReportStore {
   }
 
   /** What the report as it was right after update `seq` is rebuilt from. */
-  readHistoryUpTo(reportId: string, seq: number) {
+  async readHistoryUpTo(reportId: string, seq: number) {
+    await this.log.settled();
     return readReportHistoryUpTo(this.db, reportId, seq);
   }
 
-  /**
-   * Logs an update. Its new client ids are claimed first: should the append then fail, the claim
-   * only says who would have written under them, which stays true.
-   */
-  async append(reportId: string, seq: number, data: Uint8Array, userId: number | null, sectionIds: Iterable<string> = [], claims: readonly ClientIdClaim[] = []): Promise<void> {
-    for (const claim of claims) await recordClientOwners(this.db, reportId, claim.clientIDs, claim.owner);
-    await appendUpdate(this.db, { reportId, seq, data, userId, now: this.now(), sectionIds });
+  /** Logs an update, and the client ids it writes under for the first time as `claims` says. */
+  append(reportId: string, seq: number, data: Uint8Array, userId: number | null, sectionIds: Iterable<string> = [], claims: readonly ClientIdClaim[] = []): Promise<void> {
+    return this.log.append({ reportId, seq, data, userId, at: this.now(), sectionIds: [...sectionIds], claims });
   }
 
   async snapshot(reportId: string, seq: number, doc: Y.Doc): Promise<void> {

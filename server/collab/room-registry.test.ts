@@ -17,7 +17,7 @@ afterAll(() => demo.dispose());
 
 function registry(keepIdleMs: number) {
   const loads: string[] = [];
-  const rooms = new RoomRegistry(new ReportStore(demo.database.db), { compactAfterUpdates: 500, keepIdleMs, onError: (error) => expect.unreachable(String(error)) });
+  const rooms = new RoomRegistry(new ReportStore(demo.database), { compactAfterUpdates: 500, keepIdleMs, onError: (error) => expect.unreachable(String(error)) });
   rooms.hooks.observe({ loaded: ({ reportId }) => loads.push(reportId) });
   return { rooms, loads };
 }

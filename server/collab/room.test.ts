@@ -53,7 +53,7 @@ const textOf = (doc: Y.Doc, sectionId: string) => findSectionElement(doc.getXmlF
 
 describe('a change that fails halfway through being applied', () => {
   it('rolls the room back to its log: nothing unlogged reaches anyone, and the report reloads without it', async () => {
-    const store = new ReportStore(demo.database.db);
+    const store = new ReportStore(demo.database);
     let broken = false;
     const errors: string[] = [];
     const room = new Room(reportId, store, {
@@ -106,7 +106,7 @@ describe('a change that fails halfway through being applied', () => {
 
 describe('the logged path', () => {
   it('a keystroke received is logged and applied without a word of complaint, and joins answered from the report as it now is; a change made to the document anywhere else is reported', async () => {
-    const store = new ReportStore(demo.database.db);
+    const store = new ReportStore(demo.database);
     const errors: string[] = [];
     const room = new Room(reportId, store, { compactAfterUpdates: 500, onError: (error) => errors.push(String(error)) });
     await room.ready;
@@ -145,7 +145,7 @@ describe('the logged path', () => {
 
 describe('presence', () => {
   it('beyond the report’s presence budget a state is not shown, and its sender stays connected', async () => {
-    const room = new Room(reportId, new ReportStore(demo.database.db), { compactAfterUpdates: 500, onError: () => undefined });
+    const room = new Room(reportId, new ReportStore(demo.database), { compactAfterUpdates: 500, onError: () => undefined });
     await room.ready;
     const padding = 'x'.repeat(limits.maxPresenceStateBytes - 200);
     const fits = Math.floor(limits.maxPresenceBytesPerReport / (padding.length + 40));

@@ -20,7 +20,7 @@ describe('the storage layer, on either engine', () => {
     const { db } = demo.database;
     const lead = await db.selectFrom('users').select('id').where('username', '=', 'lead').executeTakeFirstOrThrow();
     const at = Date.UTC(2026, 11, 1, 8, 30, 15, 123);
-    await appendUpdate(db, { reportId, seq: 9_001, data: Y.encodeStateAsUpdate(new Y.Doc()), userId: lead.id, now: at });
+    await appendUpdate(db, { reportId, seq: 9_001, data: Y.encodeStateAsUpdate(new Y.Doc()), userId: lead.id, at });
     const row = await db.selectFrom('update_log').select(['created_at', 'seq']).where('report_id', '=', reportId).where('seq', '=', 9_001).executeTakeFirstOrThrow();
     expect(row).toEqual({ created_at: at, seq: 9_001 });
 
@@ -31,7 +31,7 @@ describe('the storage layer, on either engine', () => {
   it('indexes each logged update under the sections it names, in the same insert', async () => {
     const { db } = demo.database;
     const before = (await listSectionChanges(db, reportId, 'problems')).length;
-    await appendUpdate(db, { reportId, seq: 9_002, data: Y.encodeStateAsUpdate(new Y.Doc()), userId: null, now: Date.now(), sectionIds: ['problems', 'overview'] });
+    await appendUpdate(db, { reportId, seq: 9_002, data: Y.encodeStateAsUpdate(new Y.Doc()), userId: null, at: Date.now(), sectionIds: ['problems', 'overview'] });
     const changes = await listSectionChanges(db, reportId, 'problems');
     expect(changes).toHaveLength(before + 1);
     expect(changes.at(-1)).toMatchObject({ seq: 9_002, userId: null });

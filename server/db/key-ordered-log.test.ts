@@ -40,7 +40,7 @@ const migrator = () => new Migrator({ db, provider: migrationProvider('sqlite') 
 
 function logKeystroke(seq: number) {
   const sectionIds = seq % 3 === 0 ? ['problems', 'overview'] : [seq % 2 === 0 ? 'problems' : 'overview'];
-  return appendUpdate(db, { reportId: 'r', seq, data: new Uint8Array([seq, 1, 2, 3]), userId: null, now: 1_700_000_000_000 + seq, sectionIds });
+  return appendUpdate(db, { reportId: 'r', seq, data: new Uint8Array([seq, 1, 2, 3]), userId: null, at: 1_700_000_000_000 + seq, sectionIds });
 }
 
 /** WAL frames (pages) one more logged keystroke writes. */

@@ -56,31 +56,46 @@ class TransactionalSqliteAdapter extends SqliteAdapter {
  * event loop that carries every report's keystrokes; here a statement that meets SQLITE_BUSY
  * gives the connection to the next query, pauses, and tries again until `deadlineMs`.
  */
-export function createSqliteDialect(sqlite: SQLite.Database, policy: BusyWaitPolicy = defaultBusyWait): Dialect {
+export function createSqliteDialect(connection: SQLite.Database | SqliteAccess, policy: BusyWaitPolicy = defaultBusyWait): Dialect {
+  const access = connection instanceof SqliteAccess ? connection : new SqliteAccess(connection);
   return {
     createAdapter: () => new TransactionalSqliteAdapter(),
-    createDriver: () => new BusyWaitingDriver(sqlite, policy),
+    createDriver: () => new BusyWaitingDriver(access, policy),
     createQueryCompiler: () => new SqliteQueryCompiler(),
     createIntrospector: (db) => new SqliteIntrospector(db),
   };
 }
 
+/**
+ * The one SQLite connection as the driver and the report log's journal share it: whose turn it is
+ * (one query or transaction at a time, in the order they asked), its prepared statements, and
+ * what must be done before anyone's turn (moving the journal's updates into the tables).
+ */
+export class SqliteAccess {
+  readonly turn = new Slots(1);
+  readonly statements: SqliteDatabase;
+  beforeEachTurn: (() => void) | null = null;
+
+  constructor(readonly sqlite: SQLite.Database) {
+    this.statements = withStatementCache(sqlite);
+  }
+}
+
 class BusyWaitingDriver implements Driver {
-  /** The one connection, used by one query (or one transaction) at a time, in the order they asked. */
-  private readonly turn = new Slots(1);
   private readonly connection: BusyWaitingConnection;
 
   constructor(
-    private readonly sqlite: SQLite.Database,
+    private readonly access: SqliteAccess,
     policy: BusyWaitPolicy,
   ) {
-    this.connection = new BusyWaitingConnection(sqlite, policy, this.turn);
+    this.connection = new BusyWaitingConnection(access, policy);
   }
 
   async init(): Promise<void> {}
 
   async acquireConnection(): Promise<DatabaseConnection> {
-    await this.turn.take();
+    await this.access.turn.take();
+    this.access.beforeEachTurn?.();
     return this.connection;
   }
 
@@ -103,24 +118,19 @@ class BusyWaitingDriver implements Driver {
   }
 
   async releaseConnection(): Promise<void> {
-    this.turn.give();
+    this.access.turn.give();
   }
 
   async destroy(): Promise<void> {
-    this.sqlite.close();
+    this.access.sqlite.close();
   }
 }
 
 class BusyWaitingConnection implements DatabaseConnection {
-  private readonly statements: SqliteDatabase;
-
   constructor(
-    private readonly sqlite: SQLite.Database,
+    private readonly access: SqliteAccess,
     private readonly policy: BusyWaitPolicy,
-    private readonly turn: Slots,
-  ) {
-    this.statements = withStatementCache(sqlite);
-  }
+  ) {}
 
   async executeQuery<R>(query: CompiledQuery): Promise<QueryResult<R>> {
     const started = performance.now();
@@ -133,13 +143,13 @@ class BusyWaitingConnection implements DatabaseConnection {
         // Inside a transaction nothing is repeated: BEGIN IMMEDIATE already holds the write lock,
         // so nothing after it should meet another writer, and SQLite's advice for a statement that
         // did is to roll the transaction back (Kysely does, on this error), not to run it again.
-        if (this.sqlite.inTransaction || waited + wait > this.policy.deadlineMs) throw new DatabaseBusyError(waited, error);
+        if (this.access.sqlite.inTransaction || waited + wait > this.policy.deadlineMs) throw new DatabaseBusyError(waited, error);
         // Outside a transaction the failed statement did nothing, so others may use the connection
         // meanwhile: in WAL mode reads never wait for another process's write lock, and a session
         // check or a report load need not queue behind an edit that does.
-        this.turn.give();
+        this.access.turn.give();
         await pause(wait);
-        await this.turn.take();
+        await this.access.turn.take();
       }
     }
   }
@@ -151,7 +161,7 @@ class BusyWaitingConnection implements DatabaseConnection {
   }
 
   private run<R>({ sql, parameters }: CompiledQuery): QueryResult<R> {
-    const statement = this.statements.prepare(sql);
+    const statement = this.access.statements.prepare(sql);
     if (statement.reader) return { rows: statement.all(parameters) as R[] };
     const { changes, lastInsertRowid } = statement.run(parameters);
     return { numAffectedRows: BigInt(changes), insertId: BigInt(lastInsertRowid), rows: [] };
@@ -159,6 +169,6 @@ class BusyWaitingConnection implements DatabaseConnection {
 }
 
 /** SQLITE_BUSY (another connection holds a lock; its extended codes too) and SQLITE_LOCKED. */
-function isBusy(error: unknown): boolean {
+export function isBusy(error: unknown): boolean {
   return error instanceof SQLite.SqliteError && /^SQLITE_(BUSY|LOCKED)/.test(error.code);
 }

@@ -70,15 +70,26 @@ function appendTemplate(db: Db): CompiledQuery {
   return template;
 }
 
-export async function appendUpdate(
-  db: Db,
-  entry: { reportId: string; seq: number; data: Uint8Array; userId: number | null; now: number; sectionIds?: Iterable<string> },
-) {
+/** One update of a report's log, as it is stored. */
+export interface LoggedUpdateRow {
+  reportId: string;
+  seq: number;
+  data: Uint8Array;
+  userId: number | null;
+  at: number;
+  sectionIds?: Iterable<string>;
+}
+
+/** The statement that logs `entry`, for whichever way the caller runs it. */
+export function appendQuery(db: Db, entry: LoggedUpdateRow): CompiledQuery {
   const sectionIds = [...(entry.sectionIds ?? [])];
   const sections = sectionIds.length > 0 ? JSON.stringify(sectionIds) : null;
   // In the order of the template's columns.
-  const parameters = [entry.reportId, entry.seq, entry.data, entry.userId, entry.now, sections];
-  await db.executeQuery({ ...appendTemplate(db), parameters });
+  return { ...appendTemplate(db), parameters: [entry.reportId, entry.seq, entry.data, entry.userId, entry.at, sections] };
+}
+
+export async function appendUpdate(db: Db, entry: LoggedUpdateRow) {
+  await db.executeQuery(appendQuery(db, entry));
 }
 
 /** The nearest snapshot at or before `seq` and the updates after it up to `seq`: the report as it was then. */

@@ -26,7 +26,7 @@ export interface DemoDatabase {
 export async function openDemoDatabase(name: string): Promise<DemoDatabase> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), `${name}-`));
   const url = await databaseUrlFor(dataDir);
-  const database = url ? await openTarget({ kind: 'postgres', url }) : await openDatabase(path.join(dataDir, 'reports.sqlite'));
+  const database = url ? await openTarget({ kind: 'postgres', url }) : await openDatabase(path.join(dataDir, 'reports.sqlite'), { journal: { onError: (error, context) => console.error(context, error) } });
   await seedDemoIfEmpty(database.db);
   const reportIds = (await database.db.selectFrom('reports').select('id').orderBy('year', 'desc').execute()).map((report) => report.id);
   return {

@@ -21,7 +21,7 @@ const loads: string[] = [];
 
 beforeAll(async () => {
   demo = await openDemoDatabase('report-digests-test');
-  const store = new ReportStore(demo.database.db);
+  const store = new ReportStore(demo.database);
   const onError = (error: unknown) => {
     throw error;
   };

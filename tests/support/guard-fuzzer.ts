@@ -79,7 +79,7 @@ export async function prepareGuardFuzzFixture(): Promise<GuardFuzzFixture> {
     await saveSectionRow(db, report.id, FINANCE_TABLE_SECTION, { department_id: 'finance' });
     await saveSectionRow(db, report.id, FINANCE_LOCKED_SECTION, { department_id: 'finance' });
 
-    const store = new ReportStore(db);
+    const store = new ReportStore(database);
     const seedIds = [...(await store.load(report.id)).doc.store.clients.keys()];
     const rooms = new RoomRegistry(store, { compactAfterUpdates: 500, onError: rethrowError });
     const lead = await findUserWithDepartment(db, users.lead.id);
@@ -329,11 +329,12 @@ class GuardFuzzRun {
   static async start(fixture: GuardFuzzFixture, plan: FuzzPlan, settings: GuardFuzzSettings, tally: FuzzTally): Promise<GuardFuzzRun> {
     const file = path.join(path.dirname(fixture.seedFile), `run-${process.pid}-${tally.runs}.sqlite`);
     fs.copyFileSync(fixture.seedFile, file);
-    const database = await openDatabase(file);
     const reported = { errors: [] as string[], broken: false };
-    const room = new Room(fixture.reportId, new ReportStore(database.db), {
+    const onError = (error: unknown, context: string) => void reported.errors.push(`${context}: ${error instanceof Error ? error.message : String(error)}`);
+    const database = await openDatabase(file, { journal: { onError } });
+    const room = new Room(fixture.reportId, new ReportStore(database), {
       compactAfterUpdates: 500,
-      onError: (error, context) => reported.errors.push(`${context}: ${error instanceof Error ? error.message : String(error)}`),
+      onError,
       onBroken: () => {
         reported.broken = true;
       },
@@ -588,7 +589,7 @@ class GuardFuzzRun {
   private async expectLogRebuildsDocument(context: () => string): Promise<void> {
     let doc: Y.Doc;
     try {
-      ({ doc } = await new ReportStore(this.database.db).load(this.fixture.reportId));
+      ({ doc } = await new ReportStore(this.database).load(this.fixture.reportId));
     } catch (error) {
       const cause = error instanceof Error && error.cause instanceof Error ? ` (${error.cause.message})` : '';
       this.expect(false, () => `the report can no longer be rebuilt from its log: ${error instanceof Error ? error.message : String(error)}${cause}\n${context()}`);

@@ -1,4 +1,6 @@
 import SQLite from 'better-sqlite3';
+import { journalFileOf } from '../../server/db/journaled-log.js';
+import { readJournal } from '../../server/db/update-journal.js';
 import type { ServerProcess } from './server-process.js';
 import { queryPostgres } from './postgres.js';
 
@@ -20,8 +22,13 @@ export async function storedRows<T>(server: Pick<ServerProcess, 'dbFile' | 'data
   }
 }
 
-/** How many updates the server has logged for a report. */
+/**
+ * How many updates the server has logged for a report: the rows of its log, and on SQLite those
+ * written ahead to the journal that have not moved into the table yet. The journal is read first:
+ * an update that moves meanwhile is in the table by the time the table is read.
+ */
 export async function countStoredUpdates(server: Pick<ServerProcess, 'dbFile' | 'databaseUrl'>, reportId: string): Promise<number> {
-  const [row] = await storedRows<{ n: number }>(server, 'select count(*) as n from update_log where report_id = ?', reportId);
-  return row!.n;
+  const journaled = server.databaseUrl ? [] : readJournal(journalFileOf(server.dbFile)).entries.filter((entry) => entry.reportId === reportId);
+  const rows = await storedRows<{ seq: number }>(server, 'select seq from update_log where report_id = ?', reportId);
+  return new Set([...rows.map((row) => row.seq), ...journaled.map((entry) => entry.seq)]).size;
 }
