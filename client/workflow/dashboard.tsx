@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useRef, useState } from 'react';
 import { maySubmit } from '../../blocks/section/permissions.js';
 import type { ReminderView } from '../../blocks/notifications.js';
 import { api, writerOf, type Department, type Me, type SectionAction, type SectionInfo } from '../api.js';
@@ -202,6 +202,10 @@ function Reminders({ reportId, departmentName, late, onError, onNotice }: Remind
   const [sent, setSent] = useState<ReminderView[] | null>(null);
   const [busy, setBusy] = useState(false);
   const load = () => void api.reminders(reportId).then(setSent, (error: Error) => onError(error.message));
+  // The departments may arrive while the reminder is sent (right after the page loads): the notice
+  // names them as they are known when the answer comes, not when the button was pressed.
+  const latestDepartmentName = useRef(departmentName);
+  latestDepartmentName.current = departmentName;
 
   const remind = async () => {
     const message = window.prompt(t('remindMessage'), '');
@@ -209,7 +213,7 @@ function Reminders({ reportId, departmentName, late, onError, onNotice }: Remind
     setBusy(true);
     try {
       const result = await api.sendReminder(reportId, message.trim() ? { message: message.trim() } : {});
-      onNotice(fillIn(t('remindSent'), { departments: result.departments.map(departmentName).join('、'), recipients: result.recipients }));
+      onNotice(fillIn(t('remindSent'), { departments: result.departments.map((id) => latestDepartmentName.current(id)).join('、'), recipients: result.recipients }));
       load();
     } catch (error) {
       onError((error as Error).message);

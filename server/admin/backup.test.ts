@@ -4,10 +4,9 @@ import path from 'node:path';
 import SQLite from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
-import { openDatabase } from '../db/database.js';
 import { journalFileOf } from '../db/journaled-log.js';
-import { readJournal, UpdateJournal } from '../db/update-journal.js';
-import { seedDemoIfEmpty } from '../demo/seed-demo.js';
+import { leaveInJournal, openDemoFile } from '../db/killed-server.fixture.js';
+import { readJournal } from '../db/update-journal.js';
 import { backupDatabase } from './backup.js';
 
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'backup-test-'));
@@ -17,16 +16,12 @@ afterAll(() => fs.rmSync(dataDir, { recursive: true, force: true }));
 describe('a backup of the SQLite file', () => {
   it('holds the updates a killed server left in its journal, and leaves the journal to the server', async () => {
     const file = path.join(dataDir, 'reports.sqlite');
-    const seeding = await openDatabase(file);
-    await seedDemoIfEmpty(seeding.db);
-    const reportId = (await seeding.db.selectFrom('reports').select('id').executeTakeFirstOrThrow()).id;
+    const { database: seeding, reportId } = await openDemoFile(file);
     await seeding.close();
     const doc = new Y.Doc();
     doc.getText('t').insert(0, '备份前写下的字');
     const left = { reportId, seq: 30_001, data: Y.encodeStateAsUpdate(doc), userId: null, at: Date.now(), sectionIds: ['overview'], claims: [] };
-    const journal = new UpdateJournal(journalFileOf(file), { flushEachWrite: false, onWaiting: () => undefined });
-    journal.write(left);
-    journal.close();
+    leaveInJournal(file, [left]);
 
     const target = path.join(dataDir, 'backup', 'copy.sqlite');
     expect(await backupDatabase(file, target)).toMatchObject({ fromJournal: 1 });

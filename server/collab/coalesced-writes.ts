@@ -10,8 +10,8 @@ const COALESCE_MAX_BYTES = 64 * 1024;
  * over every socket that became readable), and each goes to every peer: written one by one, that
  * is a system call, a TCP segment and a wake-up of the reader per keystroke per peer, which was
  * most of the server's time with 200 typists. Held back until the turn's reads are handled (its
- * 'send' phase, see turn-end.ts), a peer gets them in one write. In a quiet turn, with one keystroke read,
- * its frames leave right after it is handled, as they did when written at once.
+ * 'send' phase, see turn-end.ts), a peer gets them in one write. In a quiet turn, with one
+ * keystroke read, its frames leave right after it is handled, as they did when written at once.
  *
  * A frame that would take a socket's held and unsent bytes past `maxBytes` goes out at once with
  * what is held before it, so a large answer (a join's document) is never held, and what the

@@ -11,7 +11,8 @@ import { journalFileOf } from './journaled-log.js';
 import type { LogEntry } from './report-log.js';
 import { DatabaseBusyError } from './sqlite-dialect.js';
 import { appendUpdate } from './update-log.js';
-import { encodeRecord, readJournal, UpdateJournal } from './update-journal.js';
+import { leaveInJournal, openDemoFile } from './killed-server.fixture.js';
+import { encodeRecord, readJournal } from './update-journal.js';
 
 // The report log on a real SQLite file, opened as the server opens it (writing ahead to the
 // journal), with a second connection to the file standing for another process.
@@ -147,16 +148,12 @@ describe('the report log written ahead to its journal', () => {
 describe('what a killed process left in the journal', () => {
   it('moves into the tables when the server next opens the database: updates and claims, none twice, a record cut short dropped', async () => {
     const killedFile = path.join(dataDir, 'killed.sqlite');
-    const seeding = await openDatabase(killedFile);
-    await seedDemoIfEmpty(seeding.db);
-    const killedReport = (await seeding.db.selectFrom('reports').select('id').executeTakeFirstOrThrow()).id;
+    const { database: seeding, reportId: killedReport } = await openDemoFile(killedFile);
     const left = [1, 2, 3].map((n) => entry({ reportId: killedReport, seq: 20_000 + n, claims: n === 2 ? [{ clientIDs: [4_100_000_000], owner: null }] : [] }));
     // The process died after moving the first update, before emptying the file.
     await appendUpdate(seeding.db, { reportId: killedReport, seq: left[0]!.seq, data: left[0]!.data, userId: null, at: left[0]!.at });
     await seeding.close();
-    const journal = new UpdateJournal(journalFileOf(killedFile), { flushEachWrite: false, onWaiting: () => undefined });
-    for (const update of left) journal.write(update);
-    journal.close();
+    leaveInJournal(killedFile, left);
     const cutShort = encodeRecord(entry({ reportId: killedReport, seq: 20_004 })).subarray(0, 30);
     fs.appendFileSync(journalFileOf(killedFile), cutShort);
 
