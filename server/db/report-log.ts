@@ -41,7 +41,7 @@ export function logEntryQueries(db: Db, entry: LogEntry): CompiledQuery[] {
   return [...claims, appendQuery(db, entry)];
 }
 
-/** The log written straight into the database's tables, each update when it is appended (PostgreSQL). */
+/** The log written straight into the database's tables, each update when it is appended (PostgreSQL, and the operator's tools). */
 export function directReportLog(db: Db): ReportLog {
   return {
     async append(entry) {

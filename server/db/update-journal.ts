@@ -12,13 +12,14 @@ const EMPTY_PAST_BYTES = 256 * 1024;
 /**
  * The report log's write-ahead journal on the embedded SQLite file: an append-only file beside it
  * that an accepted update is written to, in one `write`, before anyone is sent it. The updates
- * move into the database's tables once the turn's frames have left, many in one transaction. A keystroke's way to its peers is then one small write instead of a SQLite
- * transaction (a third of the server's time per keystroke at a human typing pace); what the
- * database would have kept through a SIGKILL, the file keeps too, and with `synchronous: 'full'`
- * each write is flushed to the disk as each commit was.
+ * move into the database's tables once the turn's frames have left, many in one transaction. A
+ * keystroke's way to its peers is then one small write instead of a SQLite transaction (a third
+ * of the server's time per keystroke at a human typing pace); what the database would have kept
+ * through a SIGKILL, the file keeps too, and with `synchronous: 'full'` each write is flushed to
+ * the disk as each commit was.
  *
  * What a killed process left in the file is moved into the tables when the server next opens the
- * database (`recover` in database.ts). A record is `[body length u32][crc32 of body u32][body]`,
+ * database (`JournaledReportLog.recover`). A record is `[body length u32][crc32 of body u32][body]`,
  * the body `[header length u32][header JSON][update bytes]`: a record cut short by a power cut
  * fails its length or checksum, and it and anything after it is dropped — its write never
  * returned, so no one was sent it.
