@@ -4,7 +4,7 @@ import type { CompiledQuery } from 'kysely';
 import { atTurnEnd } from '../turn-end.js';
 import type { Db } from './database.js';
 import { logEntryQueries, type LogEntry, type ReportLog } from './report-log.js';
-import { DatabaseBusyError, isBusy, type BusyWaitPolicy, type SqliteAccess } from './sqlite-dialect.js';
+import { BusyBackoff, DatabaseBusyError, isBusy, type BusyWaitPolicy, type SqliteAccess } from './sqlite-dialect.js';
 import { readJournal, UpdateJournal } from './update-journal.js';
 
 /** The journal of `databaseFile`: the file beside it that updates are written ahead to. */
@@ -33,7 +33,8 @@ export class JournaledReportLog implements ReportLog {
   private readonly journal: UpdateJournal;
   private readonly leftOver: { entries: LogEntry[]; droppedBytes: number };
   private retry: NodeJS.Timeout | null = null;
-  private retryPauseMs: number;
+  /** The pauses between retries while moves fail; a move that succeeds starts them over. */
+  private retryBackoff: BusyBackoff | null = null;
   /** The failure the last move met, reported once until a move succeeds. */
   private failure: unknown = null;
 
@@ -55,7 +56,6 @@ export class JournaledReportLog implements ReportLog {
     const file = journalFileOf(options.databaseFile);
     this.leftOver = readJournal(file);
     this.journal = new UpdateJournal(file, { flushEachWrite: options.flushEachWrite, onWaiting: () => atTurnEnd('store', this.moveSoon) });
-    this.retryPauseMs = options.busyWait.firstPauseMs;
     const { db, access } = options;
     const run = (query: CompiledQuery) => access.statements.prepare(query.sql).run(query.parameters as unknown[]);
     this.storeOne = (entry) => {
@@ -75,9 +75,8 @@ export class JournaledReportLog implements ReportLog {
   }
 
   async settled(): Promise<void> {
-    const { deadlineMs, firstPauseMs, maxPauseMs } = this.options.busyWait;
-    const started = performance.now();
-    for (let wait = firstPauseMs; this.journal.hasWaiting; wait = Math.min(wait * 2, maxPauseMs)) {
+    const backoff = new BusyBackoff(this.options.busyWait);
+    while (this.journal.hasWaiting) {
       let error: unknown = null;
       await this.exclusively(() => {
         try {
@@ -87,8 +86,8 @@ export class JournaledReportLog implements ReportLog {
         }
       });
       if (!this.journal.hasWaiting) return;
-      const waited = performance.now() - started;
-      if (waited + wait > deadlineMs) throw isBusy(error) ? new DatabaseBusyError(waited, error) : error;
+      const wait = backoff.nextPause();
+      if (!backoff.allows(wait)) throw isBusy(error) ? new DatabaseBusyError(backoff.waitedMs, error) : error;
       await pause(wait);
     }
   }
@@ -146,11 +145,11 @@ export class JournaledReportLog implements ReportLog {
     } catch (error) {
       if (!isBusy(error) && this.failure === null) this.options.onError(error, 'moving logged updates from the journal into the database (they are kept in the journal)');
       this.failure = error;
+      this.retryBackoff ??= new BusyBackoff(this.options.busyWait);
       this.retry ??= setTimeout(() => {
         this.retry = null;
         this.moveSoon();
-      }, this.retryPauseMs);
-      this.retryPauseMs = Math.min(this.retryPauseMs * 2, this.options.busyWait.maxPauseMs);
+      }, this.retryBackoff.nextPause());
     }
   }
 
@@ -158,6 +157,6 @@ export class JournaledReportLog implements ReportLog {
   private move(): void {
     this.journal.moveWaiting((entries) => (entries.length === 1 && entries[0]!.claims.length === 0 ? this.storeOne(entries[0]!) : this.storeAll.immediate(entries)));
     this.failure = null;
-    this.retryPauseMs = this.options.busyWait.firstPauseMs;
+    this.retryBackoff = null;
   }
 }

@@ -25,6 +25,32 @@ export interface BusyWaitPolicy {
 
 export const defaultBusyWait: BusyWaitPolicy = { deadlineMs: 10_000, firstPauseMs: 5, maxPauseMs: 100 };
 
+/** One run of waiting out another process's lock under a policy: the pauses, and how long it has waited. */
+export class BusyBackoff {
+  private readonly startedAt = performance.now();
+  private pauseMs: number;
+
+  constructor(private readonly policy: BusyWaitPolicy) {
+    this.pauseMs = policy.firstPauseMs;
+  }
+
+  get waitedMs(): number {
+    return performance.now() - this.startedAt;
+  }
+
+  /** The pause before the next attempt: the first, then each twice the last, up to `maxPauseMs`. */
+  nextPause(): number {
+    const pause = this.pauseMs;
+    this.pauseMs = Math.min(pause * 2, this.policy.maxPauseMs);
+    return pause;
+  }
+
+  /** Whether pausing `pauseMs` more keeps the whole wait within the deadline. */
+  allows(pauseMs: number): boolean {
+    return this.waitedMs + pauseMs <= this.policy.deadlineMs;
+  }
+}
+
 /** The database stayed locked by another process past the deadline; nothing of the statement was done. */
 export class DatabaseBusyError extends Error {
   readonly code = 'database-busy';
@@ -133,17 +159,17 @@ class BusyWaitingConnection implements DatabaseConnection {
   ) {}
 
   async executeQuery<R>(query: CompiledQuery): Promise<QueryResult<R>> {
-    const started = performance.now();
-    for (let wait = this.policy.firstPauseMs; ; wait = Math.min(wait * 2, this.policy.maxPauseMs)) {
+    const backoff = new BusyBackoff(this.policy);
+    for (;;) {
       try {
         return this.run<R>(query);
       } catch (error) {
         if (!isBusy(error)) throw error;
-        const waited = performance.now() - started;
+        const wait = backoff.nextPause();
         // Inside a transaction nothing is repeated: BEGIN IMMEDIATE already holds the write lock,
         // so nothing after it should meet another writer, and SQLite's advice for a statement that
         // did is to roll the transaction back (Kysely does, on this error), not to run it again.
-        if (this.access.sqlite.inTransaction || waited + wait > this.policy.deadlineMs) throw new DatabaseBusyError(waited, error);
+        if (this.access.sqlite.inTransaction || !backoff.allows(wait)) throw new DatabaseBusyError(backoff.waitedMs, error);
         // Outside a transaction the failed statement did nothing, so others may use the connection
         // meanwhile: in WAL mode reads never wait for another process's write lock, and a session
         // check or a report load need not queue behind an edit that does.
