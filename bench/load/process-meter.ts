@@ -1,22 +1,22 @@
-import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 
-/** Kernel clock ticks per second, the unit of utime/stime in /proc/<pid>/stat. */
-const CLOCK_TICKS = (() => {
-  try {
-    return Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
-  } catch {
-    return 100;
-  }
-})();
-
-/** User + system CPU seconds the process has used so far. */
+/**
+ * CPU seconds the process has used so far: the time on a CPU of each of its threads, which the
+ * kernel keeps in nanoseconds (/proc/<pid>/task/<tid>/schedstat). The user and system times of
+ * /proc/<pid>/stat count 10-ms clock ticks; a server at N=10 uses some 100 ms in a 10-s window,
+ * which ticks would measure to ±10 %. A thread that ends takes its time with it, but the threads
+ * of the processes measured here (V8's and libuv's) live as long as the process.
+ */
 export function cpuSeconds(pid: number): number {
-  const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
-  // The command name (field 2) may contain spaces; the fields after its closing parenthesis do not.
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  // utime and stime are fields 14 and 15 of the whole line, 12 and 13 after the name.
-  return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS;
+  let nanoseconds = 0;
+  for (const thread of fs.readdirSync(`/proc/${pid}/task`)) {
+    try {
+      nanoseconds += Number(fs.readFileSync(`/proc/${pid}/task/${thread}/schedstat`, 'utf8').split(' ')[0]);
+    } catch {
+      // The thread ended between listing and reading.
+    }
+  }
+  return nanoseconds / 1e9;
 }
 
 /** Resident set size in bytes, or null once the process is gone. */
