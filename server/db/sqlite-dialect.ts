@@ -159,12 +159,14 @@ class BusyWaitingConnection implements DatabaseConnection {
   ) {}
 
   async executeQuery<R>(query: CompiledQuery): Promise<QueryResult<R>> {
-    const backoff = new BusyBackoff(this.policy);
+    // Made at the first SQLITE_BUSY: nearly every statement runs at its first attempt.
+    let backoff: BusyBackoff | null = null;
     for (;;) {
       try {
         return this.run<R>(query);
       } catch (error) {
         if (!isBusy(error)) throw error;
+        backoff ??= new BusyBackoff(this.policy);
         const wait = backoff.nextPause();
         // Inside a transaction nothing is repeated: BEGIN IMMEDIATE already holds the write lock,
         // so nothing after it should meet another writer, and SQLite's advice for a statement that
