@@ -1,9 +1,12 @@
+import type { Socket } from 'node:net';
 import type { Context, Next } from 'hono';
 import type { WSContext, WSEvents } from 'hono/ws';
 import { WebSocket, type RawData } from 'ws';
 import { CloseCode, limits, truncateCloseReason } from '../../blocks/contract.js';
 import { ReportError } from '../../blocks/errors.js';
 import type { AppEnv } from '../api/app-env.js';
+import type { CoalescedWrites } from '../collab/coalesced-writes.js';
+import { binaryFrame } from '../collab/websocket-frames.js';
 import { MOVING_RETRY_SECONDS, type ReportRoute } from './report-ownership.js';
 
 /**
@@ -91,8 +94,20 @@ const MOVED = '报告已转由其他服务器进程处理，正在重新连接�
  * over a socket of this process's own, with the client's session, and every frame and close
  * comes back unchanged. Everything the product promises is kept there; this end only carries.
  * When the holder goes away the client is told to reconnect (1001), and finds the new holder.
+ * What comes back is written to the client's connection as the holder writes to its own peers
+ * (`writes`): every frame of a turn in one system call, not one per keystroke.
  */
-export function pipeToHolder(options: { url: string; reportId: string; cookie: string; forwarding: Forwarding; maxBufferedBytes: number; onError(error: unknown, context: string): void }): WSEvents {
+export function pipeToHolder(options: {
+  url: string;
+  reportId: string;
+  cookie: string;
+  forwarding: Forwarding;
+  maxBufferedBytes: number;
+  /** The TCP connection under the client's WebSocket, and the writes that hold its frames to the turn's end. */
+  connection: Socket;
+  writes: CoalescedWrites;
+  onError(error: unknown, context: string): void;
+}): WSEvents {
   let upstream: WebSocket | null = null;
   let pending: RawData[] | null = [];
   let pendingBytes = 0;
@@ -120,7 +135,9 @@ export function pipeToHolder(options: { url: string; reportId: string; cookie: s
           socket.terminate();
           return;
         }
-        client.send(data, { binary: isBinary });
+        // The holder sends only binary frames; `ws` writes nothing of its own inside a frame (see collab-route.ts).
+        if (isBinary) options.writes.write(options.connection, binaryFrame(data as Buffer));
+        else client.send(data, { binary: false });
       });
       socket.on('close', (code: number, reason: Buffer) => close(ws, code, reason.toString()));
       socket.on('unexpected-response', (_request, response) => {

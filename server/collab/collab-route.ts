@@ -87,7 +87,16 @@ export function createCollabRoute({ db, rooms, cluster, upgradeWebSocket, now, s
       const reportId = c.req.param('reportId')!;
       const holder = c.get('holder');
       if (cluster && holder) {
-        return pipeToHolder({ url: holder, reportId, cookie: c.req.header('cookie') ?? '', forwarding: cluster, maxBufferedBytes: settings.maxBufferedBytes, onError });
+        return pipeToHolder({
+          url: holder,
+          reportId,
+          cookie: c.req.header('cookie') ?? '',
+          forwarding: cluster,
+          maxBufferedBytes: settings.maxBufferedBytes,
+          connection: upgradingConnection(c)!,
+          writes,
+          onError,
+        });
       }
       const { user } = session;
       let peer: Peer | null = null;
