@@ -85,6 +85,9 @@ export function createCollabRoute({ db, rooms, cluster, upgradeWebSocket, now, s
     upgradeWebSocket((c) => {
       const session = requireSession(c);
       const reportId = c.req.param('reportId')!;
+      // The TCP connection the upgrade arrived on, under the WebSocket: frames are written to it
+      // directly (framed once per broadcast here, or as they come back from the report's holder).
+      const connection = upgradingConnection(c)!;
       const holder = c.get('holder');
       if (cluster && holder) {
         return pipeToHolder({
@@ -93,7 +96,7 @@ export function createCollabRoute({ db, rooms, cluster, upgradeWebSocket, now, s
           cookie: c.req.header('cookie') ?? '',
           forwarding: cluster,
           maxBufferedBytes: settings.maxBufferedBytes,
-          connection: upgradingConnection(c)!,
+          connection,
           writes,
           onError,
         });
@@ -138,8 +141,6 @@ export function createCollabRoute({ db, rooms, cluster, upgradeWebSocket, now, s
       return {
         onOpen(_event, ws) {
           const raw = ws.raw as WebSocket;
-          // The TCP connection the upgrade arrived on, under the WebSocket: frames framed once per broadcast are written to it directly.
-          const connection = upgradingConnection(c)!;
           socket = raw;
           sendBudget.track(raw);
           quotas = new SocketQuotas(performance.now());

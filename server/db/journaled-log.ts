@@ -75,7 +75,8 @@ export class JournaledReportLog implements ReportLog {
   }
 
   async settled(): Promise<void> {
-    const backoff = new BusyBackoff(this.options.busyWait);
+    // Made at the first move that fails: nearly always, nothing waits or the first move succeeds.
+    let backoff: BusyBackoff | null = null;
     while (this.journal.hasWaiting) {
       let error: unknown = null;
       await this.exclusively(() => {
@@ -86,6 +87,7 @@ export class JournaledReportLog implements ReportLog {
         }
       });
       if (!this.journal.hasWaiting) return;
+      backoff ??= new BusyBackoff(this.options.busyWait);
       const wait = backoff.nextPause();
       if (!backoff.allows(wait)) throw isBusy(error) ? new DatabaseBusyError(backoff.waitedMs, error) : error;
       await pause(wait);
