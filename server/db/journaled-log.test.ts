@@ -7,7 +7,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest
 import * as Y from 'yjs';
 import { seedDemoIfEmpty } from '../demo/seed-demo.js';
 import { openDatabase, type OpenedDatabase } from './database.js';
-import { journalFileOf } from './journaled-log.js';
+import { journalFileOf, MOVE_AFTER_MS, MOVE_AT_ONCE_BYTES } from './journaled-log.js';
 import type { LogEntry } from './report-log.js';
 import { DatabaseBusyError } from './sqlite-dialect.js';
 import { appendUpdate } from './update-log.js';
@@ -65,14 +65,42 @@ const journaled = (entries: LogEntry[]) => {
 };
 
 describe('the report log written ahead to its journal', () => {
-  it('an appended update is in the journal when append resolves, and in the tables for everyone once the turn ends', async () => {
-    const appended = [entry(), entry()];
-    for (const update of appended) await database.log.append(update);
-    expect(journaled(appended)).toEqual(appended.map((e) => e.seq));
-    expect(rowsSeenElsewhere(appended)).toEqual([]);
+  it('an appended update is in the journal when append resolves, and in the tables for everyone within MOVE_AFTER_MS, in one move with those after it', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    try {
+      const first = entry();
+      await database.log.append(first);
+      expect(journaled([first])).toEqual([first.seq]);
+      await turnEnd();
+      vi.advanceTimersByTime(MOVE_AFTER_MS - 1);
+      const second = entry();
+      await database.log.append(second);
+      await turnEnd();
+      expect(rowsSeenElsewhere([first, second])).toEqual([]);
 
-    await turnEnd();
-    expect(rowsSeenElsewhere(appended)).toEqual(appended.map((e) => e.seq));
+      vi.advanceTimersByTime(1);
+      await vi.waitFor(() => expect(rowsSeenElsewhere([first, second])).toEqual([first.seq, second.seq]));
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it('what waits moves at the end of the turn once it passes MOVE_AT_ONCE_BYTES (a burst of pastes)', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    try {
+      const small = entry();
+      const pasted = new Y.Doc();
+      pasted.getText('t').insert(0, '财'.repeat(MOVE_AT_ONCE_BYTES / 3));
+      const paste = entry({ data: Y.encodeStateAsUpdate(pasted) });
+      await database.log.append(small);
+      await turnEnd();
+      expect(rowsSeenElsewhere([small])).toEqual([]);
+
+      await database.log.append(paste);
+      await vi.waitFor(() => expect(rowsSeenElsewhere([small, paste])).toEqual([small.seq, paste.seq]));
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it('any statement of this process reads a log that holds every update appended, the turn not yet over', async () => {
@@ -132,6 +160,8 @@ describe('the report log written ahead to its journal', () => {
       const after = entry();
       await database.log.append(refused);
       await database.log.append(after);
+      // A statement of this process tries the move first; the statement itself goes ahead.
+      expect(await database.db.selectFrom('users').select('id').execute()).not.toHaveLength(0);
       await vi.waitFor(() => expect(errors.length).toBe(1));
       expect(errors[0]).toContain('refused for the test');
       expect(journaled([refused, after])).toEqual([refused.seq, after.seq]);

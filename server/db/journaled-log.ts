@@ -20,10 +20,23 @@ export interface JournalRecovery {
 }
 
 /**
+ * How long an update may wait in the journal before it moves into the tables. Moving costs a
+ * SQLite transaction of 100–200 µs whether it carries one update or a hundred (its locks and WAL
+ * pages, not its rows): moved at the end of each turn, as it once was, a report typed into at a
+ * human pace paid it for every keystroke, each having a turn to itself. Nothing here depends on
+ * the wait being short: the journal keeps the updates through a crash, and every statement of
+ * this process moves what waits before it runs. Another process reading the file (a `sqlite3`
+ * shell) sees the log up to this much behind.
+ */
+export const MOVE_AFTER_MS = 1000;
+/** What waits past this many bytes moves at the end of the turn: a burst of pastes is not held in memory for a second. */
+export const MOVE_AT_ONCE_BYTES = 256 * 1024;
+
+/**
  * The report log on the embedded SQLite file, written ahead to its journal (update-journal.ts):
- * an update is appended to the file, and moves into the tables once the turn's frames have left,
- * with every other update of the turn in one transaction — or sooner, when anyone in this process
- * takes the connection, so every statement here reads a log that holds every update appended.
+ * an update is appended to the file, and moves into the tables within MOVE_AFTER_MS, with every
+ * other update waiting then, in one transaction — or sooner, when anyone in this process takes
+ * the connection, so every statement here reads a log that holds every update appended.
  *
  * While another process holds the database's lock (a backup, `report-admin`), updates keep being
  * appended and sent, and move once it lets go; a failure of any other kind is reported and tried
@@ -33,6 +46,9 @@ export class JournaledReportLog implements ReportLog {
   private readonly journal: UpdateJournal;
   private readonly leftOver: { entries: LogEntry[]; droppedBytes: number };
   private retry: NodeJS.Timeout | null = null;
+  /** The move due MOVE_AFTER_MS after an update started waiting. */
+  private due: NodeJS.Timeout | null = null;
+  private dueAtTurnEnd = false;
   /** The pauses between retries while moves fail; a move that succeeds starts them over. */
   private retryBackoff: BusyBackoff | null = null;
   /** The failure the last move met, reported once until a move succeeds. */
@@ -55,7 +71,7 @@ export class JournaledReportLog implements ReportLog {
   ) {
     const file = journalFileOf(options.databaseFile);
     this.leftOver = readJournal(file);
-    this.journal = new UpdateJournal(file, { flushEachWrite: options.flushEachWrite, onWaiting: () => atTurnEnd('store', this.moveSoon) });
+    this.journal = new UpdateJournal(file, { flushEachWrite: options.flushEachWrite, onWaiting: () => (this.due ??= setTimeout(this.moveSoon, MOVE_AFTER_MS).unref()) });
     const { db, access } = options;
     const run = (query: CompiledQuery) => access.statements.prepare(query.sql).run(query.parameters as unknown[]);
     this.storeOne = (entry) => {
@@ -72,6 +88,10 @@ export class JournaledReportLog implements ReportLog {
 
   async append(entry: LogEntry): Promise<void> {
     this.journal.write(entry);
+    if (this.journal.waitingBytes >= MOVE_AT_ONCE_BYTES && !this.dueAtTurnEnd) {
+      this.dueAtTurnEnd = true;
+      atTurnEnd('store', this.moveSoon);
+    }
   }
 
   async settled(): Promise<void> {
@@ -119,6 +139,7 @@ export class JournaledReportLog implements ReportLog {
   /** Moves what waits, if it can; closes the journal. What could not move stays in the file for the next start. */
   async close(): Promise<void> {
     if (this.retry) clearTimeout(this.retry);
+    if (this.due) clearTimeout(this.due);
     await this.exclusively(() => this.tryMove());
     // Stopped cleanly, the server leaves nothing for the next start to look through.
     if (!this.journal.hasWaiting) this.journal.empty();
@@ -127,6 +148,9 @@ export class JournaledReportLog implements ReportLog {
   }
 
   private readonly moveSoon = (): void => {
+    if (this.due) clearTimeout(this.due);
+    this.due = null;
+    this.dueAtTurnEnd = false;
     void this.exclusively(() => this.tryMove());
   };
 

@@ -12,7 +12,7 @@ const EMPTY_PAST_BYTES = 256 * 1024;
 /**
  * The report log's write-ahead journal on the embedded SQLite file: an append-only file beside it
  * that an accepted update is written to, in one `write`, before anyone is sent it. The updates
- * move into the database's tables once the turn's frames have left, many in one transaction. A
+ * move into the database's tables a little later, many in one transaction (journaled-log.ts). A
  * keystroke's way to its peers is then one small write instead of a SQLite transaction (a third
  * of the server's time per keystroke at a human typing pace); what the database would have kept
  * through a SIGKILL, the file keeps too, and with `synchronous: 'full'` each write is flushed to
@@ -27,6 +27,7 @@ const EMPTY_PAST_BYTES = 256 * 1024;
 export class UpdateJournal {
   private readonly fd: number;
   private waiting: LogEntry[] = [];
+  private waitingRecordBytes = 0;
   /** The file's length: what it holds, moved or waiting. */
   private bytes: number;
 
@@ -47,6 +48,11 @@ export class UpdateJournal {
     return this.waiting.length > 0;
   }
 
+  /** The bytes of the records written here but not yet in the tables. */
+  get waitingBytes(): number {
+    return this.waitingRecordBytes;
+  }
+
   /** Writes the update durably; throws, having kept nothing of it, if the file cannot take it. */
   write(entry: LogEntry): void {
     const record = encodeRecord(entry);
@@ -59,6 +65,7 @@ export class UpdateJournal {
     this.bytes += written;
     if (this.options.flushEachWrite) fs.fdatasyncSync(this.fd);
     this.waiting.push(entry);
+    this.waitingRecordBytes += written;
     if (this.waiting.length === 1) this.options.onWaiting();
   }
 
@@ -70,6 +77,7 @@ export class UpdateJournal {
     if (this.waiting.length === 0) return;
     store(this.waiting);
     this.waiting = [];
+    this.waitingRecordBytes = 0;
     if (this.bytes >= EMPTY_PAST_BYTES) this.empty();
   }
 

@@ -1,4 +1,3 @@
-import SQLite from 'better-sqlite3';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
@@ -8,6 +7,7 @@ import { findSectionElement } from '../../blocks/report-json.js';
 import { connectClient, firstReportId, login, sectionText, waitForDoc, type TestClient } from '../support/clients.js';
 import { launchChromium, loginInNewContext, placeCaret } from '../support/browser.js';
 import { startServer, type ServerProcess } from '../support/server-process.js';
+import { countStoredUpdates } from '../support/stored.js';
 
 // The limits are chosen so that what they allow stays usable: a report holding the deepest
 // nesting, the widest spans and the largest table the server accepts opens in Chromium and can
@@ -123,26 +123,16 @@ describe('a report at the content limits in the browser', () => {
     finance.destroy();
 
     // The lead office, who may write anywhere, opens the report and types elsewhere.
-    const logged = storedChangesOf(SECTION);
+    const logged = await countStoredUpdates(server, reportId, SECTION);
     const page = await loginInNewContext(browser, server.url, `/reports/${reportId}`, 'lead');
     try {
       await page.page.locator(`[data-section-id="${SECTION}"] table`).waitFor();
       await placeCaret(page.page, 'other', 'end');
       await page.page.keyboard.type('政府办另写一句。');
       await waitForDoc(lead.doc, () => sectionText(lead.body, 'other').toString().includes('政府办另写一句。'), 'the lead office’s typing');
-      expect(storedChangesOf(SECTION)).toBe(logged);
+      expect(await countStoredUpdates(server, reportId, SECTION)).toBe(logged);
     } finally {
       await page.context.close();
     }
   });
 });
-
-/** How many logged updates touched `sectionId`, read from the server's SQLite file. */
-function storedChangesOf(sectionId: string): number {
-  const db = new SQLite(server.dbFile, { readonly: true, fileMustExist: true });
-  try {
-    return (db.prepare('select count(*) as n from update_sections where report_id = ? and section_id = ?').get(reportId, sectionId) as { n: number }).n;
-  } finally {
-    db.close();
-  }
-}

@@ -23,12 +23,18 @@ export async function storedRows<T>(server: Pick<ServerProcess, 'dbFile' | 'data
 }
 
 /**
- * How many updates the server has logged for a report: the rows of its log, and on SQLite those
- * written ahead to the journal that have not moved into the table yet. The journal is read first:
- * an update that moves meanwhile is in the table by the time the table is read.
+ * How many updates the server has logged for a report (those touching `sectionId`, if given):
+ * the rows of its log, and on SQLite those written ahead to the journal that have not moved into
+ * the table yet. The journal is read first: an update that moves meanwhile is in the table by
+ * the time the table is read.
  */
-export async function countStoredUpdates(server: Pick<ServerProcess, 'dbFile' | 'databaseUrl'>, reportId: string): Promise<number> {
-  const journaled = server.databaseUrl ? [] : readJournal(journalFileOf(server.dbFile)).entries.filter((entry) => entry.reportId === reportId);
-  const rows = await storedRows<{ seq: number }>(server, 'select seq from update_log where report_id = ?', reportId);
+export async function countStoredUpdates(server: Pick<ServerProcess, 'dbFile' | 'databaseUrl'>, reportId: string, sectionId?: string): Promise<number> {
+  const journaled = server.databaseUrl
+    ? []
+    : readJournal(journalFileOf(server.dbFile)).entries.filter((entry) => entry.reportId === reportId && (sectionId === undefined || entry.sectionIds.includes(sectionId)));
+  const rows =
+    sectionId === undefined
+      ? await storedRows<{ seq: number }>(server, 'select seq from update_log where report_id = ?', reportId)
+      : await storedRows<{ seq: number }>(server, 'select seq from update_sections where report_id = ? and section_id = ?', reportId, sectionId);
   return new Set([...rows.map((row) => row.seq), ...journaled.map((entry) => entry.seq)]).size;
 }
