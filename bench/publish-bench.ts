@@ -8,7 +8,7 @@ import { reportDocx } from '../server/publish/docx-writer.js';
 import { PdfPrinter } from '../server/publish/pdf-printer.js';
 import { printReport, type PrintedReport } from '../server/publish/printed-report.js';
 import { reportHtml } from '../server/publish/render-html.js';
-import { pdfText } from '../tests/support/documents.js';
+import { printedPageCount } from './printed-pages.js';
 
 type Record = (figure: string, value: string, target?: string) => void;
 type Summarise = (samples: number[]) => { p50: number; p99: number; max: number };
@@ -52,7 +52,7 @@ export async function benchPublish(record: Record, summarise: Summarise): Promis
     // Size the report by its printed length: print, scale the copies, until it reaches 100 pages.
     const cold = await timed(() => printer.print(reportHtml(printFrom(grownReport(5)))));
     let copies = 5;
-    let pages = (await pdfText(cold.value)).pages.length;
+    let pages = await printedPageCount(cold.value);
     let doc = grownReport(copies);
     let printed = printFrom(doc);
     let html = reportHtml(printed);
@@ -62,7 +62,7 @@ export async function benchPublish(record: Record, summarise: Summarise): Promis
       doc = grownReport(copies);
       printed = printFrom(doc);
       html = reportHtml(printed);
-      pages = (await pdfText(await printer.print(html))).pages.length;
+      pages = await printedPageCount(await printer.print(html));
     }
     const load = `${pages} pages, ${(Buffer.byteLength(html) / 1024).toFixed(0)} KiB of HTML`;
 
