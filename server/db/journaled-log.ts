@@ -20,13 +20,13 @@ export interface JournalRecovery {
 }
 
 /**
- * How long an update may wait in the journal before it moves into the tables. Moving costs a
- * SQLite transaction of 100–200 µs whether it carries one update or a hundred (its locks and WAL
- * pages, not its rows): moved at the end of each turn, as it once was, a report typed into at a
- * human pace paid it for every keystroke, each having a turn to itself. Nothing here depends on
- * the wait being short: the journal keeps the updates through a crash, and every statement of
- * this process moves what waits before it runs. Another process reading the file (a `sqlite3`
- * shell) sees the log up to this much behind.
+ * How long an update may wait in the journal before it moves into the tables. A move is a SQLite
+ * transaction, 120–180 µs for one keystroke's update at a human pace, most of it the locking and
+ * the commit rather than the row: moved at the end of each turn, as it once was, a report typed
+ * into at a human pace paid it for every keystroke, each having a turn to itself. Nothing here
+ * depends on the wait being short: the journal keeps the updates through a crash, and every
+ * statement of this process moves what waits before it runs. Another process reading the file
+ * (a `sqlite3` shell) sees the log up to this much behind.
  */
 export const MOVE_AFTER_MS = 1000;
 /** What waits past this many bytes moves at the end of the turn: a burst of pastes is not held in memory for a second. */
