@@ -1,7 +1,7 @@
 /**
  * One server restart: a fresh process opens the database and loads a report through ReportStore,
  * then loads it again `repeats` times (warm), and times reading the history apart from replaying
- * it. Usage: load-child.ts <database file> <report id> <repeats>. Prints a LoadResult as JSON.
+ * it, and replaying it into a bare Y.Doc (Yjs alone). Usage: load-child.ts <database file> <report id> <repeats>. Prints a LoadResult as JSON.
  */
 import * as Y from 'yjs';
 import { ReportStore } from '../../server/collab/report-store.js';
@@ -15,6 +15,8 @@ export interface LoadResult {
   warmMs: number[];
   /** ReportStore.load's SQLite reads alone (snapshot, log tail, last seq), warm. */
   readMs: number[];
+  /** The same history applied to a bare Y.Doc, update by update, warm: what Yjs alone takes. */
+  yjsMs: number[];
   updatesReplayed: number;
   encodedBytes: number;
 }
@@ -35,6 +37,7 @@ const result: LoadResult = {
   firstMs,
   warmMs: [],
   readMs: [],
+  yjsMs: [],
   updatesReplayed: first.updatesSinceSnapshot,
   encodedBytes: Y.encodeStateAsUpdate(first.doc).byteLength,
 };
@@ -46,8 +49,13 @@ for (let i = 0; i < Number(repeats); i++) {
   result.warmMs.push(performance.now() - started);
   again.doc.destroy();
   started = performance.now();
-  await readReportHistoryTail(opened.db, reportId);
+  const tail = await readReportHistoryTail(opened.db, reportId);
   result.readMs.push(performance.now() - started);
+  started = performance.now();
+  const bare = new Y.Doc();
+  for (const part of [...(tail.snapshot ? [tail.snapshot] : []), ...tail.updates]) Y.applyUpdate(bare, part.data);
+  result.yjsMs.push(performance.now() - started);
+  bare.destroy();
 }
 await opened.close();
 console.log(JSON.stringify(result));

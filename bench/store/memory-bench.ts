@@ -25,7 +25,7 @@ export async function benchMemory(record: RecordFigure, copies: ReportCopies): P
     record(
       `memory per open report, ${pattern.name}`,
       judged(
-        `${bytes(held)} = ${times(ratio)} its ${bytes(result.encodedBytes)}; RSS ${times(result.rss / result.encodedBytes)}; ${count(result.structs.total)} Yjs structs`,
+        `${bytes(held)} = ${times(ratio)} its ${bytes(result.encodedBytes)}; RSS ${times(result.rss / result.encodedBytes)}; ${count(result.structs.total)} Yjs structs; a bare Y.Doc of it ${times(result.bareDoc / result.encodedBytes)}`,
         ratio < MEMORY_TARGET_RATIO,
       ),
       `< ${MEMORY_TARGET_RATIO}× encoded size (heap + external); ${result.rooms} rooms via RoomRegistry`,

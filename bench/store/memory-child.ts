@@ -1,7 +1,7 @@
 /**
  * Memory per open report: opens rooms through RoomRegistry, as sockets would, on copies of one
- * report and measures what they hold after a full collection. The first id only warms the load
- * path up and is closed again. Run with --expose-gc. Usage: memory-child.ts <database file>
+ * report and measures what they hold after a full collection, then as many bare Y.Docs of the
+ * same report for contrast. The first id only warms the load path up and is closed again. Run with --expose-gc. Usage: memory-child.ts <database file>
  * <report id,…>. Prints a MemoryResult as JSON.
  */
 import * as Y from 'yjs';
@@ -16,6 +16,8 @@ export interface MemoryResult {
   heapUsed: number;
   external: number;
   rss: number;
+  /** Per bare Y.Doc holding the same report (heap + external): what Yjs alone needs for it. */
+  bareDoc: number;
   encodedBytes: number;
   /** The document's structs (Yjs items and GC ranges), by kind of content. */
   structs: { total: number; text: number; deleted: number; types: number; other: number };
@@ -47,14 +49,20 @@ await Promise.all(rooms.map((room) => room.ready));
 const after = settled();
 
 const doc = rooms[0]!.document;
+const encoded = Y.encodeStateAsUpdate(doc);
+const bareDocs = rooms.map(() => new Y.Doc());
+for (const bare of bareDocs) Y.applyUpdate(bare, encoded);
+const withBareDocs = settled();
 const result: MemoryResult = {
   rooms: rooms.length,
   heapUsed: (after.heapUsed - before.heapUsed) / rooms.length,
   external: (after.external - before.external) / rooms.length,
   rss: (after.rss - before.rss) / rooms.length,
-  encodedBytes: Y.encodeStateAsUpdate(doc).byteLength,
+  bareDoc: (withBareDocs.heapUsed + withBareDocs.external - after.heapUsed - after.external) / bareDocs.length,
+  encodedBytes: encoded.byteLength,
   ...countStructs(doc),
 };
+for (const bare of bareDocs) bare.destroy();
 await registry.closeAll();
 await opened.close();
 console.log(JSON.stringify(result));
