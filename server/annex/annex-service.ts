@@ -83,7 +83,7 @@ export class AnnexService {
   }
 
   /** Every rule over the report as it stands now — the same code the browser runs as people type. */
-  async findings(report: Report): Promise<Finding[]> {
+  async findings(report: Report): Promise<readonly Finding[]> {
     const [context, digest] = await Promise.all([this.context(report), this.deps.digests.of(report)]);
     return findingsOfDigest(digest, formatOf(report), report.year, context);
   }

@@ -45,7 +45,7 @@ export interface PublisherDeps {
  */
 export interface PublishChecks {
   ready: boolean;
-  findings: Finding[];
+  findings: readonly Finding[];
   unapproved: Array<{ id: string; title: string; state: string }>;
   overdue: Array<{ id: string; title: string; deadline: string; state: string }>;
 }

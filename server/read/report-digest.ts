@@ -32,9 +32,19 @@ export function digestReport(doc: Y.Doc, format: FormatDefinition, seq: number, 
   return { seq, tables, reading: readReport(body, format, tables), sections: sectionTexts(body, tables), outline: readSectionOutline(doc.getXmlFragment(BODY_FIELD)) };
 }
 
-/** Last year's report as rule D1 compares this year's with: each section's text. */
-export function lastYearText(digest: ReportDigest): LastYearSection[] {
-  return digest.sections.map((section) => ({ sectionId: section.id, title: section.title, text: section.blocks.join('\n') }));
+const lastYearTexts = new WeakMap<ReportDigest, readonly LastYearSection[]>();
+
+/**
+ * Last year's report as rule D1 compares this year's with: each section's text. The same objects
+ * for one digest, so that what D1 makes of last year's text once is found again.
+ */
+export function lastYearText(digest: ReportDigest): readonly LastYearSection[] {
+  let text = lastYearTexts.get(digest);
+  if (!text) {
+    text = digest.sections.map((section) => ({ sectionId: section.id, title: section.title, text: section.blocks.join('\n') }));
+    lastYearTexts.set(digest, text);
+  }
+  return text;
 }
 
 /** Each top-level section's text, with linked figures read as their values (what readers see). */
@@ -45,9 +55,29 @@ function sectionTexts(body: NodeJSON, tables: AnnexTables): SectionText[] {
     .map((node) => ({ id: String(node.attrs?.sectionId ?? ''), title: String(node.attrs?.title ?? ''), blocks: blockTexts(node, figure) }));
 }
 
-/** Every rule over the digested report — the same code the browser runs as people type. */
-export function findingsOfDigest(digest: ReportDigest, format: FormatDefinition, year: number, context: RulesContext): Finding[] {
-  return validateReport({ format, year, tables: digest.tables, reading: digest.reading, ...context });
+/** The findings last made from a digest, and what else they were made from. */
+interface KnownFindings {
+  /** The format, the year and the context's plain data (its units, level and last year's figures), as JSON. */
+  inputs: string;
+  previousText: RulesContext['previousText'];
+  findings: readonly Finding[];
+}
+const knownFindings = new WeakMap<ReportDigest, KnownFindings>();
+
+/**
+ * Every rule over the digested report — the same code the browser runs as people type. Made
+ * again only when the digest or its context changed: over a 1 MB report the rules take tens of
+ * milliseconds on the event loop every open report shares, and a report nobody edits is asked
+ * the same question again and again (a portal's dashboard, the publishing page).
+ */
+export function findingsOfDigest(digest: ReportDigest, format: FormatDefinition, year: number, context: RulesContext): readonly Finding[] {
+  const { previousText, ...plain } = context;
+  const inputs = JSON.stringify([format.format, year, plain]);
+  const known = knownFindings.get(digest);
+  if (known && known.inputs === inputs && known.previousText === previousText) return known.findings;
+  const findings = validateReport({ format, year, tables: digest.tables, reading: digest.reading, ...context });
+  knownFindings.set(digest, { inputs, previousText, findings });
+  return findings;
 }
 
 /** A section at one moment, with the report's numbers of that moment. */
