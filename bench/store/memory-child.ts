@@ -1,8 +1,9 @@
 /**
  * Memory per open report: opens rooms through RoomRegistry, as sockets would, on copies of one
  * report and measures what they hold after a full collection, then as many bare Y.Docs of the
- * same report for contrast. The first id only warms the load path up and is closed again. Run with --expose-gc. Usage: memory-child.ts <database file>
- * <report id,…>. Prints a MemoryResult as JSON.
+ * same report for contrast. The first id only warms the load path up and is closed again. Run
+ * with --expose-gc. Usage: memory-child.ts <database file> <report id,…>. Prints a MemoryResult
+ * as JSON.
  */
 import * as Y from 'yjs';
 import { ReportStore } from '../../server/collab/report-store.js';
