@@ -113,7 +113,7 @@ describe('the report log written ahead to its journal', () => {
   it('claims move with their update, and an id already claimed keeps its owner', async () => {
     await database.log.append(entry({ claims: [{ clientIDs: [4_000_000_001, 4_000_000_002], owner: null }] }));
     await database.log.append(entry({ claims: [{ clientIDs: [4_000_000_002], owner: 1 }] }));
-    const owners = await database.db.selectFrom('client_ids').select(['client_id', 'user_id']).where('report_id', '=', reportId).where('client_id', '>=', 4_000_000_001).orderBy('client_id').execute();
+    const owners = await database.db.selectFrom('client_ids').select(['client_id', 'user_id']).where('report_id', '=', reportId).where('client_id', 'in', [4_000_000_001, 4_000_000_002]).orderBy('client_id').execute();
     expect(owners).toEqual([
       { client_id: 4_000_000_001, user_id: null },
       { client_id: 4_000_000_002, user_id: null },
