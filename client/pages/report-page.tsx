@@ -316,6 +316,8 @@ export function ReportPage({ reportId, me, onSessionEnded }: { reportId: string;
             <FindingsPanel model={annex.model} previousSource={annex.info?.previousSource ?? null} onClose={() => setShowFindings(false)} />
           ) : panelSection ? (
             <SectionPanel
+              // Another section's panel starts afresh: its own first tab, its own review answer.
+              key={panelSection.id}
               reportId={reportId}
               me={me}
               section={panelSection}

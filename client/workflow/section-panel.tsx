@@ -32,18 +32,34 @@ function formatTime(at: number, language: string): string {
 export function SectionPanel(props: SectionPanelProps) {
   const { t } = useI18n();
   const { reportId, section, revision, onError } = props;
-  const [review, setReview] = useState<ReviewChanges | null>(null);
+  // Undefined until the server has answered: whether a review tab leads the strip decides where
+  // every other tab sits, so the strip waits for it rather than shifting under a reader's click.
+  const [review, setReview] = useState<ReviewChanges | null | undefined>(undefined);
   // The lead office opening a section that waits for review sees first what changed since.
   const [tab, setTab] = useState<'review' | 'suggestions' | 'comments' | 'history'>(props.me.role === 'lead' && section.state === 'submitted' ? 'review' : 'comments');
   useEffect(() => {
-    api.reviewChanges(reportId, section.id).then(setReview, (error: Error) => onError(error.message));
+    api.reviewChanges(reportId, section.id).then(setReview, (error: Error) => {
+      setReview((known) => known ?? null);
+      onError(error.message);
+    });
   }, [reportId, section.id, section.state, revision, onError]);
+  const header = (
+    <header className="section-panel-header">
+      <h2>{section.title}</h2>
+      <button type="button" className="link-button" onClick={props.onClose} aria-label={t('close')}>×</button>
+    </header>
+  );
+  if (review === undefined) {
+    return (
+      <aside className="section-panel" aria-label={section.title} data-testid="section-panel">
+        {header}
+        <p className="muted">{t('loading')}</p>
+      </aside>
+    );
+  }
   return (
-    <aside className="section-panel" aria-label={`${props.section.title}`} data-testid="section-panel">
-      <header className="section-panel-header">
-        <h2>{props.section.title}</h2>
-        <button type="button" className="link-button" onClick={props.onClose} aria-label={t('close')}>×</button>
-      </header>
+    <aside className="section-panel" aria-label={section.title} data-testid="section-panel">
+      {header}
       <div role="tablist" className="tabs">
         {review?.since && (
           <button type="button" role="tab" aria-selected={tab === 'review'} data-testid="review-tab" onClick={() => setTab('review')}>

@@ -184,3 +184,35 @@ describe('errors in the user’s language', () => {
     }
   });
 });
+
+describe('the section panel beside the editor', () => {
+  it('shows its tabs only once it knows whether a review tab leads them, so no tab moves under a click', async () => {
+    const target = 'overview-finance';
+    const submitted = await fetch(`${suite.server.url}/api/reports/${suite.reportId}/sections/${target}/submit`, { method: 'POST', headers: { cookie: await login(suite.server.url, 'finance') } });
+    expect(submitted.status).toBe(200);
+    const lead = await loginInNewContext(suite.browser, suite.server.url, `/reports/${suite.reportId}`, 'lead');
+    try {
+      // The answer saying what changed since the submission is held back until the panel has been looked at.
+      let release!: () => void;
+      const held = new Promise<void>((resolve) => {
+        void lead.page.route(`**/sections/${target}/review-changes`, async (route) => {
+          resolve();
+          await new Promise<void>((answer) => (release = answer));
+          await route.continue();
+        });
+      });
+      await lead.page.getByRole('navigation').locator(`a[href="#section-${target}"]`).click();
+      await held;
+      const panel = lead.page.getByTestId('section-panel');
+      await panel.waitFor();
+      expect(await panel.getByRole('tab').count()).toBe(0);
+
+      release();
+      // The strip arrives whole, the review first and chosen: the lead office reads what changed.
+      await expect.poll(() => panel.getByRole('tab').evaluateAll((tabs) => tabs.map((tab) => tab.getAttribute('data-testid')))).toEqual(['review-tab', 'suggestions-tab', null, 'history-tab']);
+      expect(await lead.page.getByTestId('review-tab').getAttribute('aria-selected')).toBe('true');
+    } finally {
+      await lead.context.close();
+    }
+  });
+});
