@@ -18,7 +18,7 @@ import type { Report, UnitKind } from '../db/types.js';
 import type { UserWithDepartment } from '../db/users.js';
 import type { ReportEvents } from '../workflow/report-events.js';
 import type { RulesContext } from '../../blocks/annex/validate.js';
-import { findingsOfDigest, lastYearText } from '../read/report-digest.js';
+import { lastYearText } from '../read/report-digest.js';
 import type { ReportDigests } from '../read/report-digests.js';
 import { insertReport, templateSections, templateTables } from './report-template.js';
 import { parseArchive } from '../import/archive.js';
@@ -85,7 +85,7 @@ export class AnnexService {
   /** Every rule over the report as it stands now — the same code the browser runs as people type. */
   async findings(report: Report): Promise<readonly Finding[]> {
     const [context, digest] = await Promise.all([this.context(report), this.deps.digests.of(report)]);
-    return findingsOfDigest(digest, formatOf(report), report.year, context);
+    return this.deps.digests.findings(report, digest, context);
   }
 
   /**

@@ -3,7 +3,7 @@ import type { AnnexTables } from '../../blocks/annex/annex-data.js';
 import type { Finding } from '../../blocks/annex/rules/finding.js';
 import { readBodyJSON, type NodeJSON } from '../../blocks/report-json.js';
 import { formatOf, type AnnexContext, type AnnexService } from '../annex/annex-service.js';
-import { digestReport, findingsOfDigest, type ReportDigest } from '../read/report-digest.js';
+import { digestReport, type ReportDigest } from '../read/report-digest.js';
 import type { ReportDigests } from '../read/report-digests.js';
 import { requireLead } from '../workflow/lead-office.js';
 import { refuse, ReportError } from '../../blocks/errors.js';
@@ -107,8 +107,7 @@ export class Publisher {
 
   /** The checks of the report at the digest's moment. */
   private async judge(report: Report, digest: ReportDigest, context: AnnexContext): Promise<PublishChecks> {
-    const findings = findingsOfDigest(digest, formatOf(report), report.year, context);
-    const rows = await listSectionRows(this.deps.db, report.id);
+    const [findings, rows] = await Promise.all([this.deps.digests.findings(report, digest, context), listSectionRows(this.deps.db, report.id)]);
     const rowOf = new Map(rows.map((row) => [row.section_id, row]));
     const sections = digest.outline.map((entry) => ({ entry, row: rowOf.get(entry.sectionId) }));
     const unapproved = sections

@@ -6,9 +6,9 @@ import { validateReport, type RulesContext } from '../../blocks/annex/validate.j
 import { ANNEX_FIELD } from '../../blocks/contract.js';
 import { createReportDoc } from '../collab/report-store.js';
 import { buildDemoReportUpdate } from '../demo/seed-demo.js';
-import { digestReport, findingsOfDigest, lastYearText } from './report-digest.js';
+import { digestReport, findingsOfDigest, lastYearText, type RulesRunner } from './report-digest.js';
 
-// The rules over a whole report run on the event loop every open report shares; a report asked
+// The rules over a whole report are costly (tens of milliseconds over a long one): a report asked
 // about again without a change gets the findings already made, and any change makes them anew.
 
 const format = findFormat('gov-disclosure-2021')!;
@@ -30,23 +30,23 @@ const contextOf = (overrides: Partial<RulesContext> = {}): RulesContext => ({
 });
 
 describe('findings of a digested report', () => {
-  it('are the rules\' findings, made once while the report and what they compare it with stay the same', () => {
+  it('are the rules\' findings, made once while the report and what they compare it with stay the same', async () => {
     const digest = digestReport(demoDoc(), format, 7);
-    const findings = findingsOfDigest(digest, format, YEAR, contextOf());
+    const findings = await findingsOfDigest(digest, format, YEAR, contextOf());
     expect(findings).toEqual(validateReport({ format, year: YEAR, tables: digest.tables, reading: digest.reading, ...contextOf() }));
-    expect(findingsOfDigest(digest, format, YEAR, contextOf())).toBe(findings);
+    expect(await findingsOfDigest(digest, format, YEAR, contextOf())).toBe(findings);
   });
 
-  it('are made anew for a later moment of the report, and show what changed', () => {
+  it('are made anew for a later moment of the report, and show what changed', async () => {
     const doc = demoDoc();
-    const before = findingsOfDigest(digestReport(doc, format, 7), format, YEAR, contextOf());
+    const before = await findingsOfDigest(digestReport(doc, format, 7), format, YEAR, contextOf());
     const table = doc.getMap<Y.Map<number | null>>(ANNEX_FIELD).get('B')!;
     table.set(cellKey('new', 'natural'), (table.get(cellKey('new', 'natural')) ?? 0) + 1000);
-    const after = findingsOfDigest(digestReport(doc, format, 8), format, YEAR, contextOf());
+    const after = await findingsOfDigest(digestReport(doc, format, 8), format, YEAR, contextOf());
     expect(after.length).toBeGreaterThan(before.length);
   });
 
-  it('are made anew when the level, the units, the year or last year\'s report change', () => {
+  it('are made anew when the level, the units, the year or last year\'s report change', async () => {
     const digest = digestReport(demoDoc(), format, 7);
     const changes: Array<[number, Partial<RulesContext>]> = [
       [YEAR, { level: 'province' }],
@@ -56,12 +56,26 @@ describe('findings of a digested report', () => {
       [YEAR, { previousText: lastYearText(digestReport(demoDoc(), format, 2)) }],
     ];
     for (const [year, change] of changes) {
-      const unchanged = findingsOfDigest(digest, format, YEAR, contextOf());
-      expect(findingsOfDigest(digest, format, YEAR, contextOf())).toBe(unchanged);
-      const findings = findingsOfDigest(digest, format, year, contextOf(change));
+      const unchanged = await findingsOfDigest(digest, format, YEAR, contextOf());
+      expect(await findingsOfDigest(digest, format, YEAR, contextOf())).toBe(unchanged);
+      const findings = await findingsOfDigest(digest, format, year, contextOf(change));
       expect(findings).not.toBe(unchanged);
       expect(findings).toEqual(validateReport({ format, year, tables: digest.tables, reading: digest.reading, ...contextOf(change) }));
     }
+  });
+
+  it('are made once for questions asked while they are being made, and made again after a run that failed', async () => {
+    const digest = digestReport(demoDoc(), format, 7);
+    let runs = 0;
+    const failing: RulesRunner = async () => {
+      runs++;
+      throw new Error('the rules thread stopped');
+    };
+    const asked = [findingsOfDigest(digest, format, YEAR, contextOf(), failing), findingsOfDigest(digest, format, YEAR, contextOf(), failing)];
+    for (const question of asked) await expect(question).rejects.toThrow('the rules thread stopped');
+    expect(runs).toBe(1);
+    const findings = await findingsOfDigest(digest, format, YEAR, contextOf());
+    expect(findings).toEqual(validateReport({ format, year: YEAR, tables: digest.tables, reading: digest.reading, ...contextOf() }));
   });
 
   it('read last year\'s text once per digest of last year', () => {

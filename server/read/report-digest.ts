@@ -5,7 +5,7 @@ import type { FormatDefinition } from '../../blocks/annex/definition.js';
 import { readReport, type ReportReading } from '../../blocks/annex/report-reading.js';
 import type { Finding } from '../../blocks/annex/rules/finding.js';
 import type { LastYearSection } from '../../blocks/annex/rules/same-as-last-year.js';
-import { validateReport, type RulesContext } from '../../blocks/annex/validate.js';
+import { validateReport, type ReportValidationInput, type RulesContext } from '../../blocks/annex/validate.js';
 import { blockTexts, readBodyJSON, type NodeJSON } from '../../blocks/report-json.js';
 import { readSectionOutline, type SectionOutlineEntry } from '../../blocks/section/outline.js';
 import { BODY_FIELD } from '../../blocks/contract.js';
@@ -55,28 +55,37 @@ function sectionTexts(body: NodeJSON, tables: AnnexTables): SectionText[] {
     .map((node) => ({ id: String(node.attrs?.sectionId ?? ''), title: String(node.attrs?.title ?? ''), blocks: blockTexts(node, figure) }));
 }
 
-/** The findings last made from a digest, and what else they were made from. */
+/** The findings last asked of a digest, and what else they were made from. */
 interface KnownFindings {
   /** The format, the year and the context's plain data (its units, level and last year's figures), as JSON. */
   inputs: string;
   previousText: RulesContext['previousText'];
-  findings: readonly Finding[];
+  findings: Promise<readonly Finding[]>;
 }
 const knownFindings = new WeakMap<ReportDigest, KnownFindings>();
 
+/** Runs the rules over one report: here, or on another thread. */
+export type RulesRunner = (input: ReportValidationInput) => Promise<readonly Finding[]>;
+
+const runHere: RulesRunner = async (input) => validateReport(input);
+
 /**
  * Every rule over the digested report — the same code the browser runs as people type. Made
- * again only when the digest or its context changed: over a 1 MB report the rules take tens of
- * milliseconds on the event loop every open report shares, and a report nobody edits is asked
- * the same question again and again (a portal's dashboard, the publishing page).
+ * again only when the digest or its context changed: a report nobody edits is asked the same
+ * question again and again (a portal's dashboard, the publishing page). Questions asked while the
+ * findings are being made share them; a run that fails is not kept.
  */
-export function findingsOfDigest(digest: ReportDigest, format: FormatDefinition, year: number, context: RulesContext): readonly Finding[] {
+export function findingsOfDigest(digest: ReportDigest, format: FormatDefinition, year: number, context: RulesContext, run: RulesRunner = runHere): Promise<readonly Finding[]> {
   const { previousText, ...plain } = context;
   const inputs = JSON.stringify([format.format, year, plain]);
   const known = knownFindings.get(digest);
   if (known && known.inputs === inputs && known.previousText === previousText) return known.findings;
-  const findings = validateReport({ format, year, tables: digest.tables, reading: digest.reading, ...context });
-  knownFindings.set(digest, { inputs, previousText, findings });
+  const findings = run({ format, year, tables: digest.tables, reading: digest.reading, ...context });
+  const made: KnownFindings = { inputs, previousText, findings };
+  knownFindings.set(digest, made);
+  findings.catch(() => {
+    if (knownFindings.get(digest) === made) knownFindings.delete(digest);
+  });
   return findings;
 }
 

@@ -7,8 +7,10 @@ import type { RoomRegistry } from '../collab/room-registry.js';
 import type { Room } from '../collab/room.js';
 import type { Report } from '../db/types.js';
 import { startWorkerBeside } from '../worker-threads.js';
-import type { ReadAnswer, ReadAnswers, ReadQuestion, ReadRequest } from './digest-worker.js';
-import { digestReport, sectionThen, type ReportDigest, type SectionThen } from './report-digest.js';
+import type { Finding } from '../../blocks/annex/rules/finding.js';
+import type { RulesContext } from '../../blocks/annex/validate.js';
+import type { ReadAnswer, ReadAnswers, ReadQuestion, ReadRequest, RulesRequest } from './digest-worker.js';
+import { digestReport, findingsOfDigest, sectionThen, type ReportDigest, type SectionThen } from './report-digest.js';
 
 /** Digests of reports nobody has open, kept for the next read while their log does not move. */
 const STORED_DIGESTS_KEPT = 32;
@@ -46,6 +48,15 @@ export class ReportDigests {
   async tables(report: Report): Promise<AnnexTables> {
     const open = this.deps.rooms.readIfOpen(report.id, (room) => readAnnexTables(room.document, formatOf(report)));
     return open ?? (await this.of(report)).tables;
+  }
+
+  /**
+   * Every rule over the report at the digest's moment, run on the worker thread: over a long
+   * report they take as long as rebuilding it. Made once per digest and context.
+   */
+  findings(report: Report, digest: ReportDigest, context: RulesContext): Promise<readonly Finding[]> {
+    const format = formatOf(report);
+    return findingsOfDigest(digest, format, report.year, context, async (input) => answered(report.id, await this.ask({ rules: { ...input, format: format.format } })) as ReadAnswers['findings']);
   }
 
   async close(): Promise<void> {
@@ -100,11 +111,11 @@ export class ReportDigests {
     return stored.replayed(() => answered(report.id, answer)) as ReadAnswers[K];
   }
 
-  private ask(request: Omit<ReadRequest, 'id'> & { question: ReadQuestion }): Promise<ReadAnswer> {
+  private ask(request: Omit<ReadRequest, 'id'> | Omit<RulesRequest, 'id'>): Promise<ReadAnswer> {
     const id = this.nextRequest++;
     return new Promise((resolve, reject) => {
       this.waiting.set(id, { resolve, reject });
-      this.startedWorker().postMessage({ id, ...request } satisfies ReadRequest);
+      this.startedWorker().postMessage({ id, ...request } satisfies ReadRequest | RulesRequest);
     });
   }
 
@@ -130,7 +141,7 @@ export class ReportDigests {
 }
 
 /** The worker's answer, or the error it stands for: an unreadable stored part, or a failure. */
-function answered(reportId: string, answer: ReadAnswer): ReadAnswers[ReadQuestion['kind']] {
+function answered(reportId: string, answer: ReadAnswer): ReadAnswers[keyof ReadAnswers] {
   if ('unreadable' in answer) {
     const { kind, seq, cause } = answer.unreadable;
     throw new ReportUnreadableError(reportId, { kind, seq }, new Error(cause));
