@@ -186,4 +186,26 @@ describe('several server processes on PostgreSQL and Redis', () => {
       await balancer.close();
     }
   });
+
+  it('a holder killed and started again at its own address takes its reports back at once, not after its lease runs out', async () => {
+    for (const client of clients.splice(0)) client.destroy();
+    const cookie = await login(a().url, 'lead');
+    const before = await join(a().wsUrl, cookie);
+    const url = await holderUrl();
+    const killed = processes.find((server) => server.url === url)!;
+    expect(killed, `the report is held by one of the processes (lease: ${url})`).toBeDefined();
+    const seen = new Y.Doc();
+    Y.applyUpdate(seen, Y.encodeStateAsUpdate(before.doc));
+    before.destroy();
+    await killed.kill('SIGKILL');
+
+    // Started again on the same port, as a service manager restarts it; the lease has ~60 s to run.
+    const env = { DATABASE_URL: databaseUrl, REDIS_URL: inject('redisUrl')!, REPORT_LEASE_MS: String(LEASE_MS), SESSION_SWEEP_SECONDS: '3600', PORT: new URL(killed.url).port };
+    const restarted = await startServer({ env });
+    processes.splice(processes.indexOf(killed), 1, restarted);
+    expect(restarted.url).toBe(killed.url);
+    const after = await join(restarted.wsUrl, await login(restarted.url, 'lead'));
+    expect(containsEverything(after.doc, seen)).toBe(true);
+    expect(await holderUrl()).toBe(restarted.url);
+  });
 });

@@ -57,18 +57,30 @@ export class ReportOwnership {
    */
   async route(reportId: string): Promise<ReportRoute> {
     if (this.held.has(reportId)) return { here: true };
-    const { db, processId, url, leaseMs } = this.options;
-    let holder: LeaseHolder;
-    try {
-      holder = await claimReportLease(db, reportId, { owner: processId, url: url() }, leaseMs);
-    } catch (error) {
-      // No such report (the lease refers to it): answered here, as by a process on its own.
-      if ((error as { code?: string }).code === FOREIGN_KEY_VIOLATION) return { here: true };
-      throw error;
+    let holder = await this.claimLease(reportId);
+    if (!holder) return { here: true };
+    if (holder.owner !== this.options.processId && holder.url === this.options.url()) {
+      // One process listens at an address: a holder at this one's own is an earlier life of it,
+      // killed and started again before its lease ran out. Its lease ends now, as a dead holder's
+      // does when it refuses a connection; otherwise the report would wait here for it to run out.
+      await expireReportLease(this.options.db, reportId, holder.url);
+      holder = await this.claimLease(reportId);
+      if (!holder) return { here: true };
     }
-    if (holder.owner !== processId) return { here: false, url: holder.url };
+    if (holder.owner !== this.options.processId) return { here: false, url: holder.url };
     this.held.set(reportId, Date.now());
     return { here: true };
+  }
+
+  /** Who holds the report after trying to take it; null: no such report, answered here as by a process on its own. */
+  private async claimLease(reportId: string): Promise<LeaseHolder | null> {
+    const { db, processId, url, leaseMs } = this.options;
+    try {
+      return await claimReportLease(db, reportId, { owner: processId, url: url() }, leaseMs);
+    } catch (error) {
+      if ((error as { code?: string }).code === FOREIGN_KEY_VIOLATION) return null;
+      throw error;
+    }
   }
 
   /** For a room about to load: fails with `ReportHeldElsewhere` unless this process holds the report. */
