@@ -192,22 +192,21 @@ describe('the section panel beside the editor', () => {
     expect(submitted.status).toBe(200);
     const lead = await loginInNewContext(suite.browser, suite.server.url, `/reports/${suite.reportId}`, 'lead');
     try {
-      // The answer saying what changed since the submission is held back until the panel has been looked at.
-      let release!: () => void;
-      const held = new Promise<void>((resolve) => {
-        void lead.page.route(`**/sections/${target}/review-changes`, async (route) => {
-          resolve();
-          await new Promise<void>((answer) => (release = answer));
-          await route.continue();
-        });
+      // Answers saying what changed since the submission are held back until the panel has been
+      // looked at (the page asks too, for the marks in the text): until then the panel cannot know.
+      const held: Array<() => void> = [];
+      let releasing = false;
+      await lead.page.route(`**/sections/${target}/review-changes`, async (route) => {
+        if (!releasing) await new Promise<void>((answer) => held.push(answer));
+        await route.continue();
       });
       await lead.page.getByRole('navigation').locator(`a[href="#section-${target}"]`).click();
-      await held;
       const panel = lead.page.getByTestId('section-panel');
       await panel.waitFor();
       expect(await panel.getByRole('tab').count()).toBe(0);
 
-      release();
+      releasing = true;
+      for (const answer of held.splice(0)) answer();
       // The strip arrives whole, the review first and chosen: the lead office reads what changed.
       await expect.poll(() => panel.getByRole('tab').evaluateAll((tabs) => tabs.map((tab) => tab.getAttribute('data-testid')))).toEqual(['review-tab', 'suggestions-tab', null, 'history-tab']);
       expect(await lead.page.getByTestId('review-tab').getAttribute('aria-selected')).toBe('true');
