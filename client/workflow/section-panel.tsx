@@ -233,12 +233,41 @@ function HistoryView({ reportId, me, section, revision, onError }: SectionPanelP
   const { t, language } = useI18n();
   const [history, setHistory] = useState<SectionHistory | null>(null);
   const [comparison, setComparison] = useState<SectionComparison | null>(null);
+  // A history that could not be read says so and offers another try, instead of loading forever.
+  const [failed, setFailed] = useState(false);
+  const [attempt, setAttempt] = useState(0);
 
   useEffect(() => {
-    api.history(reportId, section.id).then(setHistory, (error: Error) => onError(error.message));
-  }, [reportId, section.id, revision, onError]);
+    api.history(reportId, section.id).then(
+      (read) => {
+        setHistory(read);
+        setFailed(false);
+      },
+      (error: Error) => {
+        setFailed(true);
+        onError(error.message);
+      },
+    );
+  }, [reportId, section.id, revision, attempt, onError]);
 
-  if (!history) return <p className="muted">{t('loading')}</p>;
+  if (!history) {
+    if (!failed) return <p className="muted">{t('loading')}</p>;
+    return (
+      <p className="muted" data-testid="history-failed">
+        {t('loadFailed')}{' '}
+        <button
+          type="button"
+          className="link-button"
+          onClick={() => {
+            setFailed(false);
+            setAttempt((n) => n + 1);
+          }}
+        >
+          {t('retry')}
+        </button>
+      </p>
+    );
+  }
   const items: HistoryItem[] = [
     ...history.changes.map((change) => ({ kind: 'change' as const, at: change.endedAt, change })),
     ...history.audit.map((entry) => ({ kind: 'audit' as const, at: entry.at, entry })),

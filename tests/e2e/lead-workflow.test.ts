@@ -214,4 +214,25 @@ describe('the section panel beside the editor', () => {
       await lead.context.close();
     }
   });
+
+  it('says when a section\'s history cannot be read, and reads it on another try', async () => {
+    const lead = await loginInNewContext(suite.browser, suite.server.url, `/reports/${suite.reportId}`, 'lead');
+    try {
+      // The network goes away under the page for the history's request only.
+      const history = `**/sections/${SECTION}/history`;
+      await lead.page.route(history, (route) => route.abort('internetdisconnected'));
+      await lead.page.getByRole('navigation').locator(`a[href="#section-${SECTION}"]`).click();
+      await lead.page.getByTestId('history-tab').click();
+      const failed = lead.page.getByTestId('history-failed');
+      await failed.waitFor();
+      expect(await lead.page.getByTestId('notice').textContent()).toContain('无法连接服务器');
+
+      await lead.page.unroute(history);
+      await failed.getByRole('button', { name: '重试' }).click();
+      await lead.page.locator('.history-list').waitFor();
+      expect(await failed.count()).toBe(0);
+    } finally {
+      await lead.context.close();
+    }
+  });
 });
