@@ -27,7 +27,13 @@ const sessions = new SessionStore(database.db, config.sessionTtlMs);
 const store = new ReportStore(database);
 // Several processes (REDIS_URL): a report's room opens only in the process holding its lease.
 const cluster: Cluster | null = config.cluster
-  ? await joinCluster(config.cluster, { db: database.db, isOpen: (reportId) => rooms.isOpen(reportId), onLost: (reportId) => rooms.evict(reportId), onError: logError })
+  ? await joinCluster(config.cluster, {
+      db: database.db,
+      isOpen: (reportId) => rooms.isOpen(reportId),
+      onLost: (reportId) => rooms.evict(reportId),
+      onLeaseEnded: ({ reportId, holder, why }) => log.warn('lease-ended', { report: reportId, holder, why }),
+      onError: logError,
+    })
   : null;
 const rooms: RoomRegistry = new RoomRegistry(store, {
   compactAfterUpdates: config.compactAfterUpdates,

@@ -181,6 +181,9 @@ describe('several server processes on PostgreSQL and Redis', () => {
       expect(containsEverything(fresh.doc, received)).toBe(true);
       expect(containsEverything(fresh.doc, typed)).toBe(true);
       expect(processes.filter((server) => server !== killed).map((server) => server.url)).toContain(await holderUrl());
+      // The operator reads how the report came back: a survivor found the holder refusing connections.
+      const survivorsLog = processes.filter((server) => server !== killed).map((server) => server.output()).join('\n');
+      expect(survivorsLog).toContain(`lease-ended report=${reportId} holder=${killed!.url} why=refused`);
       processes.splice(processes.indexOf(killed!), 1);
     } finally {
       await balancer.close();
@@ -207,5 +210,6 @@ describe('several server processes on PostgreSQL and Redis', () => {
     const after = await join(restarted.wsUrl, await login(restarted.url, 'lead'));
     expect(containsEverything(after.doc, seen)).toBe(true);
     expect(await holderUrl()).toBe(restarted.url);
+    expect(restarted.output()).toContain(`lease-ended report=${reportId} holder=${killed.url} why=own-address`);
   });
 });

@@ -1,9 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { ClusterConfig } from '../config.js';
-import type { Db } from '../db/database.js';
 import type { Forwarding } from './forwarding.js';
 import type { Relay } from './relay.js';
-import { ReportOwnership } from './report-ownership.js';
+import { ReportOwnership, type OwnershipOptions } from './report-ownership.js';
 
 /** This process as one of several: who decides which report, and the relay between them. */
 export interface Cluster extends Forwarding {
@@ -17,7 +16,7 @@ export interface Cluster extends Forwarding {
 
 export async function joinCluster(
   config: ClusterConfig,
-  deps: { db: Db; isOpen(reportId: string): boolean; onLost(reportId: string): void; onError(error: unknown, context: string): void },
+  deps: Pick<OwnershipOptions, 'db' | 'isOpen' | 'onLost' | 'onLeaseEnded' | 'onError'>,
 ): Promise<Cluster> {
   const processId = randomUUID();
   // Loaded only here: a single process does not carry the Redis client in memory.

@@ -32,6 +32,11 @@ export interface OwnershipOptions {
   isOpen(reportId: string): boolean;
   /** A lease was lost (the database gave it to another process): the room must go at once. */
   onLost(reportId: string): void;
+  /**
+   * This process ended a dead holder's lease before it ran out: the holder refused a connection,
+   * or it was this process's earlier life at the same address. For the operator's log.
+   */
+  onLeaseEnded(event: { reportId: string; holder: string; why: 'refused' | 'own-address' }): void;
   onError(error: unknown, context: string): void;
 }
 
@@ -63,7 +68,7 @@ export class ReportOwnership {
       // One process listens at an address: a holder at this one's own is an earlier life of it,
       // killed and started again before its lease ran out. Its lease ends now, as a dead holder's
       // does when it refuses a connection; otherwise the report would wait here for it to run out.
-      await expireReportLease(this.options.db, reportId, holder.url);
+      await this.endLease(reportId, holder.url, 'own-address');
       holder = await this.claimLease(reportId);
       if (!holder) return { here: true };
     }
@@ -95,7 +100,11 @@ export class ReportOwnership {
    * all, the log's fence would stop it at its next append.
    */
   async holderUnreachable(reportId: string, url: string): Promise<void> {
-    await expireReportLease(this.options.db, reportId, url);
+    await this.endLease(reportId, url, 'refused');
+  }
+
+  private async endLease(reportId: string, holder: string, why: 'refused' | 'own-address'): Promise<void> {
+    if (await expireReportLease(this.options.db, reportId, holder)) this.options.onLeaseEnded({ reportId, holder, why });
   }
 
   /** The report's room closed here: another process may take it at once. */
