@@ -144,9 +144,13 @@ async function benchFailover(record: RecordFigure, postgres: PostgresCluster, re
     await pool.all('stopTyping');
     const delays = synced.filter((at) => !Number.isNaN(at)).map((at) => at - killedAt);
     const summary = summarise(delays);
+    // How the survivor took the report: it found the holder refusing connections (and logged
+    // ending its lease), or the lease ran out by itself.
+    const survivor = target.servers.find((server) => server !== holder)!;
+    const taken = survivor.output().includes(`lease-ended report=${reportId}`) ? 'the holder refused a connection' : 'the lease ran out';
     record(
       `failover: SIGKILL of the holder, ${clients} clients through a balancer, lease ${FAILOVER_LEASE_MS / 1000} s: kill → synced again p50 / p99 / max`,
-      verdict(`${ms(summary.p50, 0)} / ${ms(summary.p99, 0)} / ${ms(summary.max, 0)}; ${delays.length} of ${synced.length} clients back`, delays.length === synced.length),
+      verdict(`${ms(summary.p50, 0)} / ${ms(summary.p99, 0)} / ${ms(summary.max, 0)}; ${delays.length} of ${synced.length} clients back; taken over as ${taken}`, delays.length === synced.length),
       'within seconds, every client',
     );
   } finally {
