@@ -43,45 +43,40 @@ export function SectionPanel(props: SectionPanelProps) {
       onError(error.message);
     });
   }, [reportId, section.id, section.state, revision, onError]);
-  const header = (
-    <header className="section-panel-header">
-      <h2>{section.title}</h2>
-      <button type="button" className="link-button" onClick={props.onClose} aria-label={t('close')}>×</button>
-    </header>
-  );
-  if (review === undefined) {
-    return (
-      <aside className="section-panel" aria-label={section.title} data-testid="section-panel">
-        {header}
-        <p className="muted">{t('loading')}</p>
-      </aside>
-    );
-  }
   return (
     <aside className="section-panel" aria-label={section.title} data-testid="section-panel">
-      {header}
-      <div role="tablist" className="tabs">
-        {review?.since && (
-          <button type="button" role="tab" aria-selected={tab === 'review'} data-testid="review-tab" onClick={() => setTab('review')}>
-            {t('reviewChanges')}
-            {review.changed ? ' •' : ''}
-          </button>
-        )}
-        <button type="button" role="tab" aria-selected={tab === 'suggestions'} data-testid="suggestions-tab" onClick={() => setTab('suggestions')}>
-          {t('suggestions')}
-          {props.suggestions.length > 0 ? ` (${props.suggestions.length})` : ''}
-        </button>
-        <button type="button" role="tab" aria-selected={tab === 'comments'} onClick={() => setTab('comments')}>{t('comments')}</button>
-        <button type="button" role="tab" aria-selected={tab === 'history'} data-testid="history-tab" onClick={() => setTab('history')}>{t('history')}</button>
-      </div>
-      {tab === 'review' && review?.since ? (
-        <ReviewView review={review} />
-      ) : tab === 'suggestions' ? (
-        <SuggestionList reportId={reportId} me={props.me} section={section} doc={props.doc} suggestions={props.suggestions} onError={onError} />
-      ) : tab === 'history' ? (
-        <HistoryView {...props} />
+      <header className="section-panel-header">
+        <h2>{section.title}</h2>
+        <button type="button" className="link-button" onClick={props.onClose} aria-label={t('close')}>×</button>
+      </header>
+      {review === undefined ? (
+        <p className="muted">{t('loading')}</p>
       ) : (
-        <CommentThreads {...props} />
+        <>
+          <div role="tablist" className="tabs">
+            {review?.since && (
+              <button type="button" role="tab" aria-selected={tab === 'review'} data-testid="review-tab" onClick={() => setTab('review')}>
+                {t('reviewChanges')}
+                {review.changed ? ' •' : ''}
+              </button>
+            )}
+            <button type="button" role="tab" aria-selected={tab === 'suggestions'} data-testid="suggestions-tab" onClick={() => setTab('suggestions')}>
+              {t('suggestions')}
+              {props.suggestions.length > 0 ? ` (${props.suggestions.length})` : ''}
+            </button>
+            <button type="button" role="tab" aria-selected={tab === 'comments'} onClick={() => setTab('comments')}>{t('comments')}</button>
+            <button type="button" role="tab" aria-selected={tab === 'history'} data-testid="history-tab" onClick={() => setTab('history')}>{t('history')}</button>
+          </div>
+          {tab === 'review' && review?.since ? (
+            <ReviewView review={review} />
+          ) : tab === 'suggestions' ? (
+            <SuggestionList reportId={reportId} me={props.me} section={section} doc={props.doc} suggestions={props.suggestions} onError={onError} />
+          ) : tab === 'history' ? (
+            <HistoryView {...props} />
+          ) : (
+            <CommentThreads {...props} />
+          )}
+        </>
       )}
     </aside>
   );

@@ -49,8 +49,7 @@ export async function releaseReportLease(db: Db, owner: string, reportId: string
   await db.deleteFrom('report_leases').where('owner', '=', owner).where('report_id', '=', reportId).execute();
 }
 
-/** Ends the lease of the process at `url` on the report now: it was found dead (its port refuses connections). */
-/** Ends the lease of the holder at `url` now; whether it was still running (false: ended or taken already). */
+/** Ends the lease of the process at `url` on the report now (it was found dead); whether it was still running (false: ended or taken already). */
 export async function expireReportLease(db: Db, reportId: string, url: string): Promise<boolean> {
   const ended = await db.updateTable('report_leases').set({ expires_at: 0 }).where('report_id', '=', reportId).where('url', '=', url).where('expires_at', '>', databaseNow).executeTakeFirst();
   return ended.numUpdatedRows > 0n;

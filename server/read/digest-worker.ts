@@ -56,7 +56,7 @@ function findings({ id, rules }: RulesRequest): ReadAnswer {
   try {
     return { id, value: validateReport({ ...rules, format }) };
   } catch (error) {
-    return { id, failed: error instanceof Error ? (error.stack ?? error.message) : String(error) };
+    return failure(id, error);
   }
 }
 
@@ -72,8 +72,12 @@ function answer({ id, reportId, format, seq, snapshot, updates, question }: Read
     }
   } catch (error) {
     if (error instanceof ReportUnreadableError) return { id, unreadable: { ...error.part, cause: String((error.cause as Error)?.message ?? error.cause) } };
-    return { id, failed: error instanceof Error ? (error.stack ?? error.message) : String(error) };
+    return failure(id, error);
   }
+}
+
+function failure(id: number, error: unknown): ReadAnswer {
+  return { id, failed: error instanceof Error ? (error.stack ?? error.message) : String(error) };
 }
 
 function answerFrom(doc: Y.Doc, format: FormatDefinition, seq: number, question: ReadQuestion): ReadAnswers[ReadQuestion['kind']] {
